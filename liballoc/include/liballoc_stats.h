@@ -1,0 +1,234 @@
+/*
+ * liballoc_stats.h - the stats-segment ABI.
+ *
+ * Every process running liballoc publishes its allocator state in one file,
+ * /dev/shm/liballoc.<pid> by default (mode 0600). This header is the only
+ * contract between the allocator (the single writer) and every reader
+ * (allocdump, alloctop, the collector). Readers must treat the file as
+ * untrusted: validate every offset, count and size against the file size
+ * (see liballoc/stat/, which does exactly that).
+ *
+ * Compatibility: a reader accepts a segment whose abi_major equals its own;
+ * abi_minor may grow (fields appended at the end of a table entry, entry_size
+ * grows, readers use the smaller of the two sizes).
+ *
+ * Concurrency: every counter is a naturally aligned 64-bit word, written with
+ * plain (relaxed) stores by one writer at a time:
+ *   - a thread slot is written only by its thread (or, on exit, under the
+ *     process's thread lock, when it is folded into the retired slot);
+ *   - arena and class tables are written under the arena's bin locks;
+ *   - globals are written under the page-heap lock.
+ * Sums across slots are exact once the process is quiescent. Multi-word
+ * records that must be read together (thread identity, events, control) use
+ * a sequence counter: odd while being written.
+ */
+#ifndef LIBALLOC_STATS_H
+#define LIBALLOC_STATS_H
+
+#include <stdint.h>
+
+#define LAS_MAGIC 0x31434f4c4c414c4cULL /* "LLALLOC1" read little-endian */
+#define LAS_ABI_MAJOR 1
+#define LAS_ABI_MINOR 0
+#define LAS_BYTE_ORDER_LITTLE 0x01020304u
+
+#define LAS_NCLASSES_MAX 64   /* size classes carried in the tables */
+#define LAS_LARGE_BANDS 64    /* band b holds sizes in [2^b, 2^(b+1)) */
+#define LAS_EVENTS 128        /* event ring entries (power of two) */
+#define LAS_EXE_LEN 256
+#define LAS_CMDLINE_LEN 1024
+#define LAS_CONF_LEN 1024
+#define LAS_VERSION_LEN 32
+#define LAS_THREAD_NAME_LEN 16
+
+/* Indices into las_header.tables[]. */
+enum las_table_id {
+	LAS_T_GLOBALS = 0, /* 1 x struct las_globals */
+	LAS_T_CLASSES,     /* nclasses x struct las_class */
+	LAS_T_ARENAS,      /* narenas x struct las_arena */
+	LAS_T_THREADS,     /* max threads x struct las_thread; entry 0 = retired */
+	LAS_T_LARGE,       /* LAS_LARGE_BANDS x struct las_large_band */
+	LAS_T_EVENTS,      /* 1 x struct las_event_ring (entries follow inline) */
+	LAS_T_CONTROL,     /* 1 x struct las_control */
+	LAS_T_COUNT
+};
+
+struct las_table {
+	uint64_t offset;     /* from the start of the segment */
+	uint32_t entry_size; /* bytes per entry */
+	uint32_t count;      /* entries */
+};
+
+struct las_header {
+	uint64_t magic;
+	uint16_t abi_major;
+	uint16_t abi_minor;
+	uint32_t byte_order;  /* LAS_BYTE_ORDER_LITTLE as written natively */
+	uint32_t header_size; /* sizeof(struct las_header) of the writer */
+	uint32_t ready;       /* 1 once every table is initialised */
+	uint64_t segment_size;
+	int32_t pid;
+	uint32_t uid;
+	uint64_t start_time_ticks; /* /proc/<pid>/stat field 22: tells a recycled pid */
+	uint64_t created_unix_ns;
+	uint64_t update_seq;  /* bumped by the writer on every slow-path publish */
+	char exe[LAS_EXE_LEN];         /* basename of /proc/self/exe, NUL-terminated */
+	char cmdline[LAS_CMDLINE_LEN]; /* argv joined by spaces, truncated */
+	char version[LAS_VERSION_LEN]; /* liballoc version string */
+	char conf[LAS_CONF_LEN];       /* active configuration, "key:value,..." */
+	uint32_t nclasses;
+	uint32_t narenas;
+	uint32_t max_threads;
+	uint32_t page_size;
+	struct las_table tables[LAS_T_COUNT];
+};
+
+/* Process-wide counters (written under the page-heap lock). */
+struct las_globals {
+	uint64_t mapped_bytes;      /* address space reserved from the kernel */
+	uint64_t active_bytes;      /* pages in use by slabs and large blocks */
+	uint64_t dirty_bytes;       /* freed pages not yet returned */
+	uint64_t resident_bytes;    /* estimate: active + dirty */
+	uint64_t purged_bytes;      /* cumulative bytes returned with madvise */
+	uint64_t madvise_calls;     /* cumulative */
+	uint64_t metadata_bytes;    /* allocator's own metadata mappings */
+	uint64_t kernel_mappings;   /* mmap regions currently held */
+	uint64_t reservations;      /* reservation regions (subset of the above) */
+	uint64_t peak_handed_bytes; /* peak of bytes handed out of arenas
+				       (live + thread-cached), sampled at every
+				       arena operation */
+	uint64_t handed_bytes;      /* current value of the above */
+	uint64_t purge_runs;        /* purge passes (threshold, decay, trim) */
+	uint64_t violations[8];     /* per las_event_kind */
+	uint64_t threads_created;   /* cumulative threads seen */
+	uint64_t threads_live;
+};
+
+/* Per size class, summed over arenas by the writer (under bin locks). */
+struct las_class {
+	uint64_t size;          /* usable size of the class */
+	uint64_t slab_size;     /* bytes per slab */
+	uint32_t objs_per_slab;
+	uint32_t pad;
+	uint64_t slabs;         /* slabs currently held */
+	uint64_t objs_handed;   /* objects taken out of slabs (live + cached) */
+	uint64_t slab_allocs;   /* cumulative slabs created */
+	uint64_t slab_frees;    /* cumulative slabs released */
+};
+
+/* Per arena. Per-class detail is in struct las_class (summed). */
+struct las_arena {
+	uint64_t threads;            /* threads currently assigned */
+	uint64_t handed_bytes;       /* small bytes handed out of this arena */
+	uint64_t large_bytes;        /* large bytes allocated by threads of this arena */
+	uint64_t lock_acquisitions;
+	uint64_t lock_contended;     /* acquisitions that had to wait */
+	uint64_t slabs;
+};
+
+/*
+ * Per thread. Written only by the owning thread with plain stores. Live
+ * objects of class c = sum over slots (alloc[c] - free[c]). The number of
+ * objects a thread holds in its cache for class c is
+ * fill[c] - flush[c] - cached_alloc[c] + cached_free[c].
+ */
+struct las_thread {
+	uint64_t seq;    /* odd while identity fields change (slot reuse) */
+	int32_t tid;
+	uint32_t state;  /* LAS_SLOT_* */
+	char name[LAS_THREAD_NAME_LEN];
+	uint32_t arena;
+	uint32_t pad;
+	uint64_t alloc_count;     /* all allocations by this thread */
+	uint64_t free_count;      /* all frees by this thread */
+	uint64_t alloc_bytes;     /* usable bytes allocated */
+	uint64_t free_bytes;      /* usable bytes freed */
+	uint64_t requested_bytes; /* requested bytes allocated */
+	uint64_t large_alloc_count;
+	uint64_t large_free_count;
+	uint64_t large_alloc_bytes;
+	uint64_t large_free_bytes;
+	uint64_t class_alloc[LAS_NCLASSES_MAX];
+	uint64_t class_free[LAS_NCLASSES_MAX];
+	uint64_t class_fill[LAS_NCLASSES_MAX];  /* objects moved arena -> cache */
+	uint64_t class_flush[LAS_NCLASSES_MAX]; /* objects moved cache -> arena */
+};
+
+enum las_slot_state {
+	LAS_SLOT_FREE = 0,
+	LAS_SLOT_LIVE = 1,
+	LAS_SLOT_RETIRED = 2, /* slot 0: sum of every exited thread */
+};
+
+/* Live large allocations by power-of-two band (under the page-heap lock). */
+struct las_large_band {
+	uint64_t count;
+	uint64_t bytes;
+	uint64_t total_allocs;
+};
+
+enum las_event_kind {
+	LAS_EV_NONE = 0,
+	LAS_EV_DOUBLE_FREE,
+	LAS_EV_INVALID_FREE,
+	LAS_EV_BUFFER_OVERFLOW,
+	LAS_EV_BUFFER_UNDERFLOW,
+	LAS_EV_USE_AFTER_FREE,
+	LAS_EV_CONF_CHANGE,
+	LAS_EV_KIND_COUNT
+};
+
+struct las_event {
+	uint64_t seq;     /* odd while being written; 2*(index+1) once complete */
+	uint64_t time_ns; /* CLOCK_REALTIME */
+	uint32_t kind;    /* las_event_kind */
+	int32_t tid;
+	uint64_t addr;
+	uint64_t size;
+	uint32_t size_class;
+	uint32_t pad;
+	char detail[64];
+};
+
+struct las_event_ring {
+	uint64_t head; /* events ever written; entry i lives at i % LAS_EVENTS */
+	struct las_event entries[LAS_EVENTS];
+};
+
+/* Debug-check settings. */
+enum las_junk { LAS_JUNK_OFF = 0, LAS_JUNK_ALLOC = 1, LAS_JUNK_FREE = 2, LAS_JUNK_BOTH = 3 };
+enum las_on_error { LAS_ONERR_ABORT = 0, LAS_ONERR_REPORT = 1, LAS_ONERR_IGNORE = 2 };
+
+struct las_checks {
+	uint32_t junk;       /* las_junk */
+	uint32_t redzone;    /* bytes, 0 = off */
+	uint32_t check_free; /* 0/1 */
+	uint32_t on_error;   /* las_on_error */
+	uint64_t quarantine; /* bytes, 0 = off */
+	uint32_t backtrace;  /* 0/1 */
+	uint32_t track;      /* 0/1 */
+};
+
+/*
+ * Control block. An outside writer (same user) fills `requested`, then
+ * increments request_gen (the release point). The process notices at its
+ * next allocation (the fast path checks `gate`), applies the request and
+ * sets applied_gen = request_gen and `applied`. `gate` is nonzero whenever
+ * any check is active or a request is pending; writers set bit
+ * LAS_GATE_PENDING after bumping request_gen.
+ */
+#define LAS_GATE_CHECKS 0x1u
+#define LAS_GATE_PENDING 0x2u
+
+struct las_control {
+	uint32_t gate;
+	uint32_t pad;
+	uint64_t request_gen;
+	uint64_t applied_gen;
+	int32_t requester_pid; /* who asked (informational) */
+	uint32_t pad2;
+	struct las_checks requested;
+	struct las_checks applied;
+};
+
+#endif
