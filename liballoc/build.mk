@@ -3,7 +3,7 @@ LIB_SRCS := $(wildcard liballoc/src/*.c)
 LIB_HDRS := $(wildcard liballoc/src/*.h) $(wildcard liballoc/include/*.h) probes/liballoc_probes.h
 LIB_CFLAGS := $(CFLAGS_COMMON) -fPIC -fvisibility=hidden -ftls-model=initial-exec \
 	-fno-builtin-malloc -fno-builtin-free -fno-builtin-calloc -fno-builtin-realloc \
-	-fno-stack-protector -fno-plt -Iliballoc/src -Iprobes -pthread
+	-fno-stack-protector -fno-plt -fno-semantic-interposition -Iliballoc/src -Iprobes -pthread
 LIB_OBJS := $(patsubst liballoc/src/%.c,$(BUILD)/obj/liballoc/%.o,$(LIB_SRCS))
 
 $(BUILD)/obj/liballoc/%.o: liballoc/src/%.c $(LIB_HDRS) | $(BUILD)

@@ -1,0 +1,47 @@
+/*
+ * arena.h - arenas: per size class, slabs of equal slots with a free bitmap.
+ * Threads are spread over several arenas; each bin has its own lock and
+ * cache line. Slots are handed out from the lowest-address non-full slab
+ * ("allocation crowding") so sparse slabs drain and their pages return.
+ */
+#ifndef LA_ARENA_H
+#define LA_ARENA_H
+
+#include <pthread.h>
+
+#include "extent.h"
+#include "size_class.h"
+
+#define MAX_ARENAS 64
+
+struct arena_bin {
+	pthread_mutex_t lock;
+	struct extent *nonfull; /* pairing heap, min address at the root */
+	uint64_t nslabs;
+	uint64_t handed; /* slots taken out of this bin's slabs */
+} LA_ALIGNED_CL;
+
+struct arena {
+	struct arena_bin bins[NCLASSES];
+	unsigned id;
+	_Atomic unsigned nthreads;
+} LA_ALIGNED_CL;
+
+extern unsigned la_narenas LA_HIDDEN;
+
+LA_HIDDEN void arenas_init(void);
+LA_HIDDEN struct arena *arena_get(unsigned id);
+/* Least-loaded arena for a new thread; counts the thread in. */
+LA_HIDDEN struct arena *arena_assign(int tid);
+LA_HIDDEN void arena_unassign(struct arena *a);
+
+/* Take up to n slots of class cls into out[] (ascending addresses). */
+LA_HIDDEN unsigned arena_fill(struct arena *a, unsigned cls, void **out, unsigned n);
+/* Return slots of class cls (from any arena) to their slabs. */
+LA_HIDDEN void arena_release(void *const *ptrs, unsigned n, unsigned cls);
+
+LA_HIDDEN void arena_fork_prepare(void);
+LA_HIDDEN void arena_fork_parent(void);
+LA_HIDDEN void arena_fork_child(void);
+
+#endif

@@ -1,0 +1,506 @@
+/*
+ * extent.c - the page heap.
+ *
+ * Free runs live in size bins (four per doubling), dirty and clean runs
+ * apart, so that a request prefers recently freed (resident) pages and only
+ * then returned ones. Neighbouring free runs of the same state coalesce via
+ * the page map, which records every extent at its first and last page.
+ * Dirty runs also sit on an age list; the purger returns the oldest first.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <string.h>
+
+#include "base.h"
+#include "conf.h"
+#include "extent.h"
+#include "os.h"
+#include "pagemap.h"
+#include "probes.h"
+#include "stats.h"
+
+#define NBINS 140
+#define NSTATES 2 /* 0 dirty, 1 clean */
+
+static pthread_mutex_t heap_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct extent *bins[NSTATES][NBINS];
+static uint64_t bins_nonempty[NSTATES][(NBINS + 63) / 64];
+static struct extent *lru_head, *lru_tail;
+static struct extent *spare_records;
+static size_t dirty_bytes, active_bytes, mapped_bytes;
+static size_t next_reserve_size;
+static unsigned reserves_at_size;
+static _Atomic uint64_t decay_next_check_ms;
+
+static unsigned floor_bin(size_t pages)
+{
+	if (pages <= 8)
+		return (unsigned)pages - 1;
+	unsigned lg = 63u - (unsigned)__builtin_clzll(pages);
+	unsigned i = (unsigned)((pages - ((size_t)1 << lg)) >> (lg - 2));
+	return 7 + (lg - 3) * 4 + i;
+}
+
+static size_t bin_lower(unsigned b)
+{
+	if (b < 8)
+		return b + 1;
+	unsigned lg = 3 + (b - 7) / 4, i = (b - 7) % 4;
+	return ((size_t)1 << lg) + i * ((size_t)1 << (lg - 2));
+}
+
+static unsigned ceil_bin(size_t pages)
+{
+	unsigned b = floor_bin(pages);
+	return bin_lower(b) < pages ? b + 1 : b;
+}
+
+static int state_index(uint8_t state)
+{
+	return state == EX_DIRTY ? 0 : 1;
+}
+
+static struct extent *record_new(void)
+{
+	struct extent *e = spare_records;
+	if (e) {
+		spare_records = e->bin.next;
+	} else {
+		e = base_alloc(sizeof(*e), LA_CACHELINE);
+		if (!e)
+			return NULL;
+	}
+	memset(e, 0, sizeof(*e));
+	return e;
+}
+
+static void record_free(struct extent *e)
+{
+	e->state = EX_UNUSED;
+	e->bin.next = spare_records;
+	spare_records = e;
+}
+
+static void publish_counters(void)
+{
+	STAT_SET(&la_globals->dirty_bytes, dirty_bytes);
+	STAT_SET(&la_globals->active_bytes, active_bytes);
+	STAT_SET(&la_globals->mapped_bytes, mapped_bytes);
+	STAT_SET(&la_globals->resident_bytes, active_bytes + dirty_bytes);
+}
+
+static void bin_insert(struct extent *e)
+{
+	int s = state_index(e->state);
+	unsigned b = floor_bin(e->size >> LG_PAGE);
+	e->bin.prev = NULL;
+	e->bin.next = bins[s][b];
+	if (e->bin.next)
+		e->bin.next->bin.prev = e;
+	bins[s][b] = e;
+	bins_nonempty[s][b / 64] |= 1ull << (b % 64);
+	if (e->state == EX_DIRTY) {
+		/* Age list: keep it ordered by time_ms (coalesced runs keep the
+		 * older stamp, so they usually belong near the head). */
+		struct extent *at = lru_tail;
+		while (at && at->time_ms > e->time_ms)
+			at = at->lru_prev;
+		e->lru_prev = at;
+		e->lru_next = at ? at->lru_next : lru_head;
+		if (e->lru_next)
+			e->lru_next->lru_prev = e;
+		else
+			lru_tail = e;
+		if (at)
+			at->lru_next = e;
+		else
+			lru_head = e;
+		dirty_bytes += e->size;
+	}
+}
+
+static void bin_remove(struct extent *e)
+{
+	int s = state_index(e->state);
+	unsigned b = floor_bin(e->size >> LG_PAGE);
+	if (e->bin.prev)
+		e->bin.prev->bin.next = e->bin.next;
+	else
+		bins[s][b] = e->bin.next;
+	if (e->bin.next)
+		e->bin.next->bin.prev = e->bin.prev;
+	if (!bins[s][b])
+		bins_nonempty[s][b / 64] &= ~(1ull << (b % 64));
+	if (e->state == EX_DIRTY) {
+		if (e->lru_prev)
+			e->lru_prev->lru_next = e->lru_next;
+		else
+			lru_head = e->lru_next;
+		if (e->lru_next)
+			e->lru_next->lru_prev = e->lru_prev;
+		else
+			lru_tail = e->lru_prev;
+		dirty_bytes -= e->size;
+	}
+}
+
+static void register_bounds(struct extent *e)
+{
+	pagemap_set(e->addr, (uintptr_t)e);
+	if (e->size > PAGE)
+		pagemap_set(e->addr + e->size - PAGE, (uintptr_t)e);
+}
+
+/* The free run (of `state`) that ends right before / starts right at addr. */
+static struct extent *free_neighbor(uintptr_t addr, uint8_t state)
+{
+	uintptr_t v = pagemap_get((void *)addr);
+	if (!v || (v & PM_CLASS_MASK))
+		return NULL;
+	struct extent *n = (struct extent *)v;
+	return n->state == state ? n : NULL;
+}
+
+/*
+ * Insert [addr, addr+size) as a free run, merging with free neighbours of
+ * the same state. `e` is a record to reuse (or NULL). Interior page-map
+ * entries of merged runs are cleared so stale records are never found.
+ */
+static void insert_free(struct extent *e, uintptr_t addr, size_t size, uint8_t state,
+			uint64_t time_ms)
+{
+	struct extent *prev = addr > PAGE ? free_neighbor(addr - PAGE, state) : NULL;
+	if (prev && prev->addr + prev->size != addr)
+		prev = NULL;
+	struct extent *next = free_neighbor(addr + size, state);
+	if (next && next->addr != addr + size)
+		next = NULL;
+	pagemap_set(addr, 0);
+	if (size > PAGE)
+		pagemap_set(addr + size - PAGE, 0);
+	if (prev) {
+		bin_remove(prev);
+		if (prev->size > PAGE)
+			pagemap_set(prev->addr + prev->size - PAGE, 0);
+		addr = prev->addr;
+		size += prev->size;
+		if (prev->time_ms < time_ms)
+			time_ms = prev->time_ms;
+		if (e)
+			record_free(e);
+		e = prev;
+	}
+	if (next) {
+		bin_remove(next);
+		pagemap_set(next->addr, 0);
+		size += next->size;
+		if (next->time_ms < time_ms)
+			time_ms = next->time_ms;
+		if (e)
+			record_free(e);
+		e = next;
+	}
+	if (!e)
+		e = record_new();
+	if (!e)
+		la_fatal("out of metadata memory");
+	e->addr = addr;
+	e->size = size;
+	e->state = state;
+	e->time_ms = time_ms;
+	register_bounds(e);
+	bin_insert(e);
+}
+
+/* Find a free run of `state` with at least `pages`; lowest-address first
+ * among the few entries we look at in the exact bin. */
+static struct extent *find_free(int s, size_t pages)
+{
+	unsigned fb = floor_bin(pages);
+	struct extent *best = NULL;
+	int looked = 0;
+	for (struct extent *e = bins[s][fb]; e && looked < 16; e = e->bin.next, looked++)
+		if ((e->size >> LG_PAGE) >= pages && (!best || e->addr < best->addr))
+			best = e;
+	if (best)
+		return best;
+	for (unsigned b = ceil_bin(pages); b < NBINS;) {
+		uint64_t word = bins_nonempty[s][b / 64] >> (b % 64);
+		if (!word) {
+			b = (b / 64 + 1) * 64;
+			continue;
+		}
+		b += (unsigned)__builtin_ctzll(word);
+		if (b >= NBINS)
+			break;
+		best = bins[s][b];
+		looked = 0;
+		for (struct extent *e = best; e && looked < 8; e = e->bin.next, looked++)
+			if (e->addr < best->addr)
+				best = e;
+		return best;
+	}
+	return NULL;
+}
+
+static bool grow(size_t size)
+{
+	if (!next_reserve_size)
+		next_reserve_size = la_conf.reserve_min;
+	size_t want = next_reserve_size;
+	if (want < size)
+		want = ALIGN_UP(size, (size_t)2 << 20);
+	void *m = os_map(want);
+	if (!m)
+		return false;
+	STAT_ADD(&la_globals->reservations, 1);
+	mapped_bytes += want;
+	if (want == next_reserve_size && ++reserves_at_size >= la_conf.reserve_growth) {
+		/* K reservations of one size, then double: O(K log N) mappings. */
+		next_reserve_size <<= 1;
+		reserves_at_size = 0;
+	}
+	insert_free(NULL, (uintptr_t)m, want, EX_CLEAN, 0);
+	return true;
+}
+
+/* Split [e] so that it keeps exactly [addr, addr+size); the pieces before
+ * and after go back as free runs of the original state. */
+static void carve(struct extent *e, uintptr_t addr, size_t size)
+{
+	uint8_t state = e->state;
+	uint64_t t = e->time_ms;
+	uintptr_t lead_end = addr, trail = addr + size, end = e->addr + e->size;
+	uintptr_t lead = e->addr;
+	bin_remove(e);
+	pagemap_set(e->addr, 0);
+	if (e->size > PAGE)
+		pagemap_set(end - PAGE, 0);
+	e->addr = addr;
+	e->size = size;
+	if (lead_end > lead)
+		insert_free(NULL, lead, lead_end - lead, state, t);
+	if (end > trail)
+		insert_free(NULL, trail, end - trail, state, t);
+}
+
+static void account_large(size_t size, int sign)
+{
+	unsigned band = 63u - (unsigned)__builtin_clzll(size);
+	struct las_large_band *lb = &la_large_bands[band];
+	if (sign > 0) {
+		STAT_SET(&lb->count, lb->count + 1);
+		STAT_SET(&lb->bytes, lb->bytes + size);
+		STAT_SET(&lb->total_allocs, lb->total_allocs + 1);
+	} else {
+		STAT_SET(&lb->count, lb->count - 1);
+		STAT_SET(&lb->bytes, lb->bytes - size);
+	}
+}
+
+static void purge_if_over_threshold(void);
+
+struct extent *extent_alloc(size_t size, size_t align, unsigned tag, bool *zeroed)
+{
+	size_t pages_needed = (size + (align > PAGE ? align - PAGE : 0)) >> LG_PAGE;
+	pthread_mutex_lock(&heap_lock);
+	struct extent *e = NULL;
+	for (int attempt = 0; attempt < 2 && !e; attempt++) {
+		e = find_free(0, pages_needed);
+		if (!e)
+			e = find_free(1, pages_needed);
+		if (!e && (attempt > 0 || !grow(pages_needed << LG_PAGE)))
+			break;
+	}
+	if (!e) {
+		pthread_mutex_unlock(&heap_lock);
+		return NULL;
+	}
+	*zeroed = e->state == EX_CLEAN;
+	uintptr_t addr = align > PAGE ? ALIGN_UP(e->addr, align) : e->addr;
+	carve(e, addr, size);
+	e->state = tag ? EX_SLAB : EX_LARGE;
+	e->cls = tag ? (uint8_t)(tag - 1) : 0;
+	if (tag)
+		pagemap_set_range(e->addr, size >> LG_PAGE, (uintptr_t)e | tag);
+	else
+		register_bounds(e);
+	active_bytes += size;
+	if (!tag)
+		account_large(size, +1);
+	publish_counters();
+	pthread_mutex_unlock(&heap_lock);
+	return e;
+}
+
+void extent_free(struct extent *e)
+{
+	pthread_mutex_lock(&heap_lock);
+	if (e->state == EX_SLAB)
+		pagemap_set_range(e->addr, e->size >> LG_PAGE, 0);
+	else
+		account_large(e->size, -1);
+	active_bytes -= e->size;
+	insert_free(e, e->addr, e->size, EX_DIRTY, la_now_coarse_ms());
+	publish_counters();
+	purge_if_over_threshold();
+	pthread_mutex_unlock(&heap_lock);
+}
+
+bool extent_shrink(struct extent *e, size_t new_size)
+{
+	if (new_size >= e->size)
+		return new_size == e->size;
+	pthread_mutex_lock(&heap_lock);
+	uintptr_t tail = e->addr + new_size;
+	size_t tail_size = e->size - new_size;
+	account_large(e->size, -1);
+	pagemap_set(e->addr + e->size - PAGE, 0);
+	e->size = new_size;
+	register_bounds(e);
+	account_large(e->size, +1);
+	active_bytes -= tail_size;
+	insert_free(NULL, tail, tail_size, EX_DIRTY, la_now_coarse_ms());
+	publish_counters();
+	pthread_mutex_unlock(&heap_lock);
+	return true;
+}
+
+bool extent_grow(struct extent *e, size_t new_size)
+{
+	bool ok = false;
+	pthread_mutex_lock(&heap_lock);
+	size_t extra = new_size - e->size;
+	uintptr_t end = e->addr + e->size;
+	for (int s = 0; s < NSTATES && !ok; s++) {
+		struct extent *n = free_neighbor(end, s == 0 ? EX_DIRTY : EX_CLEAN);
+		if (!n || n->addr != end || n->size < extra)
+			continue;
+		carve(n, end, extra);
+		record_free(n);
+		account_large(e->size, -1);
+		pagemap_set(end - PAGE, e->size > PAGE ? 0 : (uintptr_t)e);
+		e->size = new_size;
+		register_bounds(e);
+		account_large(e->size, +1);
+		active_bytes += extra;
+		ok = true;
+	}
+	publish_counters();
+	pthread_mutex_unlock(&heap_lock);
+	return ok;
+}
+
+/* Take dirty runs off the lists (as BUSY) for purging outside the lock. */
+static struct extent *take_for_purge(enum purge_reason why, uint64_t now)
+{
+	size_t limit = (size_t)((double)active_bytes * la_conf.dirty_max_ratio);
+	if (limit < la_conf.dirty_min)
+		limit = la_conf.dirty_min;
+	size_t target = limit / 4 * 3;
+	struct extent *list = NULL;
+	while (lru_head) {
+		struct extent *e = lru_head;
+		bool take;
+		if (why == PURGE_TRIM)
+			take = true;
+		else if (why == PURGE_THRESHOLD)
+			take = dirty_bytes > target;
+		else
+			take = la_conf.dirty_decay_ms >= 0 &&
+			       now - e->time_ms >= (uint64_t)la_conf.dirty_decay_ms;
+		if (!take)
+			break;
+		bin_remove(e);
+		e->state = EX_BUSY;
+		e->bin.next = list;
+		list = e;
+	}
+	return list;
+}
+
+static size_t purge_list(struct extent *list, enum purge_reason why)
+{
+	size_t bytes = 0;
+	for (struct extent *e = list; e; e = e->bin.next) {
+		os_purge((void *)e->addr, e->size);
+		LA_PROBE(purge, e->addr, e->size, (int)why);
+		bytes += e->size;
+	}
+	return bytes;
+}
+
+static void return_purged(struct extent *list)
+{
+	while (list) {
+		struct extent *e = list;
+		list = e->bin.next;
+		insert_free(e, e->addr, e->size, EX_CLEAN, 0);
+	}
+}
+
+static size_t purge_locked_drop(enum purge_reason why, uint64_t now)
+{
+	struct extent *list = take_for_purge(why, now);
+	if (!list)
+		return 0;
+	publish_counters();
+	pthread_mutex_unlock(&heap_lock);
+	size_t bytes = purge_list(list, why);
+	pthread_mutex_lock(&heap_lock);
+	return_purged(list);
+	STAT_ADD(&la_globals->purged_bytes, bytes);
+	STAT_ADD(&la_globals->purge_runs, 1);
+	publish_counters();
+	return bytes;
+}
+
+static void purge_if_over_threshold(void)
+{
+	size_t limit = (size_t)((double)active_bytes * la_conf.dirty_max_ratio);
+	if (limit < la_conf.dirty_min)
+		limit = la_conf.dirty_min;
+	if (dirty_bytes > limit)
+		purge_locked_drop(PURGE_THRESHOLD, 0);
+}
+
+size_t extent_purge(enum purge_reason why)
+{
+	pthread_mutex_lock(&heap_lock);
+	size_t n = purge_locked_drop(why, la_now_coarse_ms());
+	pthread_mutex_unlock(&heap_lock);
+	return n;
+}
+
+void extent_decay_tick(void)
+{
+	if (la_conf.dirty_decay_ms < 0)
+		return;
+	uint64_t now = la_now_coarse_ms();
+	if (now < atomic_load_explicit(&decay_next_check_ms, memory_order_relaxed))
+		return;
+	/* Look again in a tenth of the decay time (at least every 10 ms). */
+	uint64_t step = (uint64_t)la_conf.dirty_decay_ms / 10;
+	atomic_store_explicit(&decay_next_check_ms, now + (step < 10 ? 10 : step),
+			      memory_order_relaxed);
+	if (pthread_mutex_trylock(&heap_lock) != 0)
+		return;
+	if (lru_head && now - lru_head->time_ms >= (uint64_t)la_conf.dirty_decay_ms)
+		purge_locked_drop(PURGE_DECAY, now);
+	pthread_mutex_unlock(&heap_lock);
+}
+
+void extent_fork_prepare(void)
+{
+	pthread_mutex_lock(&heap_lock);
+}
+
+void extent_fork_parent(void)
+{
+	pthread_mutex_unlock(&heap_lock);
+}
+
+void extent_fork_child(void)
+{
+	pthread_mutex_init(&heap_lock, NULL);
+}

@@ -1,0 +1,87 @@
+/* large.c - large blocks: page runs from the page heap. */
+#include <errno.h>
+#include <string.h>
+
+#include "large.h"
+#include "stats.h"
+#include "tcache.h"
+
+static struct las_thread *counting_slot(void)
+{
+	return la_tc.slot ? la_tc.slot : stats_retired_slot();
+}
+
+void *large_alloc(size_t size, size_t align, bool zero)
+{
+	if (size > ((size_t)1 << 46)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	size_t bytes = PAGE_CEIL(size);
+	bool zeroed;
+	struct extent *e = extent_alloc(bytes, align, 0, &zeroed);
+	if (!e) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	e->requested = size;
+	e->arena = la_tc.arena ? (uint8_t)la_tc.arena->id : 0;
+	if (zero && !zeroed)
+		memset((void *)e->addr, 0, bytes);
+	struct las_thread *s = counting_slot();
+	bool locked = s != la_tc.slot;
+	if (locked)
+		stats_retired_lock();
+	s->large_alloc_count++;
+	s->large_alloc_bytes += bytes;
+	s->requested_bytes += size;
+	if (locked)
+		stats_retired_unlock();
+	STAT_ADD(&la_arena_stats[e->arena].large_bytes, bytes);
+	return (void *)e->addr;
+}
+
+void large_free(struct extent *e)
+{
+	struct las_thread *s = counting_slot();
+	bool locked = s != la_tc.slot;
+	if (locked)
+		stats_retired_lock();
+	s->large_free_count++;
+	s->large_free_bytes += e->size;
+	if (locked)
+		stats_retired_unlock();
+	STAT_SUB(&la_arena_stats[e->arena].large_bytes, e->size);
+	extent_free(e);
+}
+
+bool large_resize_in_place(struct extent *e, size_t size)
+{
+	size_t bytes = PAGE_CEIL(size);
+	size_t old = e->size;
+	bool ok;
+	if (bytes == old)
+		ok = true;
+	else if (bytes < old)
+		ok = extent_shrink(e, bytes);
+	else
+		ok = extent_grow(e, bytes);
+	if (!ok)
+		return false;
+	if (bytes != old) {
+		struct las_thread *s = counting_slot();
+		bool locked = s != la_tc.slot;
+		if (locked)
+			stats_retired_lock();
+		/* Count a resize as a free of the old run and an allocation of the new. */
+		s->large_free_count++;
+		s->large_free_bytes += old;
+		s->large_alloc_count++;
+		s->large_alloc_bytes += bytes;
+		if (locked)
+			stats_retired_unlock();
+		STAT_ADD(&la_arena_stats[e->arena].large_bytes, bytes - old);
+	}
+	e->requested = size;
+	return true;
+}

@@ -1,0 +1,464 @@
+/*
+ * malloc.c - the malloc family: fast paths inline, everything else in the
+ * slow paths below. The fast paths touch only the thread's cache and its
+ * own stats slot, plus one test of the debug gate.
+ */
+#include <errno.h>
+#include <malloc.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "debug.h"
+#include "extent.h"
+#include "init.h"
+#include "large.h"
+#include "liballoc.h"
+#include "pagemap.h"
+#include "probes.h"
+#include "stats.h"
+#include "tcache.h"
+
+#define CALLER() ((uintptr_t)__builtin_return_address(0))
+
+/* Counting for paths without a thread cache: the retired slot, locked. */
+static void count_small(unsigned cls, size_t requested, int sign)
+{
+	struct las_thread *s = la_tc.slot;
+	if (s) {
+		if (sign > 0) {
+			s->class_alloc[cls]++;
+			s->requested_bytes += requested;
+		} else {
+			s->class_free[cls]++;
+		}
+		return;
+	}
+	stats_retired_lock();
+	s = stats_retired_slot();
+	if (sign > 0) {
+		s->class_alloc[cls]++;
+		s->requested_bytes += requested;
+	} else {
+		s->class_free[cls]++;
+	}
+	stats_retired_unlock();
+}
+
+static void housekeeping(void)
+{
+	if ((++la_tc.ticks & 63) == 0) {
+		extent_decay_tick();
+		stats_maybe_publish_child();
+	}
+}
+
+static bool ensure_thread(void)
+{
+	if (unlikely(!la_initialized))
+		la_init();
+	if (la_tc.state == TC_UNINIT && la_initialized)
+		tcache_thread_init();
+	return la_tc.state == TC_ACTIVE;
+}
+
+/* A small object without the thread cache (cache off, thread exiting, or
+ * malloc called while liballoc itself initialises). */
+static void *small_uncached(unsigned cls, size_t size)
+{
+	struct arena *a = la_tc.arena ? la_tc.arena : arena_get(0);
+	void *p;
+	if (!arena_fill(a, cls, &p, 1))
+		return NULL;
+	count_small(cls, size, +1);
+	return p;
+}
+
+LA_HIDDEN void *la_alloc_small(unsigned cls, size_t size)
+{
+	if (ensure_thread() && la_tc.bins[cls].max) {
+		struct tbin *b = &la_tc.bins[cls];
+		void *p = b->head;
+		if (p) {
+			b->head = *(void **)p;
+			b->count--;
+		} else {
+			p = tcache_refill(cls);
+		}
+		if (p)
+			count_small(cls, size, +1);
+		return p;
+	}
+	return small_uncached(cls, size);
+}
+
+LA_HIDDEN void la_free_small(void *p, unsigned cls)
+{
+	if (ensure_thread() && la_tc.bins[cls].max) {
+		struct tbin *b = &la_tc.bins[cls];
+		if (b->count >= b->max)
+			tcache_flush_bin(cls, b->max / 2);
+		*(void **)p = b->head;
+		b->head = p;
+		b->count++;
+		count_small(cls, 0, -1);
+		return;
+	}
+	arena_release(&p, 1, cls);
+	count_small(cls, 0, -1);
+}
+
+/* Plain (non-debug) allocation of any size. */
+LA_HIDDEN void *la_alloc_plain(size_t size, bool zero)
+{
+	if (size <= SMALL_MAX) {
+		unsigned cls = size_to_class(size);
+		void *p = la_alloc_small(cls, size);
+		if (!p) {
+			errno = ENOMEM;
+			return NULL;
+		}
+		if (zero)
+			memset(p, 0, class_size(cls));
+		return p;
+	}
+	ensure_thread();
+	return large_alloc(size, PAGE, zero);
+}
+
+/* Free of a block whose page-map word is pm; reports foreign pointers. */
+LA_HIDDEN void la_free_plain(void *p, uintptr_t pm, const char *what)
+{
+	unsigned tag = (unsigned)(pm & PM_CLASS_MASK);
+	if (tag) {
+		struct extent *s = (struct extent *)(pm & ~PM_CLASS_MASK);
+		unsigned cls = tag - 1;
+		uintptr_t off = (uintptr_t)p - s->addr;
+		if (off % class_size(cls) == 0) {
+			la_free_small(p, cls);
+			return;
+		}
+	} else if (pm) {
+		struct extent *e = (struct extent *)pm;
+		if (e->state == EX_LARGE && e->addr == (uintptr_t)p) {
+			large_free(e);
+			return;
+		}
+		if (e->state == EX_DIRTY || e->state == EX_CLEAN) {
+			debug_violation(LAS_EV_DOUBLE_FREE, p, 0, -1, what, NULL, 0);
+			return;
+		}
+	}
+	debug_violation(LAS_EV_INVALID_FREE, p, 0, tag ? (int)tag - 1 : -1, what, NULL, 0);
+}
+
+static LA_NOINLINE void *malloc_slow(size_t size)
+{
+	ensure_thread();
+	housekeeping();
+	if (unlikely(*la_gate)) {
+		debug_poll();
+		if (debug_active())
+			return debug_malloc(size, 16, false);
+	}
+	return la_alloc_plain(size, false);
+}
+
+static LA_NOINLINE void free_slow(void *p, uintptr_t pm)
+{
+	if (!p)
+		return;
+	ensure_thread();
+	housekeeping();
+	if (unlikely(*la_gate)) {
+		debug_poll();
+		if (debug_active() || (pm & PM_CLASS_MASK) == 0) {
+			debug_free(p, pm);
+			return;
+		}
+	}
+	la_free_plain(p, pm, "free");
+}
+
+LA_EXPORT void *malloc(size_t size)
+{
+	if (likely(size <= LOOKUP_MAX)) {
+		unsigned cls = la_class_lookup[(size + 15) >> 4];
+		struct tbin *b = &la_tc.bins[cls];
+		void *p = b->head;
+		if (likely(p != NULL) && likely(*la_gate == 0)) {
+			b->head = *(void **)p;
+			b->count--;
+			struct las_thread *s = la_tc.slot;
+			s->class_alloc[cls]++;
+			s->requested_bytes += size;
+			LA_PROBE_HOT(malloc, p, size, class_size(cls), cls, CALLER());
+			return p;
+		}
+	}
+	void *p = malloc_slow(size);
+	LA_PROBE_HOT(malloc, p, size, la_malloc_usable_size_impl(p), -1, CALLER());
+	return p;
+}
+
+LA_EXPORT void free(void *p)
+{
+	uintptr_t pm = pagemap_get(p);
+	unsigned tag = (unsigned)(pm & PM_CLASS_MASK);
+	if (likely(tag != 0) && likely(((uintptr_t)p & 15) == 0) && likely(*la_gate == 0)) {
+		unsigned cls = tag - 1;
+		struct tbin *b = &la_tc.bins[cls];
+		if (likely(b->count < b->max)) {
+			LA_PROBE_HOT(free, p, 0, class_size(cls), cls, CALLER());
+			*(void **)p = b->head;
+			b->head = p;
+			b->count++;
+			la_tc.slot->class_free[cls]++;
+			return;
+		}
+	}
+	LA_PROBE_HOT(free, p, 0, la_malloc_usable_size_impl(p), -1, CALLER());
+	free_slow(p, pm);
+}
+
+static void *alloc_zeroed(size_t n, size_t size)
+{
+	size_t total;
+	if (__builtin_mul_overflow(n, size, &total)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	ensure_thread();
+	housekeeping();
+	if (unlikely(*la_gate)) {
+		debug_poll();
+		if (debug_active())
+			return debug_malloc(total, 16, true);
+	}
+	return la_alloc_plain(total, true);
+}
+
+LA_EXPORT void *calloc(size_t n, size_t size)
+{
+	void *p = alloc_zeroed(n, size);
+	LA_PROBE_HOT(calloc, p, n * size, la_malloc_usable_size_impl(p), -1, CALLER());
+	return p;
+}
+
+/* Usable size of a block made without debug layout. */
+static size_t plain_usable(void *p, uintptr_t pm)
+{
+	unsigned tag = (unsigned)(pm & PM_CLASS_MASK);
+	if (tag)
+		return class_size(tag - 1);
+	struct extent *e = (struct extent *)pm;
+	if (e && e->state == EX_LARGE && e->addr == (uintptr_t)p)
+		return e->size;
+	return 0;
+}
+
+static void *realloc_impl(void *p, size_t size)
+{
+	if (!p)
+		return malloc(size);
+	if (size == 0) {
+		/* As glibc: realloc(p, 0) frees p and returns NULL. */
+		free(p);
+		return NULL;
+	}
+	uintptr_t pm = pagemap_get(p);
+	ensure_thread();
+	housekeeping();
+	if (unlikely(*la_gate)) {
+		debug_poll();
+		if (debug_active() || pm == 0)
+			return debug_realloc(p, pm, size);
+	}
+	unsigned tag = (unsigned)(pm & PM_CLASS_MASK);
+	size_t old = plain_usable(p, pm);
+	if (old == 0) {
+		debug_violation(LAS_EV_INVALID_FREE, p, 0, -1, "realloc", NULL, 0);
+		errno = EINVAL;
+		return NULL;
+	}
+	if (tag) {
+		if (size <= SMALL_MAX && size_to_class(size) == tag - 1)
+			return p;
+	} else if (size > SMALL_MAX) {
+		if (large_resize_in_place((struct extent *)pm, size))
+			return p;
+	}
+	void *q = la_alloc_plain(size, false);
+	if (!q)
+		return NULL;
+	memcpy(q, p, old < size ? old : size);
+	la_free_plain(p, pm, "realloc");
+	return q;
+}
+
+LA_EXPORT void *realloc(void *p, size_t size)
+{
+	void *q = realloc_impl(p, size);
+	LA_PROBE_HOT(realloc, q, p, size, la_malloc_usable_size_impl(q), CALLER());
+	return q;
+}
+
+LA_EXPORT void *reallocarray(void *p, size_t n, size_t size)
+{
+	size_t total;
+	if (__builtin_mul_overflow(n, size, &total)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return realloc(p, total);
+}
+
+/* Aligned allocation: small classes whose size is a multiple of the
+ * alignment are aligned (slabs start on pages); otherwise a large run. */
+static void *aligned_impl(size_t align, size_t size)
+{
+	if (align <= 16)
+		return la_alloc_plain(size ? size : 1, false);
+	ensure_thread();
+	housekeeping();
+	if (unlikely(*la_gate)) {
+		debug_poll();
+		if (debug_active())
+			return debug_malloc(size, align, false);
+	}
+	if (align <= PAGE && size <= SMALL_MAX) {
+		size_t need = size < align ? align : size;
+		for (unsigned cls = size_to_class(need); cls < NCLASSES; cls++) {
+			if (class_size(cls) % align == 0) {
+				void *p = la_alloc_small(cls, size);
+				if (!p)
+					errno = ENOMEM;
+				return p;
+			}
+		}
+	}
+	if (size > SIZE_MAX - align) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return large_alloc(size <= SMALL_MAX ? SMALL_MAX + 1 : size, align < PAGE ? PAGE : align,
+			   false);
+}
+
+static bool pow2(size_t x)
+{
+	return x && (x & (x - 1)) == 0;
+}
+
+LA_EXPORT int posix_memalign(void **out, size_t align, size_t size)
+{
+	if (!pow2(align) || align % sizeof(void *) != 0)
+		return EINVAL;
+	int saved = errno;
+	void *p = aligned_impl(align, size);
+	LA_PROBE_HOT(memalign, p, align, size, la_malloc_usable_size_impl(p), CALLER());
+	if (!p)
+		return ENOMEM;
+	errno = saved;
+	*out = p;
+	return 0;
+}
+
+LA_EXPORT void *aligned_alloc(size_t align, size_t size)
+{
+	if (!pow2(align)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	void *p = aligned_impl(align, size);
+	LA_PROBE_HOT(memalign, p, align, size, la_malloc_usable_size_impl(p), CALLER());
+	return p;
+}
+
+LA_EXPORT void *memalign(size_t align, size_t size)
+{
+	if (!pow2(align)) {
+		/* glibc rounds a non-power-of-two alignment up. */
+		size_t a = 1;
+		while (a < align && a)
+			a <<= 1;
+		if (!a) {
+			errno = EINVAL;
+			return NULL;
+		}
+		align = a;
+	}
+	void *p = aligned_impl(align, size);
+	LA_PROBE_HOT(memalign, p, align, size, la_malloc_usable_size_impl(p), CALLER());
+	return p;
+}
+
+LA_EXPORT void *valloc(size_t size)
+{
+	return memalign(PAGE, size);
+}
+
+LA_EXPORT void *pvalloc(size_t size)
+{
+	if (size > SIZE_MAX - PAGE) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return memalign(PAGE, PAGE_CEIL(size ? size : 1));
+}
+
+LA_HIDDEN size_t la_malloc_usable_size_impl(void *p)
+{
+	if (!p)
+		return 0;
+	uintptr_t pm = pagemap_get(p);
+	size_t n;
+	if (unlikely(*la_gate) && debug_usable_size(p, pm, &n))
+		return n;
+	return plain_usable(p, pm);
+}
+
+LA_EXPORT size_t malloc_usable_size(void *p)
+{
+	return la_malloc_usable_size_impl(p);
+}
+
+LA_EXPORT void free_sized(void *p, size_t size)
+{
+	(void)size;
+	free(p);
+}
+
+LA_EXPORT void free_aligned_sized(void *p, size_t align, size_t size)
+{
+	(void)align;
+	(void)size;
+	free(p);
+}
+
+LA_EXPORT int malloc_trim(size_t pad)
+{
+	(void)pad;
+	ensure_thread();
+	tcache_flush_all();
+	return extent_purge(PURGE_TRIM) > 0;
+}
+
+LA_EXPORT void cfree(void *p)
+{
+	free(p);
+}
+
+/* la_-prefixed entry points (liballoc.h). */
+LA_EXPORT void *la_malloc(size_t size) { return malloc(size); }
+LA_EXPORT void la_free(void *p) { free(p); }
+LA_EXPORT void *la_calloc(size_t n, size_t size) { return calloc(n, size); }
+LA_EXPORT void *la_realloc(void *p, size_t size) { return realloc(p, size); }
+LA_EXPORT void *la_reallocarray(void *p, size_t n, size_t size) { return reallocarray(p, n, size); }
+LA_EXPORT int la_posix_memalign(void **out, size_t a, size_t s) { return posix_memalign(out, a, s); }
+LA_EXPORT void *la_aligned_alloc(size_t a, size_t s) { return aligned_alloc(a, s); }
+LA_EXPORT void *la_memalign(size_t a, size_t s) { return memalign(a, s); }
+LA_EXPORT size_t la_malloc_usable_size(void *p) { return la_malloc_usable_size_impl(p); }
+LA_EXPORT void la_free_sized(void *p, size_t size) { free_sized(p, size); }
+LA_EXPORT int la_malloc_trim(size_t pad) { return malloc_trim(pad); }

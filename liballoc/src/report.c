@@ -1,0 +1,84 @@
+/*
+ * report.c - a violation is one event: a report on stderr written without
+ * allocating, a USDT probe, a record in the segment's event ring, then the
+ * configured on_error action.
+ */
+#include <execinfo.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#include "debug.h"
+#include "probes.h"
+#include "stats.h"
+
+static const char *const kind_names[] = {
+	[LAS_EV_DOUBLE_FREE] = "double-free",
+	[LAS_EV_INVALID_FREE] = "invalid-free",
+	[LAS_EV_BUFFER_OVERFLOW] = "buffer-overflow",
+	[LAS_EV_BUFFER_UNDERFLOW] = "buffer-underflow",
+	[LAS_EV_USE_AFTER_FREE] = "use-after-free",
+};
+
+static __thread int reporting;
+
+static void write_backtrace(void)
+{
+	void *frames[32];
+	/* backtrace() may load libgcc_s (and allocate) the first time; no
+	 * allocator lock is held here, so that recursion is safe. */
+	int n = backtrace(frames, 32);
+	la_write_stderr("  backtrace:\n");
+	backtrace_symbols_fd(frames + 2 < frames + n ? frames + 2 : frames, n > 2 ? n - 2 : n, 2);
+}
+
+void debug_violation(uint32_t kind, const void *addr, size_t size, int cls, const char *detail,
+		     const uint8_t *bytes, size_t nbytes)
+{
+	if (la_checks.on_error == LAS_ONERR_IGNORE) {
+		stats_event(kind, (uintptr_t)addr, size, (uint32_t)cls, detail);
+		return;
+	}
+	char buf[512];
+	struct la_buf b = {buf, 0, sizeof(buf)};
+	char name[17] = {0};
+	prctl(PR_GET_NAME, name);
+	buf_str(&b, "liballoc: ");
+	buf_str(&b, kind < LAS_EV_CONF_CHANGE && kind_names[kind] ? kind_names[kind] : "error");
+	buf_str(&b, " on ");
+	buf_hex(&b, (uintptr_t)addr);
+	buf_str(&b, " (size ");
+	buf_u64(&b, size);
+	buf_str(&b, ", class ");
+	buf_i64(&b, cls);
+	buf_str(&b, ") in thread ");
+	buf_i64(&b, la_gettid());
+	buf_str(&b, " (");
+	buf_str(&b, name);
+	buf_str(&b, ")\n");
+	if (detail) {
+		buf_str(&b, "  detected in ");
+		buf_str(&b, detail);
+		buf_str(&b, "\n");
+	}
+	if (bytes && nbytes) {
+		buf_str(&b, "  bytes:");
+		for (size_t i = 0; i < nbytes && i < 32; i++) {
+			static const char hex[] = "0123456789abcdef";
+			buf_char(&b, ' ');
+			buf_char(&b, hex[bytes[i] >> 4]);
+			buf_char(&b, hex[bytes[i] & 15]);
+		}
+		buf_str(&b, "\n");
+	}
+	la_write_stderr(buf);
+	LA_PROBE(violation, kind, addr, size);
+	stats_event(kind, (uintptr_t)addr, size, (uint32_t)cls, detail);
+	if (la_checks.backtrace && !reporting) {
+		reporting = 1;
+		write_backtrace();
+		reporting = 0;
+	}
+	if (la_checks.on_error == LAS_ONERR_ABORT)
+		abort();
+}

@@ -1,0 +1,47 @@
+/*
+ * size_class.h - small size classes: 16-byte steps up to 128, then four
+ * classes per doubling up to 32 KiB (at most 20% internal waste). Every
+ * small class is served from slabs; larger requests are page runs.
+ */
+#ifndef LA_SIZE_CLASS_H
+#define LA_SIZE_CLASS_H
+
+#include "internal.h"
+
+#define NCLASSES 40
+#define SMALL_MAX ((size_t)32768)
+#define LOOKUP_MAX ((size_t)4096)
+#define SLAB_MAX_OBJS 1024
+
+struct size_class {
+	uint32_t size;
+	uint32_t slab_pages;
+	uint32_t nobjs;
+	uint32_t recip; /* ceil(2^32 / size): offset -> slot index by multiply */
+};
+
+extern struct size_class la_classes[NCLASSES] LA_HIDDEN;
+extern uint8_t la_class_lookup[(LOOKUP_MAX >> 4) + 1] LA_HIDDEN;
+
+LA_HIDDEN void size_classes_init(void);
+LA_HIDDEN unsigned size_to_class_slow(size_t size);
+
+static inline unsigned size_to_class(size_t size)
+{
+	if (likely(size <= LOOKUP_MAX))
+		return la_class_lookup[(size + 15) >> 4];
+	return size_to_class_slow(size);
+}
+
+static inline size_t class_size(unsigned cls)
+{
+	return la_classes[cls].size;
+}
+
+/* Slot index of an address at byte offset `off` inside a slab of class cls. */
+static inline uint32_t class_slot_index(unsigned cls, size_t off)
+{
+	return (uint32_t)(((uint64_t)off * la_classes[cls].recip) >> 32);
+}
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * stats.h - the writer side of the stats segment (liballoc_stats.h).
+ *
+ * Until the segment is mapped (and when stats:false) the same tables live
+ * in private memory, so every counter update is an unconditional store.
+ */
+#ifndef LA_STATS_H
+#define LA_STATS_H
+
+#include "internal.h"
+#include "liballoc_stats.h"
+
+extern struct las_globals *la_globals LA_HIDDEN;
+extern struct las_large_band *la_large_bands LA_HIDDEN;
+extern struct las_class *la_class_stats LA_HIDDEN;
+extern struct las_arena *la_arena_stats LA_HIDDEN;
+extern struct las_control *la_control LA_HIDDEN;
+extern struct las_header *la_header LA_HIDDEN;
+extern volatile uint32_t *la_gate LA_HIDDEN;
+
+/* Called once at start, after conf and size classes. */
+LA_HIDDEN void stats_init(void);
+/* Remove the segment file (normal exit). */
+LA_HIDDEN void stats_shutdown(void);
+
+/* Thread slots. acquire never fails: when the table is full the thread
+ * gets a private slot whose counts join the retired slot at exit. */
+LA_HIDDEN struct las_thread *stats_thread_acquire(int tid, unsigned arena);
+LA_HIDDEN void stats_thread_release(struct las_thread *slot);
+/* Slot for allocations of threads whose cache has been torn down. */
+LA_HIDDEN struct las_thread *stats_retired_slot(void);
+LA_HIDDEN void stats_retired_lock(void);
+LA_HIDDEN void stats_retired_unlock(void);
+
+LA_HIDDEN void stats_event(uint32_t kind, uint64_t addr, uint64_t size, uint32_t cls,
+			   const char *detail);
+LA_HIDDEN void stats_publish_conf(void);
+
+LA_HIDDEN void stats_fork_prepare(void);
+LA_HIDDEN void stats_fork_parent(void);
+LA_HIDDEN void stats_fork_child(void);
+/* A forked child publishes its own segment lazily (most children exec). */
+LA_HIDDEN void stats_maybe_publish_child(void);
+
+#endif

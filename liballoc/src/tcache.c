@@ -1,0 +1,135 @@
+/* tcache.c - thread cache set-up, refill, flush and thread exit. */
+#include <pthread.h>
+#include <sys/prctl.h>
+
+#include "conf.h"
+#include "probes.h"
+#include "stats.h"
+#include "tcache.h"
+
+__thread struct tcache la_tc __attribute__((tls_model("initial-exec")));
+static pthread_key_t exit_key;
+static uint32_t bin_max[NCLASSES];
+
+static void thread_exit(void *arg);
+
+void tcache_global_init(void)
+{
+	for (unsigned c = 0; c < NCLASSES; c++) {
+		uint32_t size = la_classes[c].size;
+		uint32_t max = (uint32_t)(32768 / size);
+		if (max > 256)
+			max = 256;
+		if (max < 4)
+			max = 4;
+		bin_max[c] = (la_conf.tcache && size <= la_conf.tcache_max) ? max : 0;
+	}
+	/* Keys below 32 live in the thread descriptor: no allocation in
+	 * pthread_setspecific, hence no recursion into malloc. */
+	pthread_key_create(&exit_key, thread_exit);
+}
+
+void tcache_thread_init(void)
+{
+	struct tcache *tc = &la_tc;
+	tc->tid = la_gettid();
+	tc->arena = arena_assign(tc->tid);
+	tc->slot = stats_thread_acquire(tc->tid, tc->arena->id);
+	for (unsigned c = 0; c < NCLASSES; c++) {
+		tc->bins[c].head = NULL;
+		tc->bins[c].count = 0;
+		tc->bins[c].max = bin_max[c];
+	}
+	tc->state = TC_ACTIVE;
+	STAT_ADD(&la_globals->threads_created, 1);
+	STAT_ADD(&la_globals->threads_live, 1);
+	LA_PROBE(thread_start, tc->tid);
+	pthread_setspecific(exit_key, (void *)1);
+}
+
+void *tcache_refill(unsigned cls)
+{
+	struct tcache *tc = &la_tc;
+	struct tbin *b = &tc->bins[cls];
+	void *objs[256];
+	unsigned want = b->max / 2 ? b->max / 2 : 1;
+	unsigned got = arena_fill(tc->arena, cls, objs, want);
+	if (!got)
+		return NULL;
+	/* Push in reverse so the lowest address is popped first. */
+	for (unsigned i = got; i-- > 1;) {
+		*(void **)objs[i] = b->head;
+		b->head = objs[i];
+	}
+	b->count += got - 1;
+	tc->slot->class_fill[cls] += got;
+	LA_PROBE_HOT(tcache_fill, cls, got);
+	return objs[0];
+}
+
+void tcache_flush_bin(unsigned cls, uint32_t keep)
+{
+	struct tcache *tc = &la_tc;
+	struct tbin *b = &tc->bins[cls];
+	void *objs[256];
+	/* Keep the most recently freed (hottest) objects; flush the older. */
+	void **link = &b->head;
+	for (uint32_t i = 0; i < keep && *link; i++)
+		link = (void **)*link;
+	unsigned n = 0;
+	void *p = *link;
+	*link = NULL;
+	while (p) {
+		void *next = *(void **)p;
+		objs[n++] = p;
+		if (n == 256) {
+			arena_release(objs, n, cls);
+			tc->slot->class_flush[cls] += n;
+			b->count -= n;
+			n = 0;
+		}
+		p = next;
+	}
+	if (n) {
+		arena_release(objs, n, cls);
+		tc->slot->class_flush[cls] += n;
+		b->count -= n;
+	}
+	LA_PROBE_HOT(tcache_flush, cls, n);
+}
+
+void tcache_flush_all(void)
+{
+	if (la_tc.state != TC_ACTIVE)
+		return;
+	for (unsigned c = 0; c < NCLASSES; c++)
+		if (la_tc.bins[c].count)
+			tcache_flush_bin(c, 0);
+}
+
+static void thread_exit(void *arg)
+{
+	(void)arg;
+	struct tcache *tc = &la_tc;
+	if (tc->state != TC_ACTIVE)
+		return;
+	tcache_flush_all();
+	for (unsigned c = 0; c < NCLASSES; c++)
+		tc->bins[c].max = 0;
+	tc->state = TC_DEAD;
+	LA_PROBE(thread_exit, tc->tid);
+	arena_unassign(tc->arena);
+	STAT_SUB(&la_globals->threads_live, 1);
+	struct las_thread *slot = tc->slot;
+	tc->slot = NULL;
+	stats_thread_release(slot);
+}
+
+void tcache_fork_child(void)
+{
+	/* Only the forking thread survives; it keeps its arena and cache. */
+	if (la_tc.state == TC_ACTIVE) {
+		atomic_fetch_add_explicit(&la_tc.arena->nthreads, 1, memory_order_relaxed);
+		la_tc.tid = la_gettid();
+	}
+}

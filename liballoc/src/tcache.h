@@ -1,0 +1,42 @@
+/*
+ * tcache.h - per-thread caches: for each size class a bounded LIFO list
+ * threaded through the free slots themselves. The fast path is a pop or a
+ * push on the thread's own list: no lock, no atomic read-modify-write.
+ */
+#ifndef LA_TCACHE_H
+#define LA_TCACHE_H
+
+#include "arena.h"
+#include "liballoc_stats.h"
+#include "size_class.h"
+
+struct tbin {
+	void *head;
+	uint32_t count;
+	uint32_t max; /* 0 while the cache is not set up: frees take the slow path */
+};
+
+enum tcache_state { TC_UNINIT = 0, TC_ACTIVE, TC_DISABLED, TC_DEAD };
+
+struct tcache {
+	struct tbin bins[NCLASSES];
+	struct las_thread *slot; /* this thread's stats slot */
+	struct arena *arena;
+	uint32_t state;
+	int tid;
+	uint32_t ticks; /* slow-path events, for periodic housekeeping */
+};
+
+extern __thread struct tcache la_tc LA_HIDDEN;
+
+/* Set up the calling thread (arena, stats slot, cache limits). */
+LA_HIDDEN void tcache_thread_init(void);
+/* Move half of a full bin back to the arenas. */
+LA_HIDDEN void tcache_flush_bin(unsigned cls, uint32_t keep);
+LA_HIDDEN void tcache_flush_all(void);
+/* Refill an empty bin; returns one object or NULL. */
+LA_HIDDEN void *tcache_refill(unsigned cls);
+LA_HIDDEN void tcache_global_init(void);
+LA_HIDDEN void tcache_fork_child(void);
+
+#endif
