@@ -13,37 +13,66 @@
 #ifndef LIBALLOC_PROBES_H
 #define LIBALLOC_PROBES_H
 
+/*
+ * Every probe name, once (X-macro). sys/sdt.h decides per translation unit
+ * whether a probe note carries a semaphore address, so every probe, hot or
+ * cold, has its liballoc_<name>_semaphore.
+ */
+#define LA_PROBE_NAMES(X)                                                  \
+	X(malloc) X(calloc) X(realloc) X(memalign) X(free)                 \
+	X(slab_new) X(slab_release) X(extent_map) X(extent_unmap) X(purge) \
+	X(arena_assign) X(tcache_fill) X(tcache_flush) X(thread_start)     \
+	X(thread_exit) X(conf_change) X(violation)
+
 #ifdef LIBALLOC_NO_PROBES
 #define LA_PROBE(name, ...) do { } while (0)
 #define LA_PROBE_HOT(name, ...) do { } while (0)
 #define LA_PROBE_ENABLED(name) 0
+#define LA_DEFINE_SEMAPHORES() /* no probes, no semaphores */
 #else
 
 #define STAP_SDT_ARG_CONSTRAINT nr
 #define _SDT_HAS_SEMAPHORES 1
+#define SDT_USE_VARIADIC 1 /* STAP_PROBEV */
 #include <sys/sdt.h>
 
-/* Semaphores: one per per-allocation probe. Defined in src/probes.c. */
 #define LA_SEMAPHORE(name) liballoc_##name##_semaphore
 #define LA_DECLARE_SEMAPHORE(name) \
-	extern volatile unsigned short LA_SEMAPHORE(name) __attribute__((visibility("hidden")))
-LA_DECLARE_SEMAPHORE(malloc);
-LA_DECLARE_SEMAPHORE(calloc);
-LA_DECLARE_SEMAPHORE(realloc);
-LA_DECLARE_SEMAPHORE(memalign);
-LA_DECLARE_SEMAPHORE(free);
-LA_DECLARE_SEMAPHORE(tcache_fill);
-LA_DECLARE_SEMAPHORE(tcache_flush);
+	extern volatile unsigned short LA_SEMAPHORE(name) __attribute__((visibility("hidden")));
+LA_PROBE_NAMES(LA_DECLARE_SEMAPHORE)
+
+/*
+ * Written once, in liballoc/src/probes.c. The kernel bumps a semaphore via
+ * the uprobe reference counter (bpftrace and libbpf both use it), which only
+ * works for an initialised, file-backed location: section ".probes", as
+ * systemtap expects, never .bss.
+ */
+#define LA_DEFINE_SEMAPHORE(name)                   \
+	volatile unsigned short LA_SEMAPHORE(name)  \
+		__attribute__((section(".probes"), visibility("hidden"))) = 0;
+#define LA_DEFINE_SEMAPHORES() LA_PROBE_NAMES(LA_DEFINE_SEMAPHORE)
 
 #define LA_PROBE_ENABLED(name) __builtin_expect(LA_SEMAPHORE(name) != 0, 0)
 
 /* Probes on cold paths fire unconditionally (a nop when untraced). */
 #define LA_PROBE(name, ...) STAP_PROBEV(liballoc, name, ##__VA_ARGS__)
-/* Probes on hot paths first test their semaphore. */
-#define LA_PROBE_HOT(name, ...)                                 \
-	do {                                                    \
-		if (LA_PROBE_ENABLED(name))                     \
-			STAP_PROBEV(liballoc, name, ##__VA_ARGS__); \
+/*
+ * Probes on hot paths first test their semaphore: one compare with memory
+ * and one branch (asm goto, so the compiler cannot turn it into a load, a
+ * test and a branch), the probe itself out of line.
+ */
+#define LA_PROBE_HOT(name, ...)                                               \
+	do {                                                                  \
+		__label__ la_probe_fire, la_probe_done;                       \
+		__asm__ goto("cmpw $0, %0\n\tjne %l[la_probe_fire]"           \
+			     : /* no outputs */                               \
+			     : "m"(LA_SEMAPHORE(name))                        \
+			     : "cc"                                           \
+			     : la_probe_fire);                                \
+		goto la_probe_done;                                           \
+	la_probe_fire:                                                        \
+		STAP_PROBEV(liballoc, name, ##__VA_ARGS__);                   \
+	la_probe_done:;                                                       \
 	} while (0)
 #endif
 

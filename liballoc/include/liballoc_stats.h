@@ -45,7 +45,7 @@
 enum las_table_id {
 	LAS_T_GLOBALS = 0, /* 1 x struct las_globals */
 	LAS_T_CLASSES,     /* nclasses x struct las_class */
-	LAS_T_ARENAS,      /* narenas x struct las_arena */
+	LAS_T_ARENAS,      /* narenas x struct las_arena; the last is the debug arena */
 	LAS_T_THREADS,     /* max threads x struct las_thread; entry 0 = retired */
 	LAS_T_LARGE,       /* LAS_LARGE_BANDS x struct las_large_band */
 	LAS_T_EVENTS,      /* 1 x struct las_event_ring (entries follow inline) */
@@ -138,12 +138,11 @@ struct las_thread {
 	uint32_t state;  /* LAS_SLOT_* */
 	char name[LAS_THREAD_NAME_LEN];
 	uint32_t arena;
-	uint32_t pad;
-	uint64_t alloc_count;     /* all allocations by this thread */
-	uint64_t free_count;      /* all frees by this thread */
-	uint64_t alloc_bytes;     /* usable bytes allocated */
-	uint64_t free_bytes;      /* usable bytes freed */
-	uint64_t requested_bytes; /* requested bytes allocated */
+	uint32_t gate;   /* this thread's copy of las_control.gate (see there) */
+	/* Totals are NOT kept on the fast path: readers derive allocation and
+	 * free counts/bytes from class_* (times class size) plus large_*. */
+	uint64_t reserved0[4];    /* always 0 in ABI 1.0 */
+	uint64_t requested_bytes; /* cumulative requested bytes allocated */
 	uint64_t large_alloc_count;
 	uint64_t large_free_count;
 	uint64_t large_alloc_bytes;
@@ -211,11 +210,12 @@ struct las_checks {
 
 /*
  * Control block. An outside writer (same user) fills `requested`, then
- * increments request_gen (the release point). The process notices at its
- * next allocation (the fast path checks `gate`), applies the request and
- * sets applied_gen = request_gen and `applied`. `gate` is nonzero whenever
- * any check is active or a request is pending; writers set bit
- * LAS_GATE_PENDING after bumping request_gen.
+ * increments request_gen (the release point), then ORs LAS_GATE_PENDING
+ * into `gate` here AND into the `gate` word of every LAS_SLOT_LIVE thread
+ * slot (each thread's fast path tests only its own slot's word, which it
+ * has loaded anyway). The next allocation or free of any thread applies
+ * the request, sets `applied` and applied_gen = request_gen, and rewrites
+ * every gate word: LAS_GATE_CHECKS while any check is active, else 0.
  */
 #define LAS_GATE_CHECKS 0x1u
 #define LAS_GATE_PENDING 0x2u

@@ -3,6 +3,7 @@
 
 #include "arena.h"
 #include "base.h"
+#include "debug_block.h"
 #include "conf.h"
 #include "pagemap.h"
 #include "probes.h"
@@ -16,8 +17,8 @@ static pthread_mutex_t arenas_lock = PTHREAD_MUTEX_INITIALIZER;
 void arenas_init(void)
 {
 	la_narenas = la_conf.narenas;
-	if (la_narenas > MAX_ARENAS)
-		la_narenas = MAX_ARENAS;
+	if (la_narenas > MAX_ARENAS - 1)
+		la_narenas = MAX_ARENAS - 1;
 	if (la_narenas == 0)
 		la_narenas = 1;
 }
@@ -46,6 +47,11 @@ struct arena *arena_get(unsigned id)
 	}
 	pthread_mutex_unlock(&arenas_lock);
 	return a;
+}
+
+struct arena *arena_debug(void)
+{
+	return arena_get(la_narenas);
 }
 
 struct arena *arena_assign(int tid)
@@ -87,7 +93,8 @@ static struct extent *slab_new(struct arena *a, unsigned cls)
 	const struct size_class *sc = &la_classes[cls];
 	size_t bytes = (size_t)sc->slab_pages << LG_PAGE;
 	bool zeroed;
-	struct extent *s = extent_alloc(bytes, PAGE, cls + 1, &zeroed);
+	unsigned tag = (cls + 1) | (a->id == la_narenas ? EXT_UNTAGGED : 0);
+	struct extent *s = extent_alloc(bytes, PAGE, tag, &zeroed);
 	if (!s)
 		return NULL;
 	s->arena = (uint8_t)a->id;
@@ -100,6 +107,8 @@ static struct extent *slab_new(struct arena *a, unsigned cls)
 	STAT_ADD(&la_class_stats[cls].slab_allocs, 1);
 	STAT_ADD(&la_arena_stats[a->id].slabs, 1);
 	LA_PROBE(slab_new, s->addr, bytes, cls, a->id);
+	if (s->layout)
+		debug_slab_created(s);
 	return s;
 }
 
@@ -110,6 +119,8 @@ static void slab_release(struct arena *a, struct extent *s, unsigned cls)
 	STAT_ADD(&la_class_stats[cls].slab_frees, 1);
 	STAT_SUB(&la_arena_stats[a->id].slabs, 1);
 	LA_PROBE(slab_release, s->addr, s->size, cls, a->id);
+	if (s->layout)
+		debug_slab_released(s);
 	extent_free(s);
 }
 
@@ -147,8 +158,9 @@ unsigned arena_fill(struct arena *a, unsigned cls, void **out, unsigned n)
 	return got;
 }
 
-void arena_release(void *const *ptrs, unsigned n, unsigned cls)
+unsigned arena_release(void *const *ptrs, unsigned n, unsigned cls, void **first_dup)
 {
+	unsigned dups = 0;
 	struct arena *held = NULL;
 	struct arena_bin *b = NULL;
 	uint32_t nobjs = la_classes[cls].nobjs, size = la_classes[cls].size;
@@ -168,6 +180,12 @@ void arena_release(void *const *ptrs, unsigned n, unsigned cls)
 			bin_lock(a, b);
 		}
 		uint32_t idx = class_slot_index(cls, (uintptr_t)ptrs[i] - s->addr);
+		if (s->bitmap[idx / 64] & (1ull << (idx % 64))) {
+			/* Already free: a double free. Never count it twice. */
+			if (dups++ == 0 && first_dup)
+				*first_dup = ptrs[i];
+			continue;
+		}
 		s->bitmap[idx / 64] |= 1ull << (idx % 64);
 		per_arena++;
 		if (++s->nfree == 1)
@@ -182,7 +200,8 @@ void arena_release(void *const *ptrs, unsigned n, unsigned cls)
 		pthread_mutex_unlock(&b->lock);
 		STAT_SUB(&la_arena_stats[held->id].handed_bytes, per_arena * size);
 	}
-	STAT_SUB(&la_class_stats[cls].objs_handed, n);
+	STAT_SUB(&la_class_stats[cls].objs_handed, n - dups);
+	return dups;
 }
 
 void arena_fork_prepare(void)

@@ -12,7 +12,7 @@
 #include "extent.h"
 #include "size_class.h"
 
-#define MAX_ARENAS 64
+#define MAX_ARENAS 65 /* up to 64 for threads, plus the debug arena */
 
 struct arena_bin {
 	pthread_mutex_t lock;
@@ -28,6 +28,9 @@ struct arena {
 } LA_ALIGNED_CL;
 
 extern unsigned la_narenas LA_HIDDEN;
+/* Debug-layout blocks come from one extra arena (id la_narenas) whose slabs
+ * are untagged in the page map. */
+LA_HIDDEN struct arena *arena_debug(void);
 
 LA_HIDDEN void arenas_init(void);
 LA_HIDDEN struct arena *arena_get(unsigned id);
@@ -37,8 +40,10 @@ LA_HIDDEN void arena_unassign(struct arena *a);
 
 /* Take up to n slots of class cls into out[] (ascending addresses). */
 LA_HIDDEN unsigned arena_fill(struct arena *a, unsigned cls, void **out, unsigned n);
-/* Return slots of class cls (from any arena) to their slabs. */
-LA_HIDDEN void arena_release(void *const *ptrs, unsigned n, unsigned cls);
+/* Return slots of class cls (from any arena) to their slabs. Slots that
+ * are already free (double frees) are skipped and counted; the first is
+ * stored in *first_dup. */
+LA_HIDDEN unsigned arena_release(void *const *ptrs, unsigned n, unsigned cls, void **first_dup);
 
 LA_HIDDEN void arena_fork_prepare(void);
 LA_HIDDEN void arena_fork_parent(void);

@@ -33,6 +33,16 @@ LA_HIDDEN void *debug_realloc(void *p, uintptr_t pm, size_t size);
 LA_HIDDEN bool debug_usable_size(void *p, uintptr_t pm, size_t *out);
 LA_HIDDEN int debug_check_all(void);
 
+/* With track:true, the next report also names where the block was
+ * allocated and first freed. */
+LA_HIDDEN void debug_track_info(uint64_t alloc_pc, uint32_t alloc_tid, uint64_t free_pc,
+				uint32_t free_tid);
+LA_HIDDEN void debug_fork_prepare(void);
+LA_HIDDEN void debug_fork_prepare_inner(void);
+LA_HIDDEN void debug_fork_parent_inner(void);
+LA_HIDDEN void debug_fork_parent(void);
+LA_HIDDEN void debug_fork_child(void);
+
 /* Report one violation, then apply on_error. */
 LA_HIDDEN void debug_violation(uint32_t kind, const void *addr, size_t size, int cls,
 			       const char *detail, const uint8_t *bytes, size_t nbytes);

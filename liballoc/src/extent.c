@@ -319,14 +319,17 @@ struct extent *extent_alloc(size_t size, size_t align, unsigned tag, bool *zeroe
 	*zeroed = e->state == EX_CLEAN;
 	uintptr_t addr = align > PAGE ? ALIGN_UP(e->addr, align) : e->addr;
 	carve(e, addr, size);
-	e->state = tag ? EX_SLAB : EX_LARGE;
-	e->cls = tag ? (uint8_t)(tag - 1) : 0;
-	if (tag)
-		pagemap_set_range(e->addr, size >> LG_PAGE, (uintptr_t)e | tag);
+	unsigned cls_tag = tag & 0xffu;
+	e->state = cls_tag ? EX_SLAB : EX_LARGE;
+	e->cls = cls_tag ? (uint8_t)(cls_tag - 1) : 0;
+	e->layout = (tag & EXT_UNTAGGED) ? 1 : 0;
+	if (cls_tag)
+		pagemap_set_range(e->addr, size >> LG_PAGE,
+				  (uintptr_t)e | ((tag & EXT_UNTAGGED) ? 0 : cls_tag));
 	else
 		register_bounds(e);
 	active_bytes += size;
-	if (!tag)
+	if (!cls_tag)
 		account_large(size, +1);
 	publish_counters();
 	pthread_mutex_unlock(&heap_lock);

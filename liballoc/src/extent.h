@@ -43,7 +43,10 @@ struct extent {
 	uint64_t bitmap[SLAB_BITMAP_WORDS]; /* slab: bit set = slot free */
 } LA_ALIGNED_CL;
 
-/* tag: 0 for a large block, class + 1 for a slab. */
+/* tag: 0 for a large block, class + 1 for a slab; with EXT_UNTAGGED the
+ * slab's pages are recorded without the class, so that every free of its
+ * slots takes the slow path (debug-layout slabs). */
+#define EXT_UNTAGGED 0x100u
 LA_HIDDEN struct extent *extent_alloc(size_t size, size_t align, unsigned tag, bool *zeroed);
 LA_HIDDEN void extent_free(struct extent *e);
 /* Large blocks resized in place; false if not possible. */

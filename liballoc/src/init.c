@@ -24,9 +24,11 @@ static void fork_prepare(void)
 {
 	if (!la_initialized)
 		return;
+	debug_fork_prepare();
 	stats_fork_prepare();
 	arena_fork_prepare();
 	extent_fork_prepare();
+	debug_fork_prepare_inner();
 	base_fork_prepare();
 }
 
@@ -35,9 +37,11 @@ static void fork_parent(void)
 	if (!la_initialized)
 		return;
 	base_fork_parent();
+	debug_fork_parent_inner();
 	extent_fork_parent();
 	arena_fork_parent();
 	stats_fork_parent();
+	debug_fork_parent();
 }
 
 static void fork_child(void)
@@ -49,6 +53,7 @@ static void fork_child(void)
 	arena_fork_child();
 	tcache_fork_child();
 	stats_fork_child();
+	debug_fork_child();
 }
 
 void la_init(void)

@@ -21,6 +21,9 @@
 #include "tcache.h"
 
 #define CALLER() ((uintptr_t)__builtin_return_address(0))
+/* Nonzero while a debug check is on or a control request is pending: the
+ * process-wide word, or this thread's copy (set by outside writers). */
+#define GATE() (*(const uint32_t *)la_gate | (la_tc.slot ? la_tc.slot->gate : 0))
 
 /* Counting for paths without a thread cache: the retired slot, locked. */
 static void count_small(unsigned cls, size_t requested, int sign)
@@ -77,12 +80,11 @@ static void *small_uncached(unsigned cls, size_t size)
 
 LA_HIDDEN void *la_alloc_small(unsigned cls, size_t size)
 {
-	if (ensure_thread() && la_tc.bins[cls].max) {
-		struct tbin *b = &la_tc.bins[cls];
-		void *p = b->head;
+	if (ensure_thread() && la_tc.max[cls + 1]) {
+		void *p = la_tc.head[cls + 1];
 		if (p) {
-			b->head = *(void **)p;
-			b->count--;
+			la_tc.head[cls + 1] = *(void **)p;
+			la_tc.room[cls + 1]++;
 		} else {
 			p = tcache_refill(cls);
 		}
@@ -95,17 +97,22 @@ LA_HIDDEN void *la_alloc_small(unsigned cls, size_t size)
 
 LA_HIDDEN void la_free_small(void *p, unsigned cls)
 {
-	if (ensure_thread() && la_tc.bins[cls].max) {
-		struct tbin *b = &la_tc.bins[cls];
-		if (b->count >= b->max)
-			tcache_flush_bin(cls, b->max / 2);
-		*(void **)p = b->head;
-		b->head = p;
-		b->count++;
+	if (ensure_thread() && la_tc.max[cls + 1]) {
+		if (la_tc.room[cls + 1] == 0)
+			tcache_flush_bin(cls, la_tc.max[cls + 1] / 2);
+		*(void **)p = la_tc.head[cls + 1];
+		la_tc.head[cls + 1] = p;
+		la_tc.room[cls + 1]--;
 		count_small(cls, 0, -1);
 		return;
 	}
-	arena_release(&p, 1, cls);
+	void *dup = NULL;
+	if (arena_release(&p, 1, cls, &dup)) {
+		if (la_checks.check_free)
+			debug_violation(LAS_EV_DOUBLE_FREE, p, class_size(cls), (int)cls, "free",
+					NULL, 0);
+		return;
+	}
 	count_small(cls, 0, -1);
 }
 
@@ -141,37 +148,48 @@ LA_HIDDEN void la_free_plain(void *p, uintptr_t pm, const char *what)
 		}
 	} else if (pm) {
 		struct extent *e = (struct extent *)pm;
+		if (e->layout || e->state == EX_SLAB) {
+			debug_free(p, pm); /* a debug-layout block: checked whatever the switches */
+			return;
+		}
 		if (e->state == EX_LARGE && e->addr == (uintptr_t)p) {
 			large_free(e);
 			return;
 		}
-		if (e->state == EX_DIRTY || e->state == EX_CLEAN) {
-			debug_violation(LAS_EV_DOUBLE_FREE, p, 0, -1, what, NULL, 0);
+		if (e->state == EX_DIRTY || e->state == EX_CLEAN || e->state == EX_BUSY) {
+			/* Freed before: a double free. Without check_free it is
+			 * ignored (nothing is touched), as the checks-off contract says. */
+			if (la_checks.check_free)
+				debug_violation(LAS_EV_DOUBLE_FREE, p, 0, -1, what, NULL, 0);
 			return;
 		}
 	}
 	debug_violation(LAS_EV_INVALID_FREE, p, 0, tag ? (int)tag - 1 : -1, what, NULL, 0);
 }
 
-static LA_NOINLINE void *malloc_slow(size_t size)
+static LA_NOINLINE void *malloc_slow(size_t size, uintptr_t caller)
 {
+	void *p;
 	ensure_thread();
+	la_tc.caller = caller;
 	housekeeping();
-	if (unlikely(*la_gate)) {
-		debug_poll();
-		if (debug_active())
-			return debug_malloc(size, 16, false);
-	}
-	return la_alloc_plain(size, false);
+	if (unlikely(GATE()) && (debug_poll(), debug_active()))
+		p = debug_malloc(size, 16, false);
+	else
+		p = la_alloc_plain(size, false);
+	LA_PROBE_HOT(malloc, p, size, la_malloc_usable_size_impl(p), -1, caller);
+	return p;
 }
 
-static LA_NOINLINE void free_slow(void *p, uintptr_t pm)
+static LA_NOINLINE void free_slow(void *p, uintptr_t pm, uintptr_t caller)
 {
+	LA_PROBE_HOT(free, p, 0, la_malloc_usable_size_impl(p), -1, caller);
 	if (!p)
 		return;
 	ensure_thread();
+	la_tc.caller = caller;
 	housekeeping();
-	if (unlikely(*la_gate)) {
+	if (unlikely(GATE())) {
 		debug_poll();
 		if (debug_active() || (pm & PM_CLASS_MASK) == 0) {
 			debug_free(p, pm);
@@ -185,41 +203,36 @@ LA_EXPORT void *malloc(size_t size)
 {
 	if (likely(size <= LOOKUP_MAX)) {
 		unsigned cls = la_class_lookup[(size + 15) >> 4];
-		struct tbin *b = &la_tc.bins[cls];
-		void *p = b->head;
-		if (likely(p != NULL) && likely(*la_gate == 0)) {
-			b->head = *(void **)p;
-			b->count--;
-			struct las_thread *s = la_tc.slot;
+		void *p = la_tc.head[cls + 1];
+		struct las_thread *s = la_tc.slot;
+		if (likely(p != NULL) && likely(s->gate == 0)) {
+			la_tc.head[cls + 1] = *(void **)p;
+			la_tc.room[cls + 1]++;
 			s->class_alloc[cls]++;
 			s->requested_bytes += size;
 			LA_PROBE_HOT(malloc, p, size, class_size(cls), cls, CALLER());
 			return p;
 		}
 	}
-	void *p = malloc_slow(size);
-	LA_PROBE_HOT(malloc, p, size, la_malloc_usable_size_impl(p), -1, CALLER());
-	return p;
+	return malloc_slow(size, CALLER());
 }
 
 LA_EXPORT void free(void *p)
 {
 	uintptr_t pm = pagemap_get(p);
 	unsigned tag = (unsigned)(pm & PM_CLASS_MASK);
-	if (likely(tag != 0) && likely(((uintptr_t)p & 15) == 0) && likely(*la_gate == 0)) {
-		unsigned cls = tag - 1;
-		struct tbin *b = &la_tc.bins[cls];
-		if (likely(b->count < b->max)) {
-			LA_PROBE_HOT(free, p, 0, class_size(cls), cls, CALLER());
-			*(void **)p = b->head;
-			b->head = p;
-			b->count++;
-			la_tc.slot->class_free[cls]++;
+	if (likely(tag != 0) && likely(((uintptr_t)p & 15) == 0)) {
+		struct las_thread *s = la_tc.slot;
+		if (likely(la_tc.room[tag] != 0) && likely(s->gate == 0)) {
+			*(void **)p = la_tc.head[tag];
+			la_tc.head[tag] = p;
+			la_tc.room[tag]--;
+			s->class_free[tag - 1]++;
+			LA_PROBE_HOT(free, p, 0, class_size(tag - 1), tag - 1, CALLER());
 			return;
 		}
 	}
-	LA_PROBE_HOT(free, p, 0, la_malloc_usable_size_impl(p), -1, CALLER());
-	free_slow(p, pm);
+	free_slow(p, pm, CALLER());
 }
 
 static void *alloc_zeroed(size_t n, size_t size)
@@ -231,7 +244,7 @@ static void *alloc_zeroed(size_t n, size_t size)
 	}
 	ensure_thread();
 	housekeeping();
-	if (unlikely(*la_gate)) {
+	if (unlikely(GATE())) {
 		debug_poll();
 		if (debug_active())
 			return debug_malloc(total, 16, true);
@@ -270,12 +283,14 @@ static void *realloc_impl(void *p, size_t size)
 	uintptr_t pm = pagemap_get(p);
 	ensure_thread();
 	housekeeping();
-	if (unlikely(*la_gate)) {
+	if (unlikely(GATE())) {
 		debug_poll();
 		if (debug_active() || pm == 0)
 			return debug_realloc(p, pm, size);
 	}
 	unsigned tag = (unsigned)(pm & PM_CLASS_MASK);
+	if (!tag && pm && (((struct extent *)pm)->layout || ((struct extent *)pm)->state == EX_SLAB))
+		return debug_realloc(p, pm, size);
 	size_t old = plain_usable(p, pm);
 	if (old == 0) {
 		debug_violation(LAS_EV_INVALID_FREE, p, 0, -1, "realloc", NULL, 0);
@@ -322,7 +337,7 @@ static void *aligned_impl(size_t align, size_t size)
 		return la_alloc_plain(size ? size : 1, false);
 	ensure_thread();
 	housekeeping();
-	if (unlikely(*la_gate)) {
+	if (unlikely(GATE())) {
 		debug_poll();
 		if (debug_active())
 			return debug_malloc(size, align, false);
@@ -414,7 +429,7 @@ LA_HIDDEN size_t la_malloc_usable_size_impl(void *p)
 		return 0;
 	uintptr_t pm = pagemap_get(p);
 	size_t n;
-	if (unlikely(*la_gate) && debug_usable_size(p, pm, &n))
+	if ((pm & PM_CLASS_MASK) == 0 && debug_usable_size(p, pm, &n))
 		return n;
 	return plain_usable(p, pm);
 }

@@ -4,7 +4,7 @@
 #include "base.h"
 #include "pagemap.h"
 
-_Atomic(uintptr_t *) la_pagemap_root[1u << PM_ROOT_BITS];
+_Atomic(uintptr_t *) la_pagemap_root[2u << PM_ROOT_BITS];
 static pthread_mutex_t leaf_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static uintptr_t *leaf_for(uintptr_t a)

@@ -21,6 +21,44 @@ static const char *const kind_names[] = {
 };
 
 static __thread int reporting;
+static __thread struct {
+	uint64_t alloc_pc, free_pc;
+	uint32_t alloc_tid, free_tid;
+	bool set;
+} track;
+
+void debug_track_info(uint64_t alloc_pc, uint32_t alloc_tid, uint64_t free_pc, uint32_t free_tid)
+{
+	track.alloc_pc = alloc_pc;
+	track.alloc_tid = alloc_tid;
+	track.free_pc = free_pc;
+	track.free_tid = free_tid;
+	track.set = true;
+}
+
+static void write_track(void)
+{
+	char buf[96];
+	struct la_buf b = {buf, 0, sizeof(buf)};
+	if (track.alloc_pc) {
+		buf_str(&b, "  allocated in thread ");
+		buf_u64(&b, track.alloc_tid);
+		buf_str(&b, " at:\n");
+		la_write_stderr(buf);
+		void *pc = (void *)track.alloc_pc;
+		backtrace_symbols_fd(&pc, 1, 2);
+	}
+	if (track.free_pc) {
+		b.len = 0;
+		buf_str(&b, "  first freed in thread ");
+		buf_u64(&b, track.free_tid);
+		buf_str(&b, " at:\n");
+		la_write_stderr(buf);
+		void *pc = (void *)track.free_pc;
+		backtrace_symbols_fd(&pc, 1, 2);
+	}
+	track.set = false;
+}
 
 static void write_backtrace(void)
 {
@@ -36,6 +74,7 @@ void debug_violation(uint32_t kind, const void *addr, size_t size, int cls, cons
 		     const uint8_t *bytes, size_t nbytes)
 {
 	if (la_checks.on_error == LAS_ONERR_IGNORE) {
+		track.set = false;
 		stats_event(kind, (uintptr_t)addr, size, (uint32_t)cls, detail);
 		return;
 	}
@@ -74,6 +113,8 @@ void debug_violation(uint32_t kind, const void *addr, size_t size, int cls, cons
 	la_write_stderr(buf);
 	LA_PROBE(violation, kind, addr, size);
 	stats_event(kind, (uintptr_t)addr, size, (uint32_t)cls, detail);
+	if (track.set)
+		write_track();
 	if (la_checks.backtrace && !reporting) {
 		reporting = 1;
 		write_backtrace();

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "base.h"
 #include "conf.h"
 #include "size_class.h"
@@ -33,7 +34,7 @@
 static struct las_globals boot_globals;
 static struct las_large_band boot_large[LAS_LARGE_BANDS];
 static struct las_class boot_classes[LAS_NCLASSES_MAX];
-static struct las_arena boot_arenas[64];
+static struct las_arena boot_arenas[MAX_ARENAS];
 static struct las_control boot_control;
 static volatile uint32_t boot_gate;
 
@@ -49,6 +50,12 @@ static struct las_thread *threads;
 static struct las_event_ring *events;
 static unsigned max_threads, thread_hint = 1;
 static pthread_mutex_t thread_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Slots of threads beyond the table: private, reused, folded at exit. */
+struct private_slot {
+	struct las_thread slot;
+	struct private_slot *next;
+};
+static struct private_slot *private_slots;
 static size_t seg_size;
 static char seg_path[256];
 static pid_t seg_owner;        /* pid that created the file at seg_path */
@@ -209,7 +216,7 @@ void stats_init(void)
 	struct las_header proto;
 	memset(&proto, 0, sizeof(proto));
 	proto.nclasses = NCLASSES;
-	proto.narenas = la_conf.narenas;
+	proto.narenas = la_narenas + 1; /* the last one is the debug arena */
 	proto.max_threads = la_conf.stats_threads;
 	seg_size = layout(&proto);
 	int fd = -1;
@@ -305,15 +312,38 @@ struct las_thread *stats_thread_acquire(int tid, unsigned arena)
 			break;
 		}
 	}
-	pthread_mutex_unlock(&thread_lock);
 	if (!s) {
-		/* Table full: count privately, fold in at exit. */
-		s = base_alloc(sizeof(*s), LA_CACHELINE);
-		if (!s)
-			la_fatal("out of memory for a thread statistics slot");
+		/* Table full: count privately (reusing slots of exited threads),
+		 * fold in at exit. */
+		struct private_slot *ps;
+		for (ps = private_slots; ps && ps->slot.state != LAS_SLOT_FREE; ps = ps->next)
+			;
+		if (!ps) {
+			ps = base_alloc(sizeof(*ps), LA_CACHELINE);
+			if (!ps)
+				la_fatal("out of memory for a thread statistics slot");
+			ps->next = private_slots;
+			private_slots = ps;
+		}
+		s = &ps->slot;
 	}
 	slot_identity(s, tid, arena);
+	s->gate = *la_gate;
+	pthread_mutex_unlock(&thread_lock);
 	return s;
+}
+
+void stats_set_gates(uint32_t value)
+{
+	pthread_mutex_lock(&thread_lock);
+	__atomic_store_n(la_gate, value, __ATOMIC_RELEASE);
+	for (unsigned i = 1; threads && i < max_threads; i++)
+		if (threads[i].state == LAS_SLOT_LIVE)
+			__atomic_store_n(&threads[i].gate, value, __ATOMIC_RELEASE);
+	for (struct private_slot *ps = private_slots; ps; ps = ps->next)
+		if (ps->slot.state == LAS_SLOT_LIVE)
+			__atomic_store_n(&ps->slot.gate, value, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&thread_lock);
 }
 
 /* Add every counter of `from` into `to` (both are arrays of uint64_t
@@ -328,23 +358,17 @@ static void fold(struct las_thread *to, const struct las_thread *from)
 		dst[i] += src[i];
 }
 
-static bool in_table(const struct las_thread *s)
-{
-	return threads && s >= threads && s < threads + max_threads;
-}
-
 void stats_thread_release(struct las_thread *s)
 {
 	pthread_mutex_lock(&thread_lock);
 	fold(&threads[0], s);
-	if (in_table(s)) {
-		__atomic_store_n(&s->seq, s->seq + 1, __ATOMIC_RELAXED);
-		const size_t first = offsetof(struct las_thread, reserved0);
-		memset((char *)s + first, 0, sizeof(*s) - first);
-		s->tid = 0;
-		s->state = LAS_SLOT_FREE;
-		__atomic_store_n(&s->seq, s->seq + 1, __ATOMIC_RELEASE);
-	}
+	__atomic_store_n(&s->seq, s->seq + 1, __ATOMIC_RELAXED);
+	const size_t first = offsetof(struct las_thread, reserved0);
+	memset((char *)s + first, 0, sizeof(*s) - first);
+	s->tid = 0;
+	s->gate = 0;
+	s->state = LAS_SLOT_FREE;
+	__atomic_store_n(&s->seq, s->seq + 1, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&thread_lock);
 }
 

@@ -32,6 +32,8 @@ LA_HIDDEN struct las_thread *stats_retired_slot(void);
 LA_HIDDEN void stats_retired_lock(void);
 LA_HIDDEN void stats_retired_unlock(void);
 
+/* Set the gate word everywhere: the control block and every live slot. */
+LA_HIDDEN void stats_set_gates(uint32_t value);
 LA_HIDDEN void stats_event(uint32_t kind, uint64_t addr, uint64_t size, uint32_t cls,
 			   const char *detail);
 LA_HIDDEN void stats_publish_conf(void);

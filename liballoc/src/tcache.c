@@ -3,6 +3,7 @@
 #include <sys/prctl.h>
 
 #include "conf.h"
+#include "debug.h"
 #include "probes.h"
 #include "stats.h"
 #include "tcache.h"
@@ -36,9 +37,9 @@ void tcache_thread_init(void)
 	tc->arena = arena_assign(tc->tid);
 	tc->slot = stats_thread_acquire(tc->tid, tc->arena->id);
 	for (unsigned c = 0; c < NCLASSES; c++) {
-		tc->bins[c].head = NULL;
-		tc->bins[c].count = 0;
-		tc->bins[c].max = bin_max[c];
+		tc->head[c + 1] = NULL;
+		tc->max[c + 1] = bin_max[c];
+		tc->room[c + 1] = bin_max[c];
 	}
 	tc->state = TC_ACTIVE;
 	STAT_ADD(&la_globals->threads_created, 1);
@@ -50,30 +51,40 @@ void tcache_thread_init(void)
 void *tcache_refill(unsigned cls)
 {
 	struct tcache *tc = &la_tc;
-	struct tbin *b = &tc->bins[cls];
+	unsigned t = cls + 1;
 	void *objs[256];
-	unsigned want = b->max / 2 ? b->max / 2 : 1;
+	unsigned want = tc->max[t] / 2 ? tc->max[t] / 2 : 1;
 	unsigned got = arena_fill(tc->arena, cls, objs, want);
 	if (!got)
 		return NULL;
 	/* Push in reverse so the lowest address is popped first. */
 	for (unsigned i = got; i-- > 1;) {
-		*(void **)objs[i] = b->head;
-		b->head = objs[i];
+		*(void **)objs[i] = tc->head[t];
+		tc->head[t] = objs[i];
 	}
-	b->count += got - 1;
+	tc->room[t] -= got - 1;
 	tc->slot->class_fill[cls] += got;
 	LA_PROBE_HOT(tcache_fill, cls, got);
 	return objs[0];
 }
 
+/* Objects a thread cached are checked for double frees on their way back
+ * (a slot already free in its slab was freed twice). */
+static void release_checked(void *const *objs, unsigned n, unsigned cls)
+{
+	void *dup = NULL;
+	if (arena_release(objs, n, cls, &dup) && la_checks.check_free)
+		debug_violation(LAS_EV_DOUBLE_FREE, dup, class_size(cls), (int)cls,
+				"thread-cache flush", NULL, 0);
+}
+
 void tcache_flush_bin(unsigned cls, uint32_t keep)
 {
 	struct tcache *tc = &la_tc;
-	struct tbin *b = &tc->bins[cls];
+	unsigned t = cls + 1;
 	void *objs[256];
 	/* Keep the most recently freed (hottest) objects; flush the older. */
-	void **link = &b->head;
+	void **link = &tc->head[t];
 	for (uint32_t i = 0; i < keep && *link; i++)
 		link = (void **)*link;
 	unsigned n = 0;
@@ -83,17 +94,17 @@ void tcache_flush_bin(unsigned cls, uint32_t keep)
 		void *next = *(void **)p;
 		objs[n++] = p;
 		if (n == 256) {
-			arena_release(objs, n, cls);
+			release_checked(objs, n, cls);
 			tc->slot->class_flush[cls] += n;
-			b->count -= n;
+			tc->room[t] += n;
 			n = 0;
 		}
 		p = next;
 	}
 	if (n) {
-		arena_release(objs, n, cls);
+		release_checked(objs, n, cls);
 		tc->slot->class_flush[cls] += n;
-		b->count -= n;
+		tc->room[t] += n;
 	}
 	LA_PROBE_HOT(tcache_flush, cls, n);
 }
@@ -103,7 +114,7 @@ void tcache_flush_all(void)
 	if (la_tc.state != TC_ACTIVE)
 		return;
 	for (unsigned c = 0; c < NCLASSES; c++)
-		if (la_tc.bins[c].count)
+		if (tcache_count(&la_tc, c))
 			tcache_flush_bin(c, 0);
 }
 
@@ -115,7 +126,7 @@ static void thread_exit(void *arg)
 		return;
 	tcache_flush_all();
 	for (unsigned c = 0; c < NCLASSES; c++)
-		tc->bins[c].max = 0;
+		tc->max[c + 1] = tc->room[c + 1] = 0;
 	tc->state = TC_DEAD;
 	LA_PROBE(thread_exit, tc->tid);
 	arena_unassign(tc->arena);

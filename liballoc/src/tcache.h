@@ -10,21 +10,24 @@
 #include "liballoc_stats.h"
 #include "size_class.h"
 
-struct tbin {
-	void *head;
-	uint32_t count;
-	uint32_t max; /* 0 while the cache is not set up: frees take the slow path */
-};
-
 enum tcache_state { TC_UNINIT = 0, TC_ACTIVE, TC_DISABLED, TC_DEAD };
 
+/*
+ * Arrays are indexed by tag = class + 1 (the page-map tag), so the free
+ * path needs no subtraction; entry 0 is unused. `room` is max - count:
+ * 0 while the cache is not set up, so frees take the slow path.
+ */
 struct tcache {
-	struct tbin bins[NCLASSES];
+	void *head[NCLASSES + 1];
+	uint32_t room[NCLASSES + 1];
+	uint32_t max[NCLASSES + 1];
 	struct las_thread *slot; /* this thread's stats slot */
 	struct arena *arena;
 	uint32_t state;
 	int tid;
 	uint32_t ticks; /* slow-path events, for periodic housekeeping */
+	uint32_t debug_epoch; /* debug settings this thread has caught up with */
+	uintptr_t caller;     /* caller of the current slow-path call (reports) */
 };
 
 extern __thread struct tcache la_tc LA_HIDDEN;
@@ -33,6 +36,10 @@ extern __thread struct tcache la_tc LA_HIDDEN;
 LA_HIDDEN void tcache_thread_init(void);
 /* Move half of a full bin back to the arenas. */
 LA_HIDDEN void tcache_flush_bin(unsigned cls, uint32_t keep);
+static inline uint32_t tcache_count(const struct tcache *tc, unsigned cls)
+{
+	return tc->max[cls + 1] - tc->room[cls + 1];
+}
 LA_HIDDEN void tcache_flush_all(void);
 /* Refill an empty bin; returns one object or NULL. */
 LA_HIDDEN void *tcache_refill(unsigned cls);

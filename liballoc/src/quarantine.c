@@ -1,0 +1,223 @@
+/*
+ * quarantine.c - freed blocks are held back, oldest first, until their
+ * bytes pass the quarantine limit. A block leaving quarantine must still
+ * hold the 0x5a fill it got when freed; anything else was written after
+ * free (use-after-free). The newest block is always kept, even when it
+ * alone exceeds the limit, so that huge blocks are watched too.
+ */
+#include <pthread.h>
+#include <string.h>
+
+#include "base.h"
+#include "debug.h"
+#include "debug_block.h"
+
+#define QCAP 65536u            /* ring entries */
+#define QSET_CAP (QCAP * 2u)   /* open-addressing set of plain blocks */
+#define QSET_EMPTY ((uintptr_t)0)
+#define QSET_GONE ((uintptr_t)1)
+
+struct qentry {
+	struct block_info bi;
+	void *user;
+	size_t len;
+};
+
+static pthread_mutex_t q_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct qentry *ring;
+static uintptr_t *plain_set;
+static uint32_t q_head, q_count;
+static uint64_t q_bytes;
+
+const uint8_t *first_mismatch(const void *p, size_t len, uint8_t byte)
+{
+	const uint8_t *b = p;
+	size_t i = 0;
+	uint64_t pattern = 0x0101010101010101ull * byte;
+	for (; i < len && ((uintptr_t)(b + i) & 7); i++)
+		if (b[i] != byte)
+			return b + i;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, b + i, 8);
+		if (w != pattern)
+			break;
+	}
+	for (; i < len; i++)
+		if (b[i] != byte)
+			return b + i;
+	return NULL;
+}
+
+static size_t set_slot(uintptr_t p)
+{
+	return (size_t)((p >> 4) * 0x9e3779b97f4a7c15ull >> 47) & (QSET_CAP - 1);
+}
+
+static void set_add(uintptr_t p)
+{
+	for (size_t i = set_slot(p);; i = (i + 1) & (QSET_CAP - 1))
+		if (plain_set[i] == QSET_EMPTY || plain_set[i] == QSET_GONE) {
+			plain_set[i] = p;
+			return;
+		}
+}
+
+static void set_del(uintptr_t p)
+{
+	for (size_t i = set_slot(p); plain_set[i] != QSET_EMPTY; i = (i + 1) & (QSET_CAP - 1))
+		if (plain_set[i] == p) {
+			plain_set[i] = QSET_GONE;
+			return;
+		}
+}
+
+bool quarantine_holds_plain(uintptr_t p)
+{
+	bool found = false;
+	pthread_mutex_lock(&q_lock);
+	if (plain_set)
+		for (size_t i = set_slot(p); plain_set[i] != QSET_EMPTY; i = (i + 1) & (QSET_CAP - 1))
+			if (plain_set[i] == p) {
+				found = true;
+				break;
+			}
+	pthread_mutex_unlock(&q_lock);
+	return found;
+}
+
+static bool ensure_storage(void)
+{
+	if (ring)
+		return true;
+	ring = base_alloc(sizeof(struct qentry) * QCAP, PAGE);
+	plain_set = base_alloc(sizeof(uintptr_t) * QSET_CAP, PAGE);
+	return ring && plain_set;
+}
+
+/* Verify one entry leaving quarantine, then release it. */
+static void leave(struct qentry *q)
+{
+	const uint8_t *bad = first_mismatch(q->user, q->len, JUNK_FREE_BYTE);
+	if (bad) {
+		char detail[64];
+		struct la_buf b = {detail, 0, sizeof(detail)};
+		buf_str(&b, "written after free at offset ");
+		buf_u64(&b, (uint64_t)(bad - (const uint8_t *)q->user));
+		size_t n = (size_t)((const uint8_t *)q->user + q->len - bad);
+		debug_violation(LAS_EV_USE_AFTER_FREE, q->user, q->len, q->bi.cls, detail, bad,
+				n < 16 ? n : 16);
+	}
+	if (q->bi.kind == BK_DEBUG)
+		q->bi.hdr->magic = HDR_FREED;
+	block_release(&q->bi);
+}
+
+/* Take entries off the ring (under the lock) while over the limit. */
+static unsigned evict_locked(uint64_t limit, struct qentry *out, unsigned max, bool keep_newest)
+{
+	unsigned n = 0;
+	while (q_count > (keep_newest ? 1u : 0u) && n < max && (q_bytes > limit || q_count >= QCAP)) {
+		struct qentry *q = &ring[q_head];
+		out[n++] = *q;
+		q_bytes -= q->len;
+		if (q->bi.kind != BK_DEBUG)
+			set_del(q->bi.base);
+		q_head = (q_head + 1) % QCAP;
+		q_count--;
+	}
+	return n;
+}
+
+void quarantine_push(const struct block_info *bi, void *user, size_t len)
+{
+	struct qentry evicted[32];
+	unsigned n;
+	pthread_mutex_lock(&q_lock);
+	if (!ensure_storage()) {
+		pthread_mutex_unlock(&q_lock);
+		block_release(bi);
+		return;
+	}
+	struct qentry *q = &ring[(q_head + q_count) % QCAP];
+	q->bi = *bi;
+	q->user = user;
+	q->len = len;
+	q_count++;
+	q_bytes += len;
+	if (bi->kind != BK_DEBUG)
+		set_add(bi->base);
+	uint64_t limit = la_checks.quarantine;
+	do {
+		n = evict_locked(limit, evicted, 32, true);
+		pthread_mutex_unlock(&q_lock);
+		for (unsigned i = 0; i < n; i++)
+			leave(&evicted[i]);
+		pthread_mutex_lock(&q_lock);
+	} while (n == 32);
+	pthread_mutex_unlock(&q_lock);
+}
+
+void quarantine_trim(uint64_t limit)
+{
+	struct qentry evicted[32];
+	unsigned n;
+	do {
+		pthread_mutex_lock(&q_lock);
+		n = ring ? evict_locked(limit, evicted, 32, false) : 0;
+		pthread_mutex_unlock(&q_lock);
+		for (unsigned i = 0; i < n; i++)
+			leave(&evicted[i]);
+	} while (n == 32);
+}
+
+int quarantine_verify_all(void)
+{
+	struct {
+		void *user;
+		size_t len;
+		int cls;
+		uint8_t bytes[16];
+		size_t nbytes;
+	} found[16];
+	int bad = 0, kept = 0;
+	pthread_mutex_lock(&q_lock);
+	for (uint32_t i = 0; ring && i < q_count; i++) {
+		struct qentry *q = &ring[(q_head + i) % QCAP];
+		const uint8_t *at = first_mismatch(q->user, q->len, JUNK_FREE_BYTE);
+		if (!at)
+			continue;
+		bad++;
+		if (kept < 16) {
+			size_t n = (size_t)((const uint8_t *)q->user + q->len - at);
+			found[kept].user = q->user;
+			found[kept].len = q->len;
+			found[kept].cls = q->bi.cls;
+			found[kept].nbytes = n < 16 ? n : 16;
+			memcpy(found[kept].bytes, at, found[kept].nbytes);
+			kept++;
+		}
+		/* Refill so the same write is reported once. */
+		memset(q->user, JUNK_FREE_BYTE, q->len);
+	}
+	pthread_mutex_unlock(&q_lock);
+	for (int i = 0; i < kept; i++)
+		debug_violation(LAS_EV_USE_AFTER_FREE, found[i].user, found[i].len, found[i].cls,
+				"alloc_check: written after free", found[i].bytes, found[i].nbytes);
+	return bad;
+}
+
+void quarantine_fork_prepare(void)
+{
+	pthread_mutex_lock(&q_lock);
+}
+
+void quarantine_fork_parent(void)
+{
+	pthread_mutex_unlock(&q_lock);
+}
+
+void quarantine_fork_child(void)
+{
+	pthread_mutex_init(&q_lock, NULL);
+}
