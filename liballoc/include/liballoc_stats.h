@@ -142,7 +142,9 @@ struct las_thread {
 	/* Totals are NOT kept on the fast path: readers derive allocation and
 	 * free counts/bytes from class_* (times class size) plus large_*. */
 	uint64_t reserved0[4];    /* always 0 in ABI 1.0 */
-	uint64_t requested_bytes; /* cumulative requested bytes allocated */
+	uint64_t requested_bytes; /* cumulative requested bytes of large and
+				     debug-layout blocks (small production blocks
+				     record only their class) */
 	uint64_t large_alloc_count;
 	uint64_t large_free_count;
 	uint64_t large_alloc_bytes;

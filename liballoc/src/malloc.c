@@ -12,6 +12,7 @@
 #include "arena.h"
 #include "debug.h"
 #include "extent.h"
+#include "fastpath.h"
 #include "init.h"
 #include "large.h"
 #include "liballoc.h"
@@ -28,24 +29,21 @@
 /* Counting for paths without a thread cache: the retired slot, locked. */
 static void count_small(unsigned cls, size_t requested, int sign)
 {
+	(void)requested;
 	struct las_thread *s = la_tc.slot;
 	if (s) {
-		if (sign > 0) {
+		if (sign > 0)
 			s->class_alloc[cls]++;
-			s->requested_bytes += requested;
-		} else {
+		else
 			s->class_free[cls]++;
-		}
 		return;
 	}
 	stats_retired_lock();
 	s = stats_retired_slot();
-	if (sign > 0) {
+	if (sign > 0)
 		s->class_alloc[cls]++;
-		s->requested_bytes += requested;
-	} else {
+	else
 		s->class_free[cls]++;
-	}
 	stats_retired_unlock();
 }
 
@@ -199,39 +197,73 @@ static LA_NOINLINE void free_slow(void *p, uintptr_t pm, uintptr_t caller)
 	la_free_plain(p, pm, "free");
 }
 
+/* Fast-path probes fire from out of line, so that their arguments cost
+ * the fast path nothing while nobody traces. */
+static LA_NOINLINE __attribute__((cold)) void *probe_malloc_fast(void *p, size_t size, size_t cls,
+								  uintptr_t caller)
+{
+	LA_PROBE(malloc, p, size, class_size(cls), (int)cls, caller);
+	return p;
+}
+
+static LA_NOINLINE __attribute__((cold)) void probe_free_fast(void *p, uintptr_t tag,
+							      uintptr_t caller)
+{
+	LA_PROBE(free, p, 0, class_size(tag - 1), (int)tag - 1, caller);
+}
+
+/* The same test as LA_PROBE_HOT; `call` is a tail call to a helper above. */
+#define PROBE_FAST(name, call)                                               \
+	do {                                                                 \
+		__label__ fire, done;                                        \
+		__asm__ goto("cmpw $0, %0\n\tjne %l[fire]"                    \
+			     : : "m"(LA_SEMAPHORE(name)) : "cc" : fire);     \
+		goto done;                                                   \
+	fire:                                                                \
+		call;                                                        \
+	done:;                                                               \
+	} while (0)
+
 LA_EXPORT void *malloc(size_t size)
 {
 	if (likely(size <= LOOKUP_MAX)) {
-		unsigned cls = la_class_lookup[(size + 15) >> 4];
+		size_t cls = la_class_lookup[(size + 15) >> 4];
 		void *p = la_tc.head[cls + 1];
-		struct las_thread *s = la_tc.slot;
-		if (likely(p != NULL) && likely(s->gate == 0)) {
+		if (likely(p != NULL)) {
+			struct las_thread *s = la_tc.slot;
+			JUMP_IF_NONZERO32(s->gate, slow);
 			la_tc.head[cls + 1] = *(void **)p;
 			la_tc.room[cls + 1]++;
 			s->class_alloc[cls]++;
-			s->requested_bytes += size;
-			LA_PROBE_HOT(malloc, p, size, class_size(cls), cls, CALLER());
+			PROBE_FAST(malloc, return probe_malloc_fast(p, size, cls, CALLER()));
 			return p;
 		}
 	}
+slow:
 	return malloc_slow(size, CALLER());
 }
 
 LA_EXPORT void free(void *p)
 {
 	uintptr_t pm = pagemap_get(p);
-	unsigned tag = (unsigned)(pm & PM_CLASS_MASK);
-	if (likely(tag != 0) && likely(((uintptr_t)p & 15) == 0)) {
+	uintptr_t tag = pm & PM_CLASS_MASK;
+	if (likely(tag != 0)) {
+		/* room is 0 until the thread is set up, so `s` is valid below. */
+		DECREMENT_OR_JUMP(la_tc.room[tag], no_room);
 		struct las_thread *s = la_tc.slot;
-		if (likely(la_tc.room[tag] != 0) && likely(s->gate == 0)) {
-			*(void **)p = la_tc.head[tag];
-			la_tc.head[tag] = p;
-			la_tc.room[tag]--;
-			s->class_free[tag - 1]++;
-			LA_PROBE_HOT(free, p, 0, class_size(tag - 1), tag - 1, CALLER());
-			return;
-		}
+		JUMP_IF_NONZERO32(s->gate, gated);
+		*(void **)p = la_tc.head[tag];
+		la_tc.head[tag] = p;
+		s->class_free[tag - 1]++;
+		PROBE_FAST(free, return probe_free_fast(p, tag, CALLER()));
+		return;
+	gated:
+		la_tc.room[tag]++;
+		goto slow;
+	no_room:
+		la_tc.room[tag] = 0;
 	}
+slow:
 	free_slow(p, pm, CALLER());
 }
 

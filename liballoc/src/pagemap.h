@@ -22,11 +22,10 @@ extern _Atomic(uintptr_t *) la_pagemap_root[2u << PM_ROOT_BITS] LA_HIDDEN;
 static inline uintptr_t pagemap_get(const void *addr)
 {
 	uintptr_t a = (uintptr_t)addr;
-	/* The root has one spare bit: addresses with bit 47 set (kernel
-	 * halves) index entries that are never filled. */
-	uintptr_t *leaf = atomic_load_explicit(
-		&la_pagemap_root[(a >> (LG_PAGE + PM_LEAF_BITS)) & ((1u << (PM_ROOT_BITS + 1)) - 1)],
-		memory_order_acquire);
+	/* User-space pointers are below 2^48 (bit 47 included, for 5-level
+	 * page tables' low half), so no mask: the root has 2^20 entries. */
+	uintptr_t *leaf = atomic_load_explicit(&la_pagemap_root[a >> (LG_PAGE + PM_LEAF_BITS)],
+					       memory_order_acquire);
 	if (unlikely(!leaf))
 		return 0;
 	return atomic_load_explicit((_Atomic uintptr_t *)&leaf[(a >> LG_PAGE) &

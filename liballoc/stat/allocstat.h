@@ -26,7 +26,17 @@ enum as_err {
 	AS_ERR_STALE = 7,     /* the process is gone or the pid was recycled */
 	AS_ERR_NOTREADY = 8,  /* segment exists but is not initialised yet */
 	AS_ERR_IO = 9,        /* other system error */
+	AS_ERR_TIMEOUT = 10,  /* --set: the process did not apply the request in time */
 };
+
+/* Short name of an as_err code ("corrupt", "permission denied", ...). */
+const char *as_err_name(int code);
+
+/* Largest segment a reader accepts (a hostile size must not exhaust memory). */
+#define AS_SEGMENT_MAX ((uint64_t)256 << 20)
+/* Bounds on table counts that a sane writer never exceeds. */
+#define AS_ARENAS_MAX 4096u
+#define AS_THREADS_MAX 65536u
 
 /* Human-readable error: filled by every call that fails. */
 struct as_error {
@@ -48,9 +58,30 @@ int as_open_path(const char *path, int writable, struct as_segment **out,
 		 struct as_error *err);
 void as_close(struct as_segment *seg);
 const char *as_segment_path(const struct as_segment *seg);
+/* The pid the segment belongs to (from the validated header). */
+pid_t as_segment_pid(const struct as_segment *seg);
+
+/*
+ * A read-only segment backed by a caller's buffer (copied): the same
+ * validation and snapshot code as a file, without the file checks. Used by
+ * the fuzz target and the tests; is_stale is always 0 for it.
+ */
+int as_open_memory(const void *buf, size_t len, struct as_segment **out,
+		   struct as_error *err);
+
+/*
+ * Validate a complete segment image of len bytes (the checks as_open_* and
+ * as_snapshot_take apply to their private copy). AS_OK or an as_err code.
+ */
+int as_validate_image(const void *buf, size_t len, struct as_error *err);
 
 /* Is the process behind this segment gone, or its pid recycled? */
 int as_segment_is_stale(const struct as_segment *seg);
+/* Same test from a pid and the start time recorded in its segment. */
+int as_pid_is_stale(pid_t pid, uint64_t start_time_ticks);
+/* Unlink the segment's file if (and only if) it is stale. AS_OK, or
+ * AS_ERR_USAGE when the process is still alive. */
+int as_segment_remove_stale(struct as_segment *seg, struct as_error *err);
 
 /* A consistent copy of everything, plus derived totals. Heap-allocated
  * tables; free with as_snapshot_free. */
@@ -62,6 +93,10 @@ struct as_thread_info {
 	uint64_t alloc_count, free_count;
 	uint64_t alloc_bytes, free_bytes;
 	uint64_t cache_objects, cache_bytes; /* derived occupancy */
+	/* added: */
+	uint64_t requested_bytes;
+	uint64_t large_alloc_count, large_free_count;
+	uint64_t large_alloc_bytes, large_free_bytes;
 };
 
 struct as_class_info {
@@ -114,6 +149,13 @@ struct as_snapshot {
 	uint32_t nevents;           /* valid, complete events, oldest first */
 	struct las_event *events;
 	struct las_control control;
+	/* added: */
+	uint32_t unstable_records; /* seq-protected records skipped (mid-update) */
+	uint32_t ready;
+	uint64_t update_seq;
+	uint64_t created_unix_ns;
+	uint64_t events_head;       /* events ever written (ring head) */
+	uint64_t segment_size;
 };
 
 int as_snapshot_take(struct as_segment *seg, struct as_snapshot *out, struct as_error *err);
@@ -139,6 +181,10 @@ int as_list(const char *dir, as_list_cb cb, void *arg, struct as_error *err);
 
 /* Remove stale segments the caller owns; returns how many were removed. */
 int as_gc(const char *dir, int dry_run, struct as_error *err);
+/* Same, calling report(path, pid, reason, arg) for each stale segment. */
+typedef void (*as_gc_cb)(const char *path, pid_t pid, const char *reason, void *arg);
+int as_gc_report(const char *dir, int dry_run, as_gc_cb report, void *arg,
+		 struct as_error *err);
 
 /*
  * Control: set one debug switch in the control block ("junk=alloc",
@@ -150,11 +196,18 @@ int as_control_set(struct as_segment *seg, const char *key_eq_value, struct as_e
 int as_control_commit(struct as_segment *seg, struct as_error *err);
 /* Wait (poll) until applied_gen >= the committed generation; 0 ok, -1 timeout. */
 int as_control_wait_applied(struct as_segment *seg, int timeout_ms, struct as_error *err);
+/* Parse "key=value[,key=value...]" into *checks (starting from its current
+ * contents); the keys of as_control_set. AS_OK or AS_ERR_USAGE. */
+int as_checks_parse(struct las_checks *checks, const char *spec, struct as_error *err);
+/* Live view of the control block (re-read from the file): for reporting. */
+int as_control_read(struct as_segment *seg, struct las_control *out, struct as_error *err);
 
 /* Format helpers shared by the tools: "1.5 MiB", "12.3k". */
 void as_fmt_bytes(char *buf, size_t len, double bytes);
 void as_fmt_count(char *buf, size_t len, double n);
 /* "junk,rz32,free,q1M" or "-" */
 void as_fmt_checks(char *buf, size_t len, const struct las_checks *c);
+/* Name of an event kind ("double_free", ...; "unknown" when out of range). */
+const char *as_event_kind_name(uint32_t kind);
 
 #endif

@@ -1,0 +1,259 @@
+/*
+ * stat_control.c - switch debug checks in a running process through the
+ * control block of its segment.
+ *
+ * Protocol (liballoc_stats.h): fill `requested`, bump request_gen (the
+ * release point), then OR LAS_GATE_PENDING into `gate`; the process applies
+ * the request at its next allocation and publishes applied_gen/applied.
+ * `gate` is shared with the process, so it is changed with an atomic OR on
+ * a shared mapping of the control block, never by read-modify-write through
+ * pwrite. That mapping is the reader's only one: the file was checked to
+ * cover the block just before mapping; a same-user writer shrinking its own
+ * file afterwards could still raise SIGBUS in this short window.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "stat_internal.h"
+
+static int parse_bool(const char *v, uint32_t *out)
+{
+	if (!strcasecmp(v, "true") || !strcasecmp(v, "on") || !strcasecmp(v, "yes") ||
+	    !strcmp(v, "1")) {
+		*out = 1;
+		return 0;
+	}
+	if (!strcasecmp(v, "false") || !strcasecmp(v, "off") || !strcasecmp(v, "no") ||
+	    !strcmp(v, "0")) {
+		*out = 0;
+		return 0;
+	}
+	return -1;
+}
+
+/* Decimal bytes with an optional k/K, m/M, g/G suffix (powers of 1024). */
+static int parse_size(const char *v, uint64_t max, uint64_t *out)
+{
+	if (*v < '0' || *v > '9')
+		return -1;
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(v, &end, 10);
+	if (errno)
+		return -1;
+	unsigned shift = 0;
+	if (*end == 'k' || *end == 'K')
+		shift = 10;
+	else if (*end == 'm' || *end == 'M')
+		shift = 20;
+	else if (*end == 'g' || *end == 'G')
+		shift = 30;
+	if (shift)
+		end++;
+	if (*end || n > (max >> shift))
+		return -1;
+	*out = (uint64_t)n << shift;
+	return 0;
+}
+
+static int parse_one(struct las_checks *c, const char *key, const char *val)
+{
+	uint32_t b;
+	uint64_t n;
+	if (!strcmp(key, "junk")) {
+		if (!strcmp(val, "alloc"))
+			c->junk = LAS_JUNK_ALLOC;
+		else if (!strcmp(val, "free"))
+			c->junk = LAS_JUNK_FREE;
+		else if (!strcmp(val, "both"))
+			c->junk = LAS_JUNK_BOTH;
+		else if (parse_bool(val, &b) == 0)
+			c->junk = b ? LAS_JUNK_BOTH : LAS_JUNK_OFF;
+		else
+			return -1;
+		return 0;
+	}
+	if (!strcmp(key, "redzone")) {
+		if (parse_size(val, 4096, &n))
+			return -1;
+		c->redzone = (uint32_t)n;
+		return 0;
+	}
+	if (!strcmp(key, "quarantine")) {
+		if (parse_size(val, (uint64_t)1 << 40, &n))
+			return -1;
+		c->quarantine = n;
+		return 0;
+	}
+	if (!strcmp(key, "on_error")) {
+		if (!strcmp(val, "abort"))
+			c->on_error = LAS_ONERR_ABORT;
+		else if (!strcmp(val, "report"))
+			c->on_error = LAS_ONERR_REPORT;
+		else if (!strcmp(val, "ignore"))
+			c->on_error = LAS_ONERR_IGNORE;
+		else
+			return -1;
+		return 0;
+	}
+	if (parse_bool(val, &b))
+		return -1;
+	if (!strcmp(key, "check_free"))
+		c->check_free = b;
+	else if (!strcmp(key, "backtrace"))
+		c->backtrace = b;
+	else if (!strcmp(key, "track"))
+		c->track = b;
+	else if (!strcmp(key, "debug")) {
+		/* the common bundle; see allocdump(1) */
+		c->junk = b ? LAS_JUNK_BOTH : LAS_JUNK_OFF;
+		c->redzone = b ? 16 : 0;
+		c->check_free = b;
+		c->quarantine = b ? (uint64_t)1 << 20 : 0;
+	} else
+		return -1;
+	return 0;
+}
+
+int as_checks_parse(struct las_checks *checks, const char *spec, struct as_error *err)
+{
+	char buf[512];
+	if (!spec || strlen(spec) >= sizeof(buf))
+		return as_fail(err, AS_ERR_USAGE, 0, "-", "setting too long or missing");
+	snprintf(buf, sizeof(buf), "%s", spec);
+	struct las_checks next = *checks;
+	char *save = NULL;
+	int any = 0;
+	for (char *item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(item, '=');
+		if (!eq)
+			return as_fail(err, AS_ERR_USAGE, 0, "-", "'%s': expected key=value", item);
+		*eq = '\0';
+		if (parse_one(&next, item, eq + 1))
+			return as_fail(err, AS_ERR_USAGE, 0, "-",
+				       "'%s=%s': unknown key or bad value (keys: junk, redzone, "
+				       "check_free, quarantine, on_error, backtrace, track, debug)",
+				       item, eq + 1);
+		any = 1;
+	}
+	if (!any)
+		return as_fail(err, AS_ERR_USAGE, 0, "-", "empty setting");
+	*checks = next;
+	return AS_OK;
+}
+
+/* Map the control block shared, after checking the file still covers it. */
+static int map_control(struct as_segment *seg, struct as_error *err)
+{
+	if (seg->ctl)
+		return AS_OK;
+	if (seg->fd < 0 || !seg->writable)
+		return as_fail(err, AS_ERR_USAGE, seg->pid, seg->path,
+			       "segment not opened for writing");
+	const struct las_table *t = &seg->tables[LAS_T_CONTROL];
+	struct stat st;
+	if (fstat(seg->fd, &st) != 0)
+		return as_fail(err, AS_ERR_IO, seg->pid, seg->path, "fstat: %s", strerror(errno));
+	if ((uint64_t)st.st_size < t->offset + sizeof(struct las_control))
+		return as_fail(err, AS_ERR_CORRUPT, seg->pid, seg->path,
+			       "corrupt segment: file shrank below its control block");
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+	uint64_t start = t->offset & ~(page - 1);
+	size_t len = (size_t)(t->offset - start + sizeof(struct las_control));
+	void *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, seg->fd, (off_t)start);
+	if (m == MAP_FAILED)
+		return as_fail(err, AS_ERR_IO, seg->pid, seg->path, "mmap: %s", strerror(errno));
+	seg->ctl_map = m;
+	seg->ctl_map_len = len;
+	seg->ctl = (struct las_control *)((char *)m + (t->offset - start));
+	return AS_OK;
+}
+
+int as_control_read(struct as_segment *seg, struct las_control *out, struct as_error *err)
+{
+	const struct las_table *t = &seg->tables[LAS_T_CONTROL];
+	if (seg->ctl) {
+		/* word by word, each load atomic (the process writes concurrently) */
+		uint32_t *dst = (uint32_t *)out;
+		const uint32_t *src = (const uint32_t *)seg->ctl;
+		for (size_t i = 0; i < sizeof(*out) / 4; i++)
+			dst[i] = __atomic_load_n(&src[i], __ATOMIC_ACQUIRE);
+		return AS_OK;
+	}
+	if (as_source_read(seg, out, sizeof(*out), t->offset) != 0)
+		return as_fail(err, AS_ERR_CORRUPT, seg->pid, seg->path,
+			       "corrupt segment: control block unreadable (file shrank?)");
+	return AS_OK;
+}
+
+int as_control_set(struct as_segment *seg, const char *key_eq_value, struct as_error *err)
+{
+	int rc = map_control(seg, err);
+	if (rc)
+		return rc;
+	if (!seg->pending_valid) {
+		/* start from what the process runs with, so one key changes one thing */
+		struct las_control now;
+		as_control_read(seg, &now, err);
+		seg->pending = now.applied;
+		seg->pending_valid = 1;
+	}
+	rc = as_checks_parse(&seg->pending, key_eq_value, err);
+	if (rc)
+		return as_fail(err, rc, seg->pid, seg->path, "%s", err ? err->msg : "bad setting");
+	return AS_OK;
+}
+
+int as_control_commit(struct as_segment *seg, struct as_error *err)
+{
+	int rc = map_control(seg, err);
+	if (rc)
+		return rc;
+	if (!seg->pending_valid)
+		return as_fail(err, AS_ERR_USAGE, seg->pid, seg->path, "nothing to commit");
+	struct las_control *c = seg->ctl;
+	const uint32_t *src = (const uint32_t *)&seg->pending;
+	uint32_t *dst = (uint32_t *)&c->requested;
+	for (size_t i = 0; i < sizeof(seg->pending) / 4; i++)
+		__atomic_store_n(&dst[i], src[i], __ATOMIC_RELAXED);
+	__atomic_store_n(&c->requester_pid, (int32_t)getpid(), __ATOMIC_RELAXED);
+	seg->committed_gen = __atomic_add_fetch(&c->request_gen, 1, __ATOMIC_RELEASE);
+	__atomic_fetch_or(&c->gate, LAS_GATE_PENDING, __ATOMIC_RELEASE);
+	return AS_OK;
+}
+
+int as_control_wait_applied(struct as_segment *seg, int timeout_ms, struct as_error *err)
+{
+	if (map_control(seg, err))
+		return -1;
+	struct timespec start, now;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		if (__atomic_load_n(&seg->ctl->applied_gen, __ATOMIC_ACQUIRE) >= seg->committed_gen)
+			return 0;
+		if (as_segment_is_stale(seg)) {
+			as_fail(err, AS_ERR_STALE, seg->pid, seg->path,
+				"process exited before applying the request");
+			return -1;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		long waited = (now.tv_sec - start.tv_sec) * 1000 +
+			      (now.tv_nsec - start.tv_nsec) / 1000000;
+		if (waited >= timeout_ms) {
+			as_fail(err, AS_ERR_TIMEOUT, seg->pid, seg->path,
+				"request %llu not applied within %d ms (the process applies it at "
+				"its next allocation)",
+				(unsigned long long)seg->committed_gen, timeout_ms);
+			return -1;
+		}
+		struct timespec nap = { 0, 5 * 1000 * 1000 };
+		nanosleep(&nap, NULL);
+	}
+}

@@ -1,0 +1,280 @@
+/*
+ * stat_open.c - open a segment safely and copy it into private memory.
+ *
+ * Files: opened with O_NOFOLLOW|O_NONBLOCK (a planted symlink or FIFO is
+ * refused without blocking), must be a regular file owned by the caller
+ * (root may read anyone's), and no larger than AS_SEGMENT_MAX.
+ *
+ * Snapshots never read the file through a mapping: a file that shrinks
+ * while mapped would raise SIGBUS in the reader. Instead the whole file is
+ * pread() into a private buffer whose size was checked, and validation and
+ * decoding use only that copy. The one shared mapping is the control block
+ * of a segment opened for writing (see stat_control.c).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "stat_internal.h"
+
+static struct as_segment *segment_new(void)
+{
+	struct as_segment *seg = calloc(1, sizeof(*seg));
+	if (seg)
+		seg->fd = -1;
+	return seg;
+}
+
+void as_close(struct as_segment *seg)
+{
+	if (!seg)
+		return;
+	if (seg->ctl_map)
+		munmap(seg->ctl_map, seg->ctl_map_len);
+	if (seg->fd >= 0)
+		close(seg->fd);
+	free(seg->mem);
+	free(seg);
+}
+
+const char *as_segment_path(const struct as_segment *seg)
+{
+	return seg ? seg->path : "";
+}
+
+pid_t as_segment_pid(const struct as_segment *seg)
+{
+	return seg ? seg->pid : 0;
+}
+
+int as_source_read(const struct as_segment *seg, void *dst, size_t len, uint64_t off)
+{
+	if (seg->fd < 0) {
+		if (off > seg->mem_len || len > seg->mem_len - off)
+			return -1;
+		memcpy(dst, seg->mem + off, len);
+		return 0;
+	}
+	size_t done = 0;
+	while (done < len) {
+		ssize_t n = pread(seg->fd, (char *)dst + done, len - done, (off_t)(off + done));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+static int source_size(const struct as_segment *seg, uint64_t *size, struct as_error *err)
+{
+	if (seg->fd < 0) {
+		*size = seg->mem_len;
+		return AS_OK;
+	}
+	struct stat st;
+	if (fstat(seg->fd, &st) != 0)
+		return as_fail(err, AS_ERR_IO, seg->pid, seg->path, "fstat: %s", strerror(errno));
+	*size = (uint64_t)st.st_size;
+	return AS_OK;
+}
+
+int as_load_image(const struct as_segment *seg, unsigned char **img, size_t *len,
+		  struct as_error *err)
+{
+	*img = NULL;
+	*len = 0;
+	/* The file may change size under us (a hostile or dying writer): retry
+	 * a few times, then give up with an error rather than trust it. */
+	for (int attempt = 0; attempt < 3; attempt++) {
+		uint64_t size = 0;
+		int rc = source_size(seg, &size, err);
+		if (rc)
+			return rc;
+		if (size > AS_SEGMENT_MAX)
+			return as_fail(err, AS_ERR_CORRUPT, seg->pid, seg->path,
+				       "corrupt segment: %llu bytes exceeds the %llu byte limit",
+				       (unsigned long long)size,
+				       (unsigned long long)AS_SEGMENT_MAX);
+		unsigned char *buf = malloc(size ? size : 1);
+		if (!buf)
+			return as_fail(err, AS_ERR_IO, seg->pid, seg->path, "out of memory");
+		if (as_source_read(seg, buf, size, 0) == 0) {
+			uint64_t again = 0;
+			if (source_size(seg, &again, err) == AS_OK && again == size) {
+				rc = as_validate_image_for(buf, size, seg->pid, seg->path, err);
+				if (rc) {
+					free(buf);
+					return rc;
+				}
+				*img = buf;
+				*len = size;
+				return AS_OK;
+			}
+		}
+		free(buf);
+	}
+	return as_fail(err, AS_ERR_CORRUPT, seg->pid, seg->path,
+		       "corrupt segment: file kept changing size while being read");
+}
+
+/* Validate once at open and remember identity and geometry. */
+static int segment_init(struct as_segment *seg, struct as_error *err)
+{
+	unsigned char *img;
+	size_t len;
+	int rc = as_load_image(seg, &img, &len, err);
+	if (rc)
+		return rc;
+	struct las_header h;
+	memcpy(&h, img, sizeof(h));
+	seg->pid = h.pid;
+	seg->start_time_ticks = h.start_time_ticks;
+	memcpy(seg->tables, h.tables, sizeof(seg->tables));
+	free(img);
+	return AS_OK;
+}
+
+int as_open_memory(const void *buf, size_t len, struct as_segment **out,
+		   struct as_error *err)
+{
+	*out = NULL;
+	struct as_segment *seg = segment_new();
+	if (!seg || !(seg->mem = malloc(len ? len : 1))) {
+		free(seg);
+		return as_fail(err, AS_ERR_IO, 0, "<memory>", "out of memory");
+	}
+	if (len)
+		memcpy(seg->mem, buf, len);
+	seg->mem_len = len;
+	snprintf(seg->path, sizeof(seg->path), "<memory>");
+	int rc = segment_init(seg, err);
+	if (rc) {
+		as_close(seg);
+		return rc;
+	}
+	*out = seg;
+	return AS_OK;
+}
+
+/* pid_hint: the pid the caller expects (from the file name), 0 if unknown. */
+static int open_file(const char *path, pid_t pid_hint, int writable,
+		     struct as_segment **out, struct as_error *err)
+{
+	*out = NULL;
+	int fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_NOFOLLOW | O_NONBLOCK |
+			    O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		int e = errno;
+		if (e == ENOENT && pid_hint > 0 && kill(pid_hint, 0) != 0 && errno == ESRCH)
+			return as_fail(err, AS_ERR_NOPROC, pid_hint, path, "no such process");
+		if (e == ENOENT)
+			return as_fail(err, AS_ERR_NOPROC, pid_hint, path,
+				       "no liballoc stats segment (the process does not use liballoc, "
+				       "runs with stats:false, or uses another stats_dir)");
+		if (e == ELOOP)
+			return as_fail(err, AS_ERR_PERM, pid_hint, path,
+				       "refusing a symbolic link at the segment path");
+		if (e == EACCES || e == EPERM)
+			return as_fail(err, AS_ERR_PERM, pid_hint, path,
+				       "permission denied (segments are readable by their owner and root)");
+		return as_fail(err, AS_ERR_IO, pid_hint, path, "open: %s", strerror(e));
+	}
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		int e = errno;
+		close(fd);
+		return as_fail(err, AS_ERR_IO, pid_hint, path, "fstat: %s", strerror(e));
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return as_fail(err, AS_ERR_PERM, pid_hint, path, "refusing: not a regular file");
+	}
+	uid_t me = geteuid();
+	if (me != 0 && st.st_uid != me) {
+		close(fd);
+		return as_fail(err, AS_ERR_PERM, pid_hint, path,
+			       "permission denied: owned by uid %u, not by you (uid %u)",
+			       (unsigned)st.st_uid, (unsigned)me);
+	}
+	/* A file planted by another user under a live process's pid: the
+	 * segment must belong to the process's owner (unless /proc shows root,
+	 * as for non-dumpable processes). */
+	if (pid_hint > 0) {
+		char proc[64];
+		struct stat pst;
+		snprintf(proc, sizeof(proc), "/proc/%d", (int)pid_hint);
+		if (stat(proc, &pst) == 0 && pst.st_uid != 0 && pst.st_uid != st.st_uid) {
+			close(fd);
+			return as_fail(err, AS_ERR_PERM, pid_hint, path,
+				       "refusing: file owned by uid %u but the process runs as uid %u",
+				       (unsigned)st.st_uid, (unsigned)pst.st_uid);
+		}
+	}
+	struct as_segment *seg = segment_new();
+	if (!seg) {
+		close(fd);
+		return as_fail(err, AS_ERR_IO, pid_hint, path, "out of memory");
+	}
+	seg->fd = fd;
+	seg->writable = writable;
+	seg->pid = pid_hint;
+	snprintf(seg->path, sizeof(seg->path), "%s", path);
+	int rc = segment_init(seg, err);
+	if (rc) {
+		as_close(seg);
+		return rc;
+	}
+	*out = seg;
+	return AS_OK;
+}
+
+pid_t as_pid_from_name(const char *name)
+{
+	static const char prefix[] = "liballoc.";
+	if (strncmp(name, prefix, sizeof(prefix) - 1) != 0)
+		return 0;
+	const char *p = name + sizeof(prefix) - 1;
+	if (*p < '1' || *p > '9')
+		return 0;
+	long v = 0;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return 0;
+		v = v * 10 + (*p - '0');
+		if (v > 0x7fffffffL)
+			return 0;
+	}
+	return (pid_t)v;
+}
+
+int as_open_path(const char *path, int writable, struct as_segment **out,
+		 struct as_error *err)
+{
+	const char *base = strrchr(path, '/');
+	return open_file(path, as_pid_from_name(base ? base + 1 : path), writable, out, err);
+}
+
+int as_open_pid(pid_t pid, const char *dir, int writable, struct as_segment **out,
+		struct as_error *err)
+{
+	char path[PATH_MAX];
+	if (pid <= 0) {
+		*out = NULL;
+		return as_fail(err, AS_ERR_USAGE, 0, "-", "invalid pid %d", (int)pid);
+	}
+	int n = snprintf(path, sizeof(path), "%s/liballoc.%d", dir ? dir : as_stats_dir(),
+			 (int)pid);
+	if (n < 0 || (size_t)n >= sizeof(path)) {
+		*out = NULL;
+		return as_fail(err, AS_ERR_USAGE, pid, "-", "stats directory path too long");
+	}
+	return open_file(path, pid, writable, out, err);
+}
