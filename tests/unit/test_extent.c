@@ -1,0 +1,167 @@
+/* Page map, page heap (coalescing, alignment, in-place resize) and purge. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "unit.h"
+
+#include "conf.h"
+#include "extent.h"
+#include "pagemap.h"
+#include "size_class.h"
+#include "stats.h"
+
+static void pagemap_knows_only_our_pages(void **state)
+{
+	(void)state;
+	int on_stack;
+	static int global;
+	void *foreign = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(foreign != MAP_FAILED);
+	assert_int_equal(pagemap_get(&on_stack), 0);
+	assert_int_equal(pagemap_get(&global), 0);
+	assert_int_equal(pagemap_get(foreign), 0);
+	assert_int_equal(pagemap_get(NULL), 0);
+	munmap(foreign, PAGE);
+
+	void *p = malloc(100);
+	uintptr_t v = pagemap_get(p);
+	assert_true(v != 0);
+	/* Slab pages carry class + 1 in the low bits. */
+	assert_int_equal((v & PM_CLASS_MASK) - 1, size_to_class(100));
+	free(p);
+}
+
+static void large_extent_registers_first_and_last_page(void **state)
+{
+	(void)state;
+	bool zeroed;
+	struct extent *e = extent_alloc(16 * PAGE, PAGE, 0, &zeroed);
+	assert_non_null(e);
+	assert_int_equal(e->state, EX_LARGE);
+	assert_int_equal(pagemap_get((void *)e->addr), (uintptr_t)e);
+	assert_int_equal(pagemap_get((void *)(e->addr + 15 * PAGE)), (uintptr_t)e);
+	/* Interior pages of a large block are not a block start. */
+	assert_int_equal(pagemap_get((void *)(e->addr + 7 * PAGE)), 0);
+	extent_free(e);
+}
+
+static void freed_neighbours_coalesce(void **state)
+{
+	(void)state;
+	bool z;
+	/* Three runs carved in order from one free run are adjacent. */
+	struct extent *a = extent_alloc(4 * PAGE, PAGE, 0, &z);
+	struct extent *b = extent_alloc(4 * PAGE, PAGE, 0, &z);
+	struct extent *c = extent_alloc(4 * PAGE, PAGE, 0, &z);
+	assert_true(a && b && c);
+	assert_int_equal(b->addr, a->addr + 4 * PAGE);
+	assert_int_equal(c->addr, b->addr + 4 * PAGE);
+	uintptr_t base = a->addr;
+	extent_free(a);
+	extent_free(c);
+	extent_free(b);
+	/* One free run now spans at least the 12 pages. */
+	struct extent *merged = (struct extent *)pagemap_get((void *)base);
+	assert_non_null(merged);
+	assert_true(merged->state == EX_DIRTY || merged->state == EX_CLEAN);
+	assert_int_equal(merged->addr, base);
+	assert_true(merged->size >= 12 * PAGE);
+	/* ... and it is reused, lowest address first. */
+	struct extent *again = extent_alloc(12 * PAGE, PAGE, 0, &z);
+	assert_int_equal(again->addr, base);
+	extent_free(again);
+}
+
+static void aligned_extents_are_aligned(void **state)
+{
+	(void)state;
+	bool z;
+	for (size_t align = 2 * PAGE; align <= ((size_t)4 << 20); align <<= 1) {
+		struct extent *e = extent_alloc(3 * PAGE, align, 0, &z);
+		assert_non_null(e);
+		assert_int_equal(e->addr % align, 0);
+		assert_int_equal(e->size, 3 * PAGE);
+		extent_free(e);
+	}
+}
+
+static void large_blocks_resize_in_place(void **state)
+{
+	(void)state;
+	bool z;
+	struct extent *e = extent_alloc(8 * PAGE, PAGE, 0, &z);
+	struct extent *guard = extent_alloc(PAGE, PAGE, 0, &z);
+	uintptr_t addr = e->addr;
+	assert_true(extent_shrink(e, 2 * PAGE));
+	assert_int_equal(e->size, 2 * PAGE);
+	/* The tail it gave back lies between e and guard: grow into it. */
+	assert_true(extent_grow(e, 6 * PAGE));
+	assert_int_equal(e->addr, addr);
+	assert_int_equal(e->size, 6 * PAGE);
+	assert_int_equal(pagemap_get((void *)(addr + 5 * PAGE)), (uintptr_t)e);
+	extent_free(e);
+	extent_free(guard);
+}
+
+static void trim_returns_every_dirty_page(void **state)
+{
+	(void)state;
+	bool z;
+	struct extent *e = extent_alloc((size_t)8 << 20, PAGE, 0, &z);
+	memset((void *)e->addr, 1, (size_t)8 << 20);
+	uint64_t purged_before = la_globals->purged_bytes;
+	extent_free(e);
+	size_t n = extent_purge(PURGE_TRIM);
+	assert_true(n >= ((size_t)8 << 20));
+	assert_int_equal(la_globals->dirty_bytes, 0);
+	assert_true(la_globals->purged_bytes >= purged_before + ((size_t)8 << 20));
+	/* Returned pages read back as zero when reused. */
+	struct extent *again = extent_alloc((size_t)8 << 20, PAGE, 0, &z);
+	assert_true(z);
+	extent_free(again);
+	extent_purge(PURGE_TRIM);
+}
+
+static void decay_purges_only_aged_runs(void **state)
+{
+	(void)state;
+	bool z;
+	la_conf.dirty_decay_ms = 100000; /* nothing ages during the test */
+	struct extent *e = extent_alloc((size_t)2 << 20, PAGE, 0, &z);
+	extent_free(e);
+	assert_int_equal(extent_purge(PURGE_DECAY), 0);
+	assert_true(la_globals->dirty_bytes >= ((size_t)2 << 20));
+	la_conf.dirty_decay_ms = 0; /* everything has aged */
+	assert_true(extent_purge(PURGE_DECAY) >= ((size_t)2 << 20));
+	assert_int_equal(la_globals->dirty_bytes, 0);
+	la_conf.dirty_decay_ms = 5000;
+}
+
+static void threshold_caps_dirty_memory(void **state)
+{
+	(void)state;
+	bool z;
+	size_t old_min = la_conf.dirty_min;
+	la_conf.dirty_min = (size_t)4 << 20;
+	struct extent *e = extent_alloc((size_t)32 << 20, PAGE, 0, &z);
+	extent_free(e); /* 32 MiB dirty > 4 MiB allowed: purged at once */
+	assert_true(la_globals->dirty_bytes <= ((size_t)4 << 20));
+	la_conf.dirty_min = old_min;
+}
+
+int main(void)
+{
+	free(malloc(1)); /* initialise liballoc */
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(pagemap_knows_only_our_pages),
+		cmocka_unit_test(large_extent_registers_first_and_last_page),
+		cmocka_unit_test(freed_neighbours_coalesce),
+		cmocka_unit_test(aligned_extents_are_aligned),
+		cmocka_unit_test(large_blocks_resize_in_place),
+		cmocka_unit_test(trim_returns_every_dirty_page),
+		cmocka_unit_test(decay_purges_only_aged_runs),
+		cmocka_unit_test(threshold_caps_dirty_memory),
+	};
+	return cmocka_run_group_tests_name("extent", tests, NULL, NULL);
+}
