@@ -46,7 +46,8 @@ enum las_table_id {
 	LAS_T_GLOBALS = 0, /* 1 x struct las_globals */
 	LAS_T_CLASSES,     /* nclasses x struct las_class */
 	LAS_T_ARENAS,      /* narenas x struct las_arena; the last is the debug arena */
-	LAS_T_THREADS,     /* max threads x struct las_thread; entry 0 = retired */
+	LAS_T_THREADS,     /* max threads x struct las_thread; entry 0 = retired;
+			      entries above globals.threads_created are never used */
 	LAS_T_LARGE,       /* LAS_LARGE_BANDS x struct las_large_band */
 	LAS_T_EVENTS,      /* 1 x struct las_event_ring (entries follow inline) */
 	LAS_T_CONTROL,     /* 1 x struct las_control */

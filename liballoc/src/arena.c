@@ -155,6 +155,7 @@ unsigned arena_fill(struct arena *a, unsigned cls, void **out, unsigned n)
 	pthread_mutex_unlock(&b->lock);
 	STAT_ADD(&la_class_stats[cls].objs_handed, got);
 	STAT_ADD(&la_arena_stats[a->id].handed_bytes, (uint64_t)got * size);
+	stats_handed((int64_t)got * size);
 	return got;
 }
 
@@ -201,6 +202,7 @@ unsigned arena_release(void *const *ptrs, unsigned n, unsigned cls, void **first
 		STAT_SUB(&la_arena_stats[held->id].handed_bytes, per_arena * size);
 	}
 	STAT_SUB(&la_class_stats[cls].objs_handed, n - dups);
+	stats_handed(-(int64_t)(n - dups) * size);
 	return dups;
 }
 

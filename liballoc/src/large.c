@@ -38,6 +38,7 @@ void *large_alloc(size_t size, size_t align, bool zero)
 	if (locked)
 		stats_retired_unlock();
 	STAT_ADD(&la_arena_stats[e->arena].large_bytes, bytes);
+	stats_handed((int64_t)bytes);
 	return (void *)e->addr;
 }
 
@@ -52,6 +53,7 @@ void large_free(struct extent *e)
 	if (locked)
 		stats_retired_unlock();
 	STAT_SUB(&la_arena_stats[e->arena].large_bytes, e->size);
+	stats_handed(-(int64_t)e->size);
 	extent_free(e);
 }
 
@@ -81,6 +83,7 @@ bool large_resize_in_place(struct extent *e, size_t size)
 		if (locked)
 			stats_retired_unlock();
 		STAT_ADD(&la_arena_stats[e->arena].large_bytes, bytes - old);
+		stats_handed((int64_t)bytes - (int64_t)old);
 	}
 	e->requested = size;
 	return true;

@@ -333,6 +333,16 @@ struct las_thread *stats_thread_acquire(int tid, unsigned arena)
 	return s;
 }
 
+void stats_handed(int64_t delta)
+{
+	uint64_t now = __atomic_add_fetch(&la_globals->handed_bytes, (uint64_t)delta, __ATOMIC_RELAXED);
+	uint64_t peak = __atomic_load_n(&la_globals->peak_handed_bytes, __ATOMIC_RELAXED);
+	while (delta > 0 && now > peak &&
+	       !__atomic_compare_exchange_n(&la_globals->peak_handed_bytes, &peak, now, true,
+					    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+}
+
 void stats_set_gates(uint32_t value)
 {
 	pthread_mutex_lock(&thread_lock);

@@ -32,6 +32,11 @@ LA_HIDDEN struct las_thread *stats_retired_slot(void);
 LA_HIDDEN void stats_retired_lock(void);
 LA_HIDDEN void stats_retired_unlock(void);
 
+/* Bytes handed out of arenas (small slots taken by caches or threads, and
+ * large runs): the current value and its peak, kept at every arena
+ * operation. */
+LA_HIDDEN void stats_handed(int64_t delta);
+
 /* Set the gate word everywhere: the control block and every live slot. */
 LA_HIDDEN void stats_set_gates(uint32_t value);
 LA_HIDDEN void stats_event(uint32_t kind, uint64_t addr, uint64_t size, uint32_t cls,

@@ -181,7 +181,9 @@ int as_list(const char *dir, as_list_cb cb, void *arg, struct as_error *err);
 
 /* Remove stale segments the caller owns; returns how many were removed. */
 int as_gc(const char *dir, int dry_run, struct as_error *err);
-/* Same, calling report(path, pid, reason, arg) for each stale segment. */
+/* Same, calling report(path, pid, reason, arg) for each stale segment
+ * removed (or, dry_run, found). A segment that cannot be removed is skipped
+ * and described in err (err->code nonzero; clear err->code before). */
 typedef void (*as_gc_cb)(const char *path, pid_t pid, const char *reason, void *arg);
 int as_gc_report(const char *dir, int dry_run, as_gc_cb report, void *arg,
 		 struct as_error *err);

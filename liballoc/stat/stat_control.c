@@ -3,13 +3,15 @@
  * control block of its segment.
  *
  * Protocol (liballoc_stats.h): fill `requested`, bump request_gen (the
- * release point), then OR LAS_GATE_PENDING into `gate`; the process applies
- * the request at its next allocation and publishes applied_gen/applied.
- * `gate` is shared with the process, so it is changed with an atomic OR on
- * a shared mapping of the control block, never by read-modify-write through
- * pwrite. That mapping is the reader's only one: the file was checked to
- * cover the block just before mapping; a same-user writer shrinking its own
- * file afterwards could still raise SIGBUS in this short window.
+ * release point), then OR LAS_GATE_PENDING into the control block's `gate`
+ * and into the `gate` word of every live thread slot (each thread's fast
+ * path tests only its own); the process applies the request at its next
+ * allocation or free and publishes applied_gen/applied. Gate words are
+ * shared with the process, so they are changed with atomic ORs on a shared
+ * mapping, never by read-modify-write through pwrite. That mapping is the
+ * reader's only one: the file was checked to be as large as validated just
+ * before mapping; a same-user writer shrinking its own file afterwards could
+ * still raise SIGBUS during a --set.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -112,11 +114,19 @@ static int parse_one(struct las_checks *c, const char *key, const char *val)
 	else if (!strcmp(key, "track"))
 		c->track = b;
 	else if (!strcmp(key, "debug")) {
-		/* the common bundle; see allocdump(1) */
+		/* the same bundle as the conf key debug:true (liballoc-debug(7)):
+		 * a redzone or quarantine already set is kept */
 		c->junk = b ? LAS_JUNK_BOTH : LAS_JUNK_OFF;
-		c->redzone = b ? 16 : 0;
 		c->check_free = b;
-		c->quarantine = b ? (uint64_t)1 << 20 : 0;
+		if (!b) {
+			c->redzone = 0;
+			c->quarantine = 0;
+		} else {
+			if (!c->redzone)
+				c->redzone = 16;
+			if (!c->quarantine)
+				c->quarantine = (uint64_t)16 << 20;
+		}
 	} else
 		return -1;
 	return 0;
@@ -149,7 +159,8 @@ int as_checks_parse(struct las_checks *checks, const char *spec, struct as_error
 	return AS_OK;
 }
 
-/* Map the control block shared, after checking the file still covers it. */
+/* Map the segment shared, after checking the file is still the size that
+ * was validated (so the control block and thread table lie inside). */
 static int map_control(struct as_segment *seg, struct as_error *err)
 {
 	if (seg->ctl)
@@ -157,23 +168,31 @@ static int map_control(struct as_segment *seg, struct as_error *err)
 	if (seg->fd < 0 || !seg->writable)
 		return as_fail(err, AS_ERR_USAGE, seg->pid, seg->path,
 			       "segment not opened for writing");
-	const struct las_table *t = &seg->tables[LAS_T_CONTROL];
 	struct stat st;
 	if (fstat(seg->fd, &st) != 0)
 		return as_fail(err, AS_ERR_IO, seg->pid, seg->path, "fstat: %s", strerror(errno));
-	if ((uint64_t)st.st_size < t->offset + sizeof(struct las_control))
+	if ((uint64_t)st.st_size != seg->size)
 		return as_fail(err, AS_ERR_CORRUPT, seg->pid, seg->path,
-			       "corrupt segment: file shrank below its control block");
-	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
-	uint64_t start = t->offset & ~(page - 1);
-	size_t len = (size_t)(t->offset - start + sizeof(struct las_control));
-	void *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, seg->fd, (off_t)start);
+			       "corrupt segment: file changed size since it was validated");
+	void *m = mmap(NULL, (size_t)seg->size, PROT_READ | PROT_WRITE, MAP_SHARED, seg->fd, 0);
 	if (m == MAP_FAILED)
 		return as_fail(err, AS_ERR_IO, seg->pid, seg->path, "mmap: %s", strerror(errno));
 	seg->ctl_map = m;
-	seg->ctl_map_len = len;
-	seg->ctl = (struct las_control *)((char *)m + (t->offset - start));
+	seg->ctl_map_len = (size_t)seg->size;
+	seg->ctl = (struct las_control *)((char *)m + seg->tables[LAS_T_CONTROL].offset);
 	return AS_OK;
+}
+
+/* Raise LAS_GATE_PENDING in every live thread's own gate word. */
+static void raise_thread_gates(struct as_segment *seg)
+{
+	const struct las_table *t = &seg->tables[LAS_T_THREADS];
+	for (uint32_t i = 1; i < t->count; i++) {
+		struct las_thread *slot = (struct las_thread *)((char *)seg->ctl_map + t->offset +
+								 (uint64_t)i * t->entry_size);
+		if (__atomic_load_n(&slot->state, __ATOMIC_ACQUIRE) == LAS_SLOT_LIVE)
+			__atomic_fetch_or(&slot->gate, LAS_GATE_PENDING, __ATOMIC_RELEASE);
+	}
 }
 
 int as_control_read(struct as_segment *seg, struct las_control *out, struct as_error *err)
@@ -226,6 +245,7 @@ int as_control_commit(struct as_segment *seg, struct as_error *err)
 	__atomic_store_n(&c->requester_pid, (int32_t)getpid(), __ATOMIC_RELAXED);
 	seg->committed_gen = __atomic_add_fetch(&c->request_gen, 1, __ATOMIC_RELEASE);
 	__atomic_fetch_or(&c->gate, LAS_GATE_PENDING, __ATOMIC_RELEASE);
+	raise_thread_gates(seg);
 	return AS_OK;
 }
 

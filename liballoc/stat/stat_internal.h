@@ -19,8 +19,9 @@ struct as_segment {
 	uint64_t start_time_ticks;
 	char path[PATH_MAX];
 	struct las_table tables[LAS_T_COUNT]; /* geometry validated at open */
+	uint64_t size;            /* file size validated at open */
 	/* control (writable segments only) */
-	void *ctl_map;            /* shared mapping of the control block's pages */
+	void *ctl_map;            /* shared mapping of the segment */
 	size_t ctl_map_len;
 	struct las_control *ctl;  /* inside ctl_map */
 	struct las_checks pending;

@@ -117,8 +117,9 @@ int as_gc_report(const char *dir, int dry_run, as_gc_cb report, void *arg,
 		else
 			continue;
 		if (!dry_run && unlink(path) != 0) {
-			if (report)
-				report(path, pids[i], strerror(errno), arg);
+			/* keep going; the caller learns of it through err */
+			as_fail(err, errno == EACCES || errno == EPERM ? AS_ERR_PERM : AS_ERR_IO,
+				pids[i], path, "cannot remove stale segment: %s", strerror(errno));
 			continue;
 		}
 		if (report)

@@ -138,6 +138,7 @@ static int segment_init(struct as_segment *seg, struct as_error *err)
 	seg->pid = h.pid;
 	seg->start_time_ticks = h.start_time_ticks;
 	memcpy(seg->tables, h.tables, sizeof(seg->tables));
+	seg->size = len;
 	free(img);
 	return AS_OK;
 }
@@ -162,6 +163,44 @@ int as_open_memory(const void *buf, size_t len, struct as_segment **out,
 	}
 	*out = seg;
 	return AS_OK;
+}
+
+/* The process's real, effective, saved and filesystem uids from
+ * /proc/<pid>/status; returns how many were read (0: process gone or
+ * /proc hidden, in which case nothing can be checked). */
+static int process_uids(pid_t pid, long uids[4])
+{
+	char path[64], line[256];
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return 0;
+	int n = 0;
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, "Uid:", 4) == 0) {
+			n = sscanf(line + 4, "%ld %ld %ld %ld", &uids[0], &uids[1], &uids[2], &uids[3]);
+			break;
+		}
+	fclose(f);
+	return n < 0 ? 0 : n;
+}
+
+static int process_has_uid(pid_t pid, uid_t uid)
+{
+	long uids[4];
+	int n = process_uids(pid, uids);
+	if (n == 0)
+		return 1;
+	for (int i = 0; i < n; i++)
+		if (uids[i] == (long)uid)
+			return 1;
+	return 0;
+}
+
+static int process_euid(pid_t pid)
+{
+	long uids[4];
+	return process_uids(pid, uids) >= 2 ? (int)uids[1] : -1;
 }
 
 /* pid_hint: the pid the caller expects (from the file name), 0 if unknown. */
@@ -205,18 +244,13 @@ static int open_file(const char *path, pid_t pid_hint, int writable,
 			       (unsigned)st.st_uid, (unsigned)me);
 	}
 	/* A file planted by another user under a live process's pid: the
-	 * segment must belong to the process's owner (unless /proc shows root,
-	 * as for non-dumpable processes). */
-	if (pid_hint > 0) {
-		char proc[64];
-		struct stat pst;
-		snprintf(proc, sizeof(proc), "/proc/%d", (int)pid_hint);
-		if (stat(proc, &pst) == 0 && pst.st_uid != 0 && pst.st_uid != st.st_uid) {
-			close(fd);
-			return as_fail(err, AS_ERR_PERM, pid_hint, path,
-				       "refusing: file owned by uid %u but the process runs as uid %u",
-				       (unsigned)st.st_uid, (unsigned)pst.st_uid);
-		}
+	 * segment must belong to one of the process's uids (it is created with
+	 * its fsuid). */
+	if (pid_hint > 0 && !process_has_uid(pid_hint, st.st_uid)) {
+		close(fd);
+		return as_fail(err, AS_ERR_PERM, pid_hint, path,
+			       "refusing: file owned by uid %u but the process runs as uid %d",
+			       (unsigned)st.st_uid, process_euid(pid_hint));
 	}
 	struct as_segment *seg = segment_new();
 	if (!seg) {

@@ -51,8 +51,9 @@ static void copy_string(char *dst, size_t dst_cap, const char *src, size_t src_c
 	dst[n] = '\0';
 }
 
-/* The identity part of a thread slot, which the slot's seq protects. */
-#define THREAD_IDENTITY_BYTES offsetof(struct las_thread, reserved0)
+/* The identity part of a thread slot, which the slot's seq protects (seq,
+ * tid, state, name, arena; not the gate word, which changes any time). */
+#define THREAD_IDENTITY_BYTES offsetof(struct las_thread, gate)
 
 /*
  * Make *slot (decoded from the image) consistent: re-read it from the
@@ -85,15 +86,26 @@ static int decode_threads(const struct as_segment *seg, const unsigned char *img
 			  struct las_thread **raw_out, struct as_error *err)
 {
 	const struct las_table *t = &h->tables[LAS_T_THREADS];
-	/* Worst case every slot is in use; count is bounded by validation. */
-	s->threads = calloc(t->count, sizeof(*s->threads));
-	struct las_thread *raw = calloc(t->count, sizeof(*raw));
+	/* Size the arrays by the slots in use, not by the table (a hostile
+	 * table may be large and mostly empty). */
+	uint32_t used = 0;
+	for (uint32_t i = 0; i < t->count; i++) {
+		const struct las_thread *p = (const void *)entry_at(img, t, i);
+		uint64_t seq;
+		uint32_t state;
+		memcpy(&seq, &p->seq, sizeof(seq));
+		memcpy(&state, &p->state, sizeof(state));
+		if (i == 0 || state != LAS_SLOT_FREE || (seq & 1))
+			used++;
+	}
+	s->threads = calloc(used, sizeof(*s->threads));
+	struct las_thread *raw = calloc(used, sizeof(*raw));
 	if (!s->threads || !raw) {
 		free(raw);
 		return as_fail(err, AS_ERR_IO, h->pid, seg->path, "out of memory");
 	}
 	uint32_t n = 0;
-	for (uint32_t i = 0; i < t->count; i++) {
+	for (uint32_t i = 0; i < t->count && n < used; i++) {
 		struct las_thread slot;
 		copy_entry(&slot, sizeof(slot), entry_at(img, t, i), t->entry_size);
 		if (i > 0 && slot.state == LAS_SLOT_FREE && !(slot.seq & 1))

@@ -1,0 +1,597 @@
+/*
+ * test_alloctop_unit.c - cmocka tests of alloctop's non-curses parts:
+ * sample history and sparklines, command line, columns, sorting and
+ * filtering, switch settings, the detail view and the process table, on
+ * segments fabricated by tests/stat/segfab.c.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <time.h>
+#include <fcntl.h>
+#include <utime.h>
+
+#include "collector_hook.h"
+#include "columns.h"
+#include "detail.h"
+#include "history.h"
+#include "json_scan.h"
+#include "options.h"
+#include "proctable.h"
+#include "segfab.h"
+#include "sink.h"
+#include "switches.h"
+#include "view.h"
+
+/* ---- history ------------------------------------------------------- */
+
+static void test_history_ring(void **state)
+{
+	struct history h = { 0 };
+	(void)state;
+	assert_int_equal(history_size(&h), 0);
+	for (int i = 0; i < HISTORY_LEN + 10; i++)
+		history_push(&h, i);
+	assert_int_equal(history_size(&h), HISTORY_LEN);
+	assert_true(history_at(&h, 0) == 10.0);
+	assert_true(history_at(&h, HISTORY_LEN - 1) == HISTORY_LEN + 9.0);
+}
+
+static void test_sparkline_levels(void **state)
+{
+	struct history h = { 0 };
+	char buf[64];
+	(void)state;
+	history_push(&h, 0);
+	history_push(&h, 7);
+	history_push(&h, 14);
+	history_push(&h, 0.01); /* tiny but nonzero: lowest mark, not blank */
+	assert_int_equal(history_sparkline(&h, 10, 0, buf, sizeof(buf)), 4);
+	assert_string_equal(buf, " =#.");
+	/* width keeps the newest samples */
+	assert_int_equal(history_sparkline(&h, 2, 0, buf, sizeof(buf)), 2);
+	assert_string_equal(buf, "#.");
+	/* UTF-8 blocks are 3 bytes each; a short buffer stops cleanly */
+	assert_int_equal(history_sparkline(&h, 10, 1, buf, 8), 3);
+	assert_int_equal(strlen(buf), 7); /* " " + two blocks */
+}
+
+/* ---- options ------------------------------------------------------- */
+
+static int parse(struct options *o, char *err, int argc, ...)
+{
+	char *argv[16];
+	va_list ap;
+	va_start(ap, argc);
+	argv[0] = "alloctop";
+	for (int i = 1; i < argc; i++)
+		argv[i] = va_arg(ap, char *);
+	va_end(ap);
+	argv[argc] = NULL;
+	return options_parse(argc, argv, o, err, 256);
+}
+
+static void test_options_good(void **state)
+{
+	struct options o;
+	char err[256];
+	(void)state;
+	assert_int_equal(parse(&o, err, 1), 0);
+	assert_int_equal(o.sort_col, COL_LIVE);
+	assert_true(o.delay == 1.0);
+	assert_int_equal(o.iterations, 0);
+	assert_int_equal(parse(&o, err, 12, "-b", "-n", "3", "-d", "0.5", "-p", "10,20", "-p",
+			       "30", "-s", "free/s"),
+			 0);
+	assert_true(o.batch);
+	assert_int_equal(o.iterations, 3);
+	assert_true(o.delay == 0.5);
+	assert_int_equal(o.npids, 3);
+	assert_int_equal(o.pids[0], 10);
+	assert_int_equal(o.pids[2], 30);
+	assert_int_equal(o.sort_col, COL_FREE_RATE);
+	assert_int_equal(parse(&o, err, 6, "-o", "-R", "-r", "-D", "--filter=web"), 0);
+	assert_int_equal(o.iterations, 1);
+	assert_true(o.reverse && o.raw && o.detail);
+	assert_string_equal(o.filter, "web");
+}
+
+static void test_options_bad(void **state)
+{
+	struct options o;
+	char err[256];
+	(void)state;
+	assert_int_equal(parse(&o, err, 3, "-n", "0"), AS_ERR_USAGE);
+	assert_non_null(strstr(err, "iteration"));
+	assert_int_equal(parse(&o, err, 3, "-d", "0.01"), AS_ERR_USAGE);
+	assert_non_null(strstr(err, "delay"));
+	assert_int_equal(parse(&o, err, 3, "-p", "12,x"), AS_ERR_USAGE);
+	assert_int_equal(parse(&o, err, 3, "-p", "-5"), AS_ERR_USAGE);
+	assert_int_equal(parse(&o, err, 3, "-s", "nosuch"), AS_ERR_USAGE);
+	assert_non_null(strstr(err, "nosuch"));
+	assert_int_equal(parse(&o, err, 2, "stray"), AS_ERR_USAGE);
+	assert_int_equal(parse(&o, err, 2, "-d"), AS_ERR_USAGE);
+	assert_non_null(strstr(err, "argument"));
+	assert_int_equal(parse(&o, err, 2, "-x"), AS_ERR_USAGE);
+}
+
+static void test_column_lookup(void **state)
+{
+	(void)state;
+	assert_int_equal(column_find("live"), COL_LIVE);
+	assert_int_equal(column_find("ALLOC/s"), COL_ALLOC_RATE);
+	assert_int_equal(column_find("alloc"), COL_ALLOC_RATE);
+	assert_int_equal(column_find("Err"), COL_ERR);
+	assert_int_equal(column_find("bogus"), -1);
+	/* every column has a distinct sort key */
+	for (int a = 0; a < COL_COUNT; a++) {
+		assert_int_equal(column_by_key(columns[a].sort_key), a);
+		assert_int_equal(column_find(columns[a].name), a);
+	}
+}
+
+/* ---- entries from fabricated segments ------------------------------ */
+
+/* A proc_entry holding a snapshot of a segfab image for pid, where thread
+ * "main" holds extra objects per class (so LIVE differs per entry). */
+static struct proc_entry *fab_entry(pid_t pid, const char *exe, uint64_t extra)
+{
+	struct segfab_spec spec = segfab_default(pid);
+	size_t len;
+	unsigned char *img = segfab_build(&spec, &len);
+	struct as_segment *seg;
+	struct as_error err;
+	struct proc_entry *e = calloc(1, sizeof(*e));
+
+	assert_non_null(img);
+	assert_non_null(e);
+	snprintf(segfab_header(img)->exe, LAS_EXE_LEN, "%s", exe);
+	struct las_thread *m = segfab_entry(img, LAS_T_THREADS, 1);
+	for (uint32_t c = 0; c < spec.nclasses; c++)
+		m->class_alloc[c] += extra;
+	assert_int_equal(as_open_memory(img, len, &seg, &err), AS_OK);
+	assert_int_equal(as_snapshot_take(seg, &e->cur, &err), AS_OK);
+	as_close(seg);
+	free(img);
+	e->pid = pid;
+	e->have_snap = 1;
+	e->state = PS_OK;
+	snprintf(e->user, sizeof(e->user), "tester");
+	return e;
+}
+
+static void free_entry(struct proc_entry *e)
+{
+	as_snapshot_free(&e->cur);
+	free(e);
+}
+
+static void test_column_cells(void **state)
+{
+	struct proc_entry *e = fab_entry(4242, "server", 0);
+	char buf[128], want[64];
+	(void)state;
+
+	column_format(e, COL_PID, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "4242");
+	column_format(e, COL_COMMAND, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "server");
+	column_format(e, COL_LIVE, 1, buf, sizeof(buf));
+	snprintf(want, sizeof(want), "%llu", (unsigned long long)e->cur.totals.live_bytes);
+	assert_string_equal(buf, want);
+	column_format(e, COL_LIVE, 0, buf, sizeof(buf));
+	as_fmt_bytes(want, sizeof(want), (double)e->cur.totals.live_bytes);
+	assert_string_equal(buf, want);
+	/* values documented in segfab.h */
+	column_format(e, COL_MAPPED, 1, buf, sizeof(buf));
+	assert_string_equal(buf, "67108864");
+	column_format(e, COL_PEAK, 1, buf, sizeof(buf));
+	assert_string_equal(buf, "2097152");
+	column_format(e, COL_MAPS, 1, buf, sizeof(buf));
+	assert_string_equal(buf, "3");
+	column_format(e, COL_ERR, 1, buf, sizeof(buf));
+	assert_string_equal(buf, "2");
+	column_format(e, COL_FRAG, 1, buf, sizeof(buf));
+	snprintf(want, sizeof(want), "%.2f",
+		 (double)e->cur.globals.resident_bytes / (double)e->cur.totals.live_bytes);
+	assert_string_equal(buf, want);
+	column_format(e, COL_ALLOC_RATE, 1, buf, sizeof(buf));
+	assert_string_equal(buf, "-"); /* one snapshot: no rate yet */
+	column_format(e, COL_CHECKS, 1, buf, sizeof(buf));
+	assert_string_equal(buf, "-");
+	e->cur.control.request_gen = 1; /* a request not yet applied */
+	column_format(e, COL_CHECKS, 1, buf, sizeof(buf));
+	assert_string_equal(buf, "-*");
+
+	/* a row is the cells in column order, header aligned with it */
+	char hdr[512], row[512];
+	columns_header(hdr, sizeof(hdr));
+	columns_row(e, 1, row, sizeof(row));
+	assert_non_null(strstr(hdr, "PID USER"));
+	assert_int_equal(strstr(hdr, "COMMAND") - hdr, strstr(row, "server") - row);
+
+	/* an unusable segment shows why, and no numbers */
+	e->state = PS_CORRUPT;
+	column_format(e, COL_COMMAND, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "[corrupt]");
+	column_format(e, COL_LIVE, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "-");
+	free_entry(e);
+}
+
+static void test_hostile_text_sanitized(void **state)
+{
+	struct proc_entry *e = fab_entry(7, "evil\033[2J", 0);
+	char buf[64];
+	(void)state;
+	column_format(e, COL_COMMAND, 0, buf, sizeof(buf));
+	assert_null(strchr(buf, '\033'));
+	assert_string_equal(buf, "evil?[2J");
+	free_entry(e);
+}
+
+static void test_view_sort_filter(void **state)
+{
+	struct proctable pt;
+	struct view v;
+	struct proc_entry *e[4];
+	(void)state;
+
+	proctable_init(&pt, NULL, NULL, 0);
+	e[0] = fab_entry(100, "alpha", 5);
+	e[1] = fab_entry(200, "beta", 50);
+	e[2] = fab_entry(300, "Gamma-web", 0);
+	e[3] = fab_entry(400, "hidden", 500);
+	e[3]->hidden = 1; /* another user's segment */
+	pt.e = e;
+	pt.n = pt.cap = 4;
+
+	view_init(&v, COL_LIVE);
+	assert_int_equal(view_build(&v, &pt), 0);
+	assert_int_equal(v.nrows, 3);
+	assert_int_equal(v.rows[0]->pid, 200); /* largest LIVE first */
+	assert_int_equal(v.rows[1]->pid, 100);
+	assert_int_equal(v.rows[2]->pid, 300);
+	v.reverse = 1;
+	view_build(&v, &pt);
+	assert_int_equal(v.rows[0]->pid, 300);
+	v.reverse = 0;
+	v.sort_col = COL_COMMAND; /* text: A..Z, case-sensitive bytes */
+	view_build(&v, &pt);
+	assert_int_equal(v.rows[0]->pid, 300);
+	assert_int_equal(v.rows[1]->pid, 100);
+	v.sort_col = COL_PID;
+	view_build(&v, &pt);
+	assert_int_equal(v.rows[0]->pid, 100);
+	assert_int_equal(view_index_of(&v, 300), 2);
+	assert_int_equal(view_index_of(&v, 999), -1);
+
+	/* an entry in error sorts after every real value (largest first) */
+	e[1]->state = PS_STALE;
+	v.sort_col = COL_LIVE;
+	view_build(&v, &pt);
+	assert_int_equal(v.rows[2]->pid, 200);
+	e[1]->state = PS_OK;
+
+	snprintf(v.filter, sizeof(v.filter), "WEB");
+	view_build(&v, &pt);
+	assert_int_equal(v.nrows, 1);
+	assert_int_equal(v.rows[0]->pid, 300);
+	snprintf(v.filter, sizeof(v.filter), "--test"); /* matches the cmdline */
+	view_build(&v, &pt);
+	assert_int_equal(v.nrows, 3);
+	snprintf(v.filter, sizeof(v.filter), "nomatch");
+	view_build(&v, &pt);
+	assert_int_equal(v.nrows, 0);
+
+	view_free(&v);
+	for (int i = 0; i < 4; i++)
+		free_entry(e[i]);
+}
+
+static void test_switch_settings(void **state)
+{
+	struct las_checks c = { 0 };
+	char buf[64];
+	(void)state;
+	assert_string_equal(switch_setting(&c, 'j', buf, sizeof(buf)), "junk=both");
+	assert_string_equal(switch_setting(&c, 'z', buf, sizeof(buf)), "redzone=16");
+	assert_string_equal(switch_setting(&c, 'c', buf, sizeof(buf)), "check_free=true");
+	assert_string_equal(switch_setting(&c, 'u', buf, sizeof(buf)), "quarantine=1M");
+	assert_string_equal(switch_setting(&c, 'o', buf, sizeof(buf)), "on_error=report");
+	c.junk = LAS_JUNK_ALLOC;
+	c.redzone = 32;
+	c.check_free = 1;
+	c.quarantine = 4096;
+	c.on_error = LAS_ONERR_IGNORE;
+	assert_string_equal(switch_setting(&c, 'j', buf, sizeof(buf)), "junk=off");
+	assert_string_equal(switch_setting(&c, 'z', buf, sizeof(buf)), "redzone=0");
+	assert_string_equal(switch_setting(&c, 'c', buf, sizeof(buf)), "check_free=false");
+	assert_string_equal(switch_setting(&c, 'u', buf, sizeof(buf)), "quarantine=0");
+	assert_string_equal(switch_setting(&c, 'o', buf, sizeof(buf)), "on_error=abort");
+	assert_null(switch_setting(&c, 'x', buf, sizeof(buf)));
+	/* every setting is one the reader library accepts */
+	struct as_error err;
+	const int keys[] = { 'j', 'z', 'c', 'u', 'o' };
+	for (unsigned i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		struct las_checks t = c;
+		assert_true(switch_is_key(keys[i]));
+		assert_int_equal(as_checks_parse(&t, switch_setting(&c, keys[i], buf, sizeof(buf)),
+						 &err),
+				 AS_OK);
+	}
+	assert_false(switch_is_key('q'));
+}
+
+static void test_detail_view(void **state)
+{
+	struct proc_entry *e = fab_entry(555, "detailed", 0);
+	struct sink s;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	(void)state;
+
+	assert_non_null(f);
+	setenv("LIBALLOC_COLLECTOR_FILE", "/nonexistent/collector.json", 1);
+	sink_init_stdio(&s, f);
+	detail_render(e, &s, 120, 0);
+	unsetenv("LIBALLOC_COLLECTOR_FILE");
+	fclose(f);
+	assert_non_null(strstr(text, "PID 555  detailed"));
+	assert_non_null(strstr(text, "Size classes"));
+	assert_non_null(strstr(text, "Arenas"));
+	assert_non_null(strstr(text, "(exited threads)"));
+	assert_non_null(strstr(text, "worker"));
+	assert_non_null(strstr(text, "Large allocations"));
+	assert_non_null(strstr(text, "double_free"));
+	assert_non_null(strstr(text, "collector not running"));
+	/* one table row per class in use: segfab fills all 8 classes */
+	int rows = 0;
+	for (char *p = strstr(text, "UTILISATION"); p && (p = strstr(p + 1, "]  50%")); )
+		rows++;
+	assert_int_equal(rows, 8);
+	/* the event detail had a newline and quotes: no raw control chars */
+	assert_null(strstr(text, "\"0\"\n\n"));
+	free(text);
+	free_entry(e);
+}
+
+/* ---- the process table on a directory ------------------------------ */
+
+static char tmpdir[PATH_MAX];
+
+static void write_seg(pid_t pid, const char *mutation)
+{
+	struct segfab_spec spec = segfab_default(pid);
+	size_t len;
+	unsigned char *img = segfab_build(&spec, &len);
+	char path[PATH_MAX + 32];
+	assert_non_null(img);
+	if (!strcmp(mutation, "version"))
+		segfab_header(img)->abi_major = LAS_ABI_MAJOR + 1;
+	else if (!strcmp(mutation, "badmagic"))
+		segfab_header(img)->magic ^= 0xff;
+	snprintf(path, sizeof(path), "%s/liballoc.%d", tmpdir, (int)pid);
+	assert_int_equal(segfab_write(path, img, len), 0);
+	free(img);
+}
+
+static pid_t dead_pid(void)
+{
+	pid_t p = fork();
+	if (p == 0)
+		_exit(0);
+	waitpid(p, NULL, 0);
+	return p;
+}
+
+static void test_proctable_states(void **state)
+{
+	struct proctable pt;
+	pid_t me = getpid(), parent = getppid(), gone = dead_pid();
+	char path[PATH_MAX + 32];
+	(void)state;
+
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/alloctop-unit.XXXXXX");
+	assert_non_null(mkdtemp(tmpdir));
+	write_seg(me, "none");
+	write_seg(parent, "version");
+	write_seg(1, "badmagic");
+	write_seg(gone, "none");
+
+	proctable_init(&pt, tmpdir, NULL, 0);
+	assert_int_equal(proctable_refresh(&pt), 0);
+	assert_int_equal(pt.n, 4);
+	assert_int_equal(proctable_find(&pt, me)->state, PS_OK);
+	assert_int_equal(proctable_find(&pt, parent)->state, PS_VERSION);
+	assert_int_equal(proctable_find(&pt, 1)->state, PS_CORRUPT);
+	assert_int_equal(proctable_find(&pt, gone)->state, PS_STALE);
+	assert_int_equal(pt.totals.ok, 1);
+	assert_int_equal(pt.totals.shown, 4);
+	assert_int_equal(pt.totals.live, proctable_find(&pt, me)->cur.totals.live_bytes);
+	assert_false(proctable_find(&pt, me)->have_rates);
+
+	/* second refresh: rates exist; a removed segment drops its entry */
+	snprintf(path, sizeof(path), "%s/liballoc.%d", tmpdir, (int)gone);
+	unlink(path);
+	assert_int_equal(proctable_refresh(&pt), 0);
+	assert_int_equal(pt.n, 3);
+	assert_null(proctable_find(&pt, gone));
+	assert_true(proctable_find(&pt, me)->have_rates);
+	assert_int_equal(history_size(&proctable_find(&pt, me)->live_hist), 2);
+
+	/* a failed segment is not read again until its file changes */
+	struct proc_entry *bad = proctable_find(&pt, 1);
+	assert_int_equal(bad->state, PS_CORRUPT);
+	assert_int_not_equal(bad->failed_ino, 0);
+	snprintf(path, sizeof(path), "%s/liballoc.1", tmpdir);
+	unlink(path);
+	write_seg(1, "none"); /* replaced by a valid one */
+	assert_int_equal(proctable_refresh(&pt), 0);
+	assert_int_equal(proctable_find(&pt, 1)->state, PS_OK);
+
+	/* -p: only the listed pids */
+	proctable_free(&pt);
+	pid_t only[] = { me };
+	proctable_init(&pt, tmpdir, only, 1);
+	proctable_refresh(&pt);
+	assert_int_equal(pt.n, 1);
+	proctable_free(&pt);
+
+	/* a directory that does not exist is an error, not a crash */
+	proctable_init(&pt, "/nonexistent/alloctop", NULL, 0);
+	assert_int_equal(proctable_refresh(&pt), -1);
+	assert_non_null(strstr(pt.list_error, "/nonexistent/alloctop"));
+	proctable_free(&pt);
+
+	const pid_t left[] = { me, parent, 1 };
+	for (unsigned i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/liballoc.%d", tmpdir, (int)left[i]);
+		unlink(path);
+	}
+	assert_int_equal(rmdir(tmpdir), 0);
+}
+
+/* A segment already open whose process is gone (here: its recorded start
+ * time no longer matches) turns stale; a new segment at the same path is
+ * then read, not mistaken for the stale one. */
+static void mark_recycled(const char *path)
+{
+	uint64_t wrong = 1;
+	int fd = open(path, O_WRONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, &wrong, sizeof(wrong),
+				offsetof(struct las_header, start_time_ticks)),
+			 (ssize_t)sizeof(wrong));
+	close(fd);
+}
+
+static void test_proctable_pid_reuse(void **state)
+{
+	struct proctable pt;
+	pid_t me = getpid();
+	char path[PATH_MAX + 32];
+	(void)state;
+
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/alloctop-unit.XXXXXX");
+	assert_non_null(mkdtemp(tmpdir));
+	snprintf(path, sizeof(path), "%s/liballoc.%d", tmpdir, (int)me);
+	write_seg(me, "none");
+	proctable_init(&pt, tmpdir, NULL, 0);
+	assert_int_equal(proctable_refresh(&pt), 0);
+	assert_int_equal(proctable_find(&pt, me)->state, PS_OK);
+
+	/* the open segment now names another process instance, and a new
+	 * one is published at the same path before the next refresh */
+	mark_recycled(path);
+	unlink(path);
+	write_seg(me, "none");
+	assert_int_equal(proctable_refresh(&pt), 0);
+	assert_int_equal(proctable_find(&pt, me)->state, PS_STALE); /* the old file */
+	assert_int_equal(proctable_refresh(&pt), 0);
+	assert_int_equal(proctable_find(&pt, me)->state, PS_OK); /* the new file */
+
+	/* a stale file left in place keeps its verdict without being re-read */
+	mark_recycled(path);
+	assert_int_equal(proctable_refresh(&pt), 0);
+	assert_int_equal(proctable_refresh(&pt), 0);
+	assert_int_equal(proctable_find(&pt, me)->state, PS_STALE);
+	assert_int_not_equal(proctable_find(&pt, me)->failed_ino, 0);
+
+	proctable_free(&pt);
+	unlink(path);
+	assert_int_equal(rmdir(tmpdir), 0);
+}
+
+/* ---- collector report ---------------------------------------------- */
+
+static void test_json_scan(void **state)
+{
+	const char *line = "{\"type\":\"stack\",\"pid\":42,\"bytes\":18446744073709551615,"
+			   "\"caller\":\"a\\\"b\\u00e9\\n\",\"frames\":[\"f1\",\"f2\",\"f3\"]}";
+	uint64_t v;
+	char buf[64];
+	(void)state;
+	assert_int_equal(json_u64(line, "pid", &v), 0);
+	assert_int_equal(v, 42);
+	assert_int_equal(json_u64(line, "bytes", &v), -1); /* UINT64_MAX overflows the guard */
+	assert_int_equal(json_u64(line, "missing", &v), -1);
+	assert_int_equal(json_u64(line, "caller", &v), -1); /* a string, not a number */
+	assert_int_equal(json_str(line, "caller", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "a\"b? ");
+	assert_int_equal(json_str_array(line, "frames", "|", 2, buf, sizeof(buf)), 2);
+	assert_string_equal(buf, "f1|f2");
+	assert_int_equal(json_str_array(line, "frames", "|", 9, buf, 5), 2); /* truncated */
+	assert_int_equal(strlen(buf), 4);
+	assert_int_equal(json_str("{\"caller\":\"unterminated", "caller", buf, sizeof(buf)), -1);
+	assert_int_equal(json_str("{\"caller\":\"ends in \\", "caller", buf, sizeof(buf)), -1);
+}
+
+static void test_collector_hook(void **state)
+{
+	char path[] = "/tmp/alloctop-collector.XXXXXX";
+	struct collector_stack st[4];
+	const char *why = NULL;
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+	(void)state;
+
+	assert_non_null(f);
+	fputs("{\"type\":\"process\",\"pid\":7,\"comm\":\"x\"}\n"
+	      "{\"type\":\"stack\",\"pid\":7,\"samples\":5,\"bytes\":4096,\"caller\":\"make_buf\","
+	      "\"frames\":[\"make_buf\",\"main\"]}\n"
+	      "{\"type\":\"stack\",\"pid\":8,\"samples\":1,\"bytes\":1,\"caller\":\"other\",\"frames\":[]}\n"
+	      "{\"type\":\"stack\",\"pid\":7,\"samples\":2,\"bytes\":64,\"caller\":\"small\"}\n"
+	      "{\"type\":\"end\"}\n", f);
+	fclose(f);
+	setenv("LIBALLOC_COLLECTOR_FILE", path, 1);
+	assert_int_equal(collector_top_stacks(7, st, 4, &why), 2);
+	assert_int_equal(st[0].bytes, 4096);
+	assert_int_equal(st[0].count, 5);
+	assert_string_equal(st[0].frames, "make_buf <- make_buf <- main");
+	assert_string_equal(st[1].frames, "small");
+	assert_int_equal(collector_top_stacks(7, st, 1, &why), 1); /* max respected */
+	assert_int_equal(collector_top_stacks(9, st, 4, &why), 0);
+	assert_non_null(strstr(why, "no sampled stacks"));
+	/* an old report means the collector stopped */
+	struct utimbuf old = { time(NULL) - 3600, time(NULL) - 3600 };
+	assert_int_equal(utime(path, &old), 0);
+	assert_int_equal(collector_top_stacks(7, st, 4, &why), -1);
+	assert_non_null(strstr(why, "s old"));
+	unlink(path);
+	assert_int_equal(collector_top_stacks(7, st, 4, &why), -1);
+	assert_non_null(strstr(why, "not running"));
+	unsetenv("LIBALLOC_COLLECTOR_FILE");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_history_ring),
+		cmocka_unit_test(test_sparkline_levels),
+		cmocka_unit_test(test_options_good),
+		cmocka_unit_test(test_options_bad),
+		cmocka_unit_test(test_column_lookup),
+		cmocka_unit_test(test_column_cells),
+		cmocka_unit_test(test_hostile_text_sanitized),
+		cmocka_unit_test(test_view_sort_filter),
+		cmocka_unit_test(test_switch_settings),
+		cmocka_unit_test(test_detail_view),
+		cmocka_unit_test(test_proctable_states),
+		cmocka_unit_test(test_proctable_pid_reuse),
+		cmocka_unit_test(test_json_scan),
+		cmocka_unit_test(test_collector_hook),
+	};
+	return cmocka_run_group_tests_name("alloctop", tests, NULL, NULL);
+}

@@ -1,0 +1,46 @@
+/*
+ * sink.h - where text views are written: the curses screen or a stdio
+ * stream. The detail view and help screen write through a sink so that
+ * batch mode (-b -D) prints exactly what the screen shows.
+ */
+#ifndef ALLOCTOP_SINK_H
+#define ALLOCTOP_SINK_H
+
+#include <stdio.h>
+
+enum style {
+	ST_NORMAL = 0,
+	ST_TITLE,   /* section titles */
+	ST_HEADER,  /* table headers */
+	ST_DIM,     /* secondary text */
+	ST_GOOD,    /* "on", healthy */
+	ST_WARN,    /* attention */
+	ST_BAD,     /* violations, errors */
+	ST_BAR,     /* the filled part of a bar */
+	ST_COUNT
+};
+
+struct sink {
+	void (*text)(struct sink *s, enum style st, const char *text);
+	void (*eol)(struct sink *s);
+	void *ctx;
+};
+
+void sink_printf(struct sink *s, enum style st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* A whole line in one style. */
+void sink_line(struct sink *s, enum style st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Replace control characters (segment text is untrusted) with '?'. */
+void text_sanitize(char *s);
+
+/* A sink that writes plain text to a stdio stream (ctx = FILE *). */
+void sink_init_stdio(struct sink *s, FILE *out);
+
+/* Rotating buffers for formatting several numbers into one printf:
+ * valid until 16 further calls. */
+const char *fmt_bytes(double bytes);
+const char *fmt_count(double n);
+
+#endif

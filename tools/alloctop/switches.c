@@ -1,0 +1,110 @@
+/* switches.c - toggle debug checks through the control block (see switches.h). */
+#include "switches.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Values a check is switched on with: what LIBALLOC_CONF's "debug" uses. */
+#define SWITCH_REDZONE "16"
+#define SWITCH_QUARANTINE "1M"
+
+const struct switch_help switch_keys[] = {
+	{ 'j', "toggle junk filling (alloc+free)" },
+	{ 'z', "toggle redzones (" SWITCH_REDZONE " bytes)" },
+	{ 'c', "toggle check_free (double and invalid free)" },
+	{ 'u', "toggle quarantine (" SWITCH_QUARANTINE "iB, use-after-free)" },
+	{ 'o', "cycle on_error: abort, report, ignore" },
+};
+const unsigned switch_nkeys = sizeof(switch_keys) / sizeof(switch_keys[0]);
+
+int switch_is_key(int key)
+{
+	for (unsigned i = 0; i < switch_nkeys; i++)
+		if (switch_keys[i].key == key)
+			return 1;
+	return 0;
+}
+
+const char *switch_setting(const struct las_checks *c, int key, char *buf, size_t len)
+{
+	static const char *const next_onerr[] = { "report", "ignore", "abort" };
+	switch (key) {
+	case 'j':
+		snprintf(buf, len, "junk=%s", c->junk == LAS_JUNK_OFF ? "both" : "off");
+		break;
+	case 'z':
+		snprintf(buf, len, "redzone=%s", c->redzone ? "0" : SWITCH_REDZONE);
+		break;
+	case 'c':
+		snprintf(buf, len, "check_free=%s", c->check_free ? "false" : "true");
+		break;
+	case 'u':
+		snprintf(buf, len, "quarantine=%s", c->quarantine ? "0" : SWITCH_QUARANTINE);
+		break;
+	case 'o':
+		snprintf(buf, len, "on_error=%s", next_onerr[c->on_error <= 2 ? c->on_error : 2]);
+		break;
+	default:
+		return NULL;
+	}
+	return buf;
+}
+
+/* as_fmt_checks, with "none" instead of "-" for a sentence. */
+static void checks_text(char *buf, size_t len, const struct las_checks *c)
+{
+	as_fmt_checks(buf, len, c);
+	if (!strcmp(buf, "-"))
+		snprintf(buf, len, "none");
+}
+
+int switch_toggle(const struct proc_entry *e, int key, int wait_ms, char *msg, size_t len)
+{
+	struct as_error err = { 0 };
+	struct as_segment *seg = NULL;
+	struct las_control now;
+	char setting[64], before[64], after[64];
+	int rc;
+
+	if (e->state != PS_OK) {
+		snprintf(msg, len, "pid %d: cannot switch checks: segment %s", (int)e->pid,
+			 proc_state_label(e->state));
+		return -1;
+	}
+	rc = as_open_path(e->path, 1, &seg, &err);
+	if (rc != AS_OK) {
+		snprintf(msg, len, "pid %d: %s", (int)e->pid, err.msg);
+		return -1;
+	}
+	/* Decide from the live block, not the last refresh: a key pressed
+	 * twice quickly must toggle twice. */
+	if (as_control_read(seg, &now, &err) != AS_OK)
+		goto fail;
+	const struct las_checks *cur =
+		now.request_gen != now.applied_gen ? &now.requested : &now.applied;
+	if (!switch_setting(cur, key, setting, sizeof(setting))) {
+		snprintf(msg, len, "key '%c' is not a switch", key);
+		as_close(seg);
+		return -1;
+	}
+	checks_text(before, sizeof(before), cur);
+	if (as_control_set(seg, setting, &err) != AS_OK || as_control_commit(seg, &err) != AS_OK)
+		goto fail;
+	struct las_checks want = *cur;
+	as_checks_parse(&want, setting, &err);
+	checks_text(after, sizeof(after), &want);
+	if (as_control_wait_applied(seg, wait_ms, &err) == 0)
+		snprintf(msg, len, "pid %d: %s: checks %s -> %s (applied)", (int)e->pid, setting,
+			 before, after);
+	else
+		snprintf(msg, len,
+			 "pid %d: %s: checks %s -> %s (pending: applied at its next allocation)",
+			 (int)e->pid, setting, before, after);
+	as_close(seg);
+	return 0;
+fail:
+	snprintf(msg, len, "pid %d: %s", (int)e->pid, err.msg);
+	as_close(seg);
+	return -1;
+}
