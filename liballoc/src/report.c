@@ -120,6 +120,9 @@ void debug_violation(uint32_t kind, const void *addr, size_t size, int cls, cons
 		write_backtrace();
 		reporting = 0;
 	}
-	if (la_checks.on_error == LAS_ONERR_ABORT)
+	if (la_checks.on_error == LAS_ONERR_ABORT) {
+		/* abort() runs no exit handlers: remove the segment ourselves. */
+		stats_shutdown();
 		abort();
+	}
 }

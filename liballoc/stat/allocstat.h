@@ -77,6 +77,9 @@ int as_validate_image(const void *buf, size_t len, struct as_error *err);
 
 /* Is the process behind this segment gone, or its pid recycled? */
 int as_segment_is_stale(const struct as_segment *seg);
+/* Start time of a live pid (/proc/<pid>/stat field 22, clock ticks since
+ * boot), as a writer records it in start_time_ticks; 0 if unreadable. */
+uint64_t as_pid_start_ticks(pid_t pid);
 /* Same test from a pid and the start time recorded in its segment. */
 int as_pid_is_stale(pid_t pid, uint64_t start_time_ticks);
 /* Unlink the segment's file if (and only if) it is stale. AS_OK, or

@@ -243,15 +243,6 @@ static int open_file(const char *path, pid_t pid_hint, int writable,
 			       "permission denied: owned by uid %u, not by you (uid %u)",
 			       (unsigned)st.st_uid, (unsigned)me);
 	}
-	/* A file planted by another user under a live process's pid: the
-	 * segment must belong to one of the process's uids (it is created with
-	 * its fsuid). */
-	if (pid_hint > 0 && !process_has_uid(pid_hint, st.st_uid)) {
-		close(fd);
-		return as_fail(err, AS_ERR_PERM, pid_hint, path,
-			       "refusing: file owned by uid %u but the process runs as uid %d",
-			       (unsigned)st.st_uid, process_euid(pid_hint));
-	}
 	struct as_segment *seg = segment_new();
 	if (!seg) {
 		close(fd);
@@ -262,6 +253,14 @@ static int open_file(const char *path, pid_t pid_hint, int writable,
 	seg->pid = pid_hint;
 	snprintf(seg->path, sizeof(seg->path), "%s", path);
 	int rc = segment_init(seg, err);
+	/* A file planted by another user under a live process's pid: the
+	 * segment must belong to one of the process's uids (it is created with
+	 * its fsuid). A recycled pid is reported as stale instead. */
+	if (rc == AS_OK && pid_hint > 0 && !as_segment_is_stale(seg) &&
+	    !process_has_uid(pid_hint, st.st_uid))
+		rc = as_fail(err, AS_ERR_PERM, pid_hint, path,
+			     "refusing: file owned by uid %u but the process runs as uid %d",
+			     (unsigned)st.st_uid, process_euid(pid_hint));
 	if (rc) {
 		as_close(seg);
 		return rc;

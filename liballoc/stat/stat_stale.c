@@ -15,8 +15,7 @@
 
 #include "stat_internal.h"
 
-/* Start time of pid in clock ticks; 0 if it cannot be read. */
-static uint64_t proc_start_ticks(pid_t pid)
+uint64_t as_pid_start_ticks(pid_t pid)
 {
 	char path[64], buf[1024];
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
@@ -48,7 +47,7 @@ int as_pid_is_stale(pid_t pid, uint64_t start_time_ticks)
 		return 1;
 	if (kill(pid, 0) != 0 && errno == ESRCH)
 		return 1;
-	uint64_t now = proc_start_ticks(pid);
+	uint64_t now = as_pid_start_ticks(pid);
 	/* Unreadable /proc (hidepid): trust kill() alone. */
 	return now != 0 && start_time_ticks != 0 && now != start_time_ticks;
 }

@@ -1,0 +1,429 @@
+/*
+ * allocdump - report the allocator statistics a liballoc process publishes
+ * in its stats segment: text, JSON, OpenMetrics, repeated with rates; remove
+ * stale segments; switch debug checks in a running process. See allocdump(1).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dump.h"
+
+enum format { FMT_TEXT, FMT_JSON, FMT_OPENMETRICS };
+
+struct options {
+	enum format format;
+	int all;
+	int gc;
+	int dry_run;
+	const char *set_spec;
+	pid_t set_pid;
+	double watch;        /* seconds between rounds, 0 = none */
+	long count;          /* rounds; 0 = forever with --watch */
+	unsigned max_events;
+	int timeout_ms;
+	const char *dir;
+	pid_t *pids;
+	size_t npids;
+};
+
+/* What we keep between rounds to compute rates. */
+struct previous {
+	pid_t pid;
+	uint64_t start_time_ticks;
+	struct as_snapshot snap;
+};
+
+struct round_state {
+	struct previous *prev;
+	size_t nprev;
+};
+
+static void usage(FILE *out)
+{
+	fputs("usage: allocdump [--json|--openmetrics] [--watch SECONDS] [--count N]\n"
+	      "                 [--events N] [--dir DIR] PID...\n"
+	      "       allocdump --all [--json|--openmetrics] [--watch SECONDS] [--count N]\n"
+	      "       allocdump --gc [--dry-run] [--dir DIR]\n"
+	      "       allocdump --set PID KEY=VALUE[,KEY=VALUE...] [--timeout MS]\n"
+	      "       allocdump --help | --version\n"
+	      "Reads the liballoc stats segment <dir>/liballoc.<pid> (default dir\n"
+	      "$LIBALLOC_STATS_DIR or /dev/shm). Keys for --set: junk=off|alloc|free|both,\n"
+	      "redzone=BYTES, check_free=BOOL, quarantine=BYTES[k|M|G],\n"
+	      "on_error=abort|report|ignore, backtrace=BOOL, track=BOOL, debug=BOOL.\n"
+	      "Exit: 0 ok, 2 usage, 3 no such process/segment, 4 permission denied,\n"
+	      "5 version mismatch, 6 corrupt segment, 7 stale segment, 8 not ready,\n"
+	      "9 I/O error, 10 --set not applied in time. See allocdump(1).\n",
+	      out);
+}
+
+static int parse_pid(const char *s, pid_t *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || *end || end == s || v <= 0 || v > INT_MAX)
+		return -1;
+	*out = (pid_t)v;
+	return 0;
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "allocdump: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry 'allocdump --help'.\n");
+	return AS_ERR_USAGE;
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	enum { OPT_DRY_RUN = 256, OPT_TIMEOUT, OPT_EVENTS, OPT_DIR };
+	static const struct option longopts[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "openmetrics", no_argument, NULL, 'm' },
+		{ "watch", required_argument, NULL, 'w' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "gc", no_argument, NULL, 'g' },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "set", required_argument, NULL, 's' },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "events", required_argument, NULL, OPT_EVENTS },
+		{ "dir", required_argument, NULL, OPT_DIR },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	memset(o, 0, sizeof(*o));
+	o->max_events = 10;
+	o->timeout_ms = 1000;
+	int c;
+	char *end;
+	while ((c = getopt_long(argc, argv, "ajmw:n:gs:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'a': o->all = 1; break;
+		case 'j': o->format = FMT_JSON; break;
+		case 'm': o->format = FMT_OPENMETRICS; break;
+		case 'g': o->gc = 1; break;
+		case OPT_DRY_RUN: o->dry_run = 1; break;
+		case OPT_DIR: o->dir = optarg; break;
+		case 'w':
+			o->watch = strtod(optarg, &end);
+			if (*end || end == optarg || !(o->watch > 0) || o->watch > 86400)
+				return usage_error("--watch wants seconds > 0, not '%s'", optarg);
+			break;
+		case 'n':
+			o->count = strtol(optarg, &end, 10);
+			if (*end || end == optarg || o->count < 1)
+				return usage_error("--count wants a number >= 1, not '%s'", optarg);
+			break;
+		case OPT_EVENTS: {
+			long v = strtol(optarg, &end, 10);
+			if (*end || end == optarg || v < 0 || v > LAS_EVENTS)
+				return usage_error("--events wants 0..128, not '%s'", optarg);
+			o->max_events = (unsigned)v;
+			break;
+		}
+		case OPT_TIMEOUT: {
+			long v = strtol(optarg, &end, 10);
+			if (*end || end == optarg || v < 0 || v > 600000)
+				return usage_error("--timeout wants milliseconds, not '%s'", optarg);
+			o->timeout_ms = (int)v;
+			break;
+		}
+		case 's':
+			if (parse_pid(optarg, &o->set_pid))
+				return usage_error("--set wants a pid, not '%s'", optarg);
+			if (optind >= argc)
+				return usage_error("%s", "--set PID wants KEY=VALUE[,KEY=VALUE...]");
+			o->set_spec = argv[optind++];
+			break;
+		case 'h': usage(stdout); exit(0);
+		case 'V': printf("allocdump (liballoc) %s, stats ABI %d.%d\n", LIBALLOC_VERSION,
+				 LAS_ABI_MAJOR, LAS_ABI_MINOR); exit(0);
+		default: return usage_error("%s", "bad option");
+		}
+	}
+	int modes = (o->gc != 0) + (o->set_spec != NULL) + (o->all != 0);
+	if (modes > 1)
+		return usage_error("%s", "--all, --gc and --set exclude each other");
+	o->npids = (size_t)(argc - optind);
+	if ((o->gc || o->set_spec || o->all) && o->npids)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (!modes && !o->npids)
+		return usage_error("%s", "which process? give a PID, or --all");
+	o->pids = calloc(o->npids ? o->npids : 1, sizeof(*o->pids));
+	for (size_t i = 0; i < o->npids; i++)
+		if (parse_pid(argv[optind + (int)i], &o->pids[i]))
+			return usage_error("not a pid: '%s'", argv[optind + (int)i]);
+	if (o->count == 0 && o->watch == 0)
+		o->count = 1;
+	if (o->count > 1 && o->watch == 0)
+		o->watch = 1;
+	return AS_OK;
+}
+
+/* --gc ------------------------------------------------------------------- */
+
+static void gc_report(const char *path, pid_t pid, const char *reason, void *arg)
+{
+	const int *dry_run = arg;
+	printf("%s %s (pid %d: %s)\n", *dry_run ? "would remove" : "removed", path, (int)pid,
+	       reason);
+}
+
+static int run_gc(const struct options *o)
+{
+	struct as_error err = { 0 };
+	int n = as_gc_report(o->dir, o->dry_run, gc_report, (void *)&o->dry_run, &err);
+	if (n < 0) {
+		fprintf(stderr, "allocdump: %s\n", err.msg);
+		return err.code;
+	}
+	printf("%d stale segment%s %s\n", n, n == 1 ? "" : "s",
+	       o->dry_run ? "found" : "removed");
+	if (err.code) {
+		fprintf(stderr, "allocdump: %s\n", err.msg);
+		return err.code;
+	}
+	return AS_OK;
+}
+
+/* --set ------------------------------------------------------------------ */
+
+static int run_set(const struct options *o)
+{
+	struct as_error err = { 0 };
+	struct as_segment *seg;
+	int rc = as_open_pid(o->set_pid, o->dir, 1, &seg, &err);
+	if (rc) {
+		fprintf(stderr, "allocdump: %s\n", err.msg);
+		return rc;
+	}
+	if (as_segment_is_stale(seg)) {
+		fprintf(stderr, "allocdump: pid %d, %s: process is gone (stale segment)\n",
+			(int)o->set_pid, as_segment_path(seg));
+		as_close(seg);
+		return AS_ERR_STALE;
+	}
+	rc = as_control_set(seg, o->set_spec, &err);
+	if (!rc)
+		rc = as_control_commit(seg, &err);
+	if (rc) {
+		fprintf(stderr, "allocdump: %s\n", err.msg);
+		as_close(seg);
+		return rc;
+	}
+	int applied = as_control_wait_applied(seg, o->timeout_ms, &err) == 0;
+	struct las_control c;
+	struct as_error rerr = { 0 };
+	if (as_control_read(seg, &c, &rerr) == AS_OK) {
+		char req[128], app[128];
+		as_fmt_checks(req, sizeof(req), &c.requested);
+		as_fmt_checks(app, sizeof(app), &c.applied);
+		printf("pid %d (%s): request generation %llu\n  requested  %s\n"
+		       "  applied    %s  (generation %llu)\n",
+		       (int)o->set_pid, as_segment_path(seg), (unsigned long long)c.request_gen,
+		       req, app, (unsigned long long)c.applied_gen);
+	}
+	rc = AS_OK;
+	if (!applied) {
+		fprintf(stderr, "allocdump: %s\n", err.msg);
+		rc = err.code ? err.code : AS_ERR_TIMEOUT;
+	}
+	as_close(seg);
+	return rc;
+}
+
+/* reports ------------------------------------------------------------------ */
+
+struct pid_list {
+	pid_t *pids;
+	size_t n, cap;
+};
+
+static int collect_pid(pid_t pid, const char *path, void *arg)
+{
+	(void)path;
+	struct pid_list *l = arg;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 64;
+		pid_t *grown = realloc(l->pids, cap * sizeof(*grown));
+		if (!grown)
+			return 1;
+		l->pids = grown;
+		l->cap = cap;
+	}
+	l->pids[l->n++] = pid;
+	return 0;
+}
+
+static struct previous *find_previous(struct round_state *st, const struct as_snapshot *s)
+{
+	for (size_t i = 0; i < st->nprev; i++)
+		if (st->prev[i].pid == s->pid && st->prev[i].start_time_ticks == s->start_time_ticks)
+			return &st->prev[i];
+	return NULL;
+}
+
+/* Take one snapshot; 0 when it should be reported. Errors for pids the
+ * user named are printed and returned; with --all, segments we may not read
+ * or that are stale are skipped quietly. */
+static int take(const struct options *o, pid_t pid, struct as_snapshot *snap, char *path,
+		size_t path_len)
+{
+	struct as_error err = { 0 };
+	struct as_segment *seg;
+	int rc = as_open_pid(pid, o->dir, 0, &seg, &err);
+	if (rc == AS_OK) {
+		snprintf(path, path_len, "%s", as_segment_path(seg));
+		if (as_segment_is_stale(seg)) {
+			rc = AS_ERR_STALE;
+			snprintf(err.msg, sizeof(err.msg),
+				 "pid %d, %s: process is gone or the pid was recycled (stale "
+				 "segment; remove it with allocdump --gc)", (int)pid, path);
+		} else {
+			rc = as_snapshot_take(seg, snap, &err);
+		}
+		as_close(seg);
+	}
+	if (rc == AS_OK)
+		return AS_OK;
+	int quiet = o->all && (rc == AS_ERR_PERM || rc == AS_ERR_STALE ||
+			       rc == AS_ERR_NOTREADY || rc == AS_ERR_NOPROC);
+	if (!quiet)
+		fprintf(stderr, "allocdump: %s\n", err.msg);
+	return o->all ? -rc : rc;
+}
+
+static int run_round(const struct options *o, struct round_state *st, long round)
+{
+	/* st->nprev ends as the number of processes reported this round */
+	int status = AS_OK;
+	struct pid_list all = { 0 };
+	const pid_t *pids = o->pids;
+	size_t npids = o->npids;
+	if (o->all) {
+		struct as_error err = { 0 };
+		if (as_list(o->dir, collect_pid, &all, &err) < 0) {
+			fprintf(stderr, "allocdump: %s\n", err.msg);
+			return err.code;
+		}
+		pids = all.pids;
+		npids = all.n;
+	}
+	struct as_snapshot *snaps = calloc(npids ? npids : 1, sizeof(*snaps));
+	struct as_rates *rates = calloc(npids ? npids : 1, sizeof(*rates));
+	struct dump_item *items = calloc(npids ? npids : 1, sizeof(*items));
+	char (*paths)[PATH_MAX] = calloc(npids ? npids : 1, sizeof(*paths));
+	if (!snaps || !rates || !items || !paths) {
+		fprintf(stderr, "allocdump: out of memory\n");
+		exit(AS_ERR_IO);
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < npids; i++) {
+		int rc = take(o, pids[i], &snaps[n], paths[n], sizeof(paths[n]));
+		if (rc > 0 && status == AS_OK)
+			status = rc;
+		if (rc)
+			continue;
+		items[n].snap = &snaps[n];
+		items[n].path = paths[n];
+		struct previous *p = find_previous(st, &snaps[n]);
+		if (p && as_rates_compute(&p->snap, &snaps[n], &rates[n]) == 0)
+			items[n].rates = &rates[n];
+		n++;
+	}
+
+	int repeated = o->watch > 0;
+	if (o->format == FMT_JSON) {
+		if (n || o->all || npids > 1)
+			dump_json(stdout, items, n, o->all || npids > 1);
+	} else if (o->format == FMT_OPENMETRICS) {
+		if (n || o->all)
+			dump_openmetrics(stdout, items, n);
+	} else {
+		if (repeated) {
+			time_t now = time(NULL);
+			char when[64];
+			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", localtime(&now));
+			printf("%s=== %s (round %ld) ===\n", round ? "\n" : "", when, round + 1);
+		}
+		if (o->all) {
+			dump_text_list_header(stdout);
+			for (size_t i = 0; i < n; i++)
+				dump_text_list_line(stdout, &items[i]);
+		} else {
+			for (size_t i = 0; i < n; i++) {
+				if (i)
+					fputc('\n', stdout);
+				dump_text(stdout, &items[i], o->max_events);
+			}
+		}
+	}
+	fflush(stdout);
+
+	/* this round's snapshots become the previous ones */
+	for (size_t i = 0; i < st->nprev; i++)
+		as_snapshot_free(&st->prev[i].snap);
+	free(st->prev);
+	st->prev = calloc(n ? n : 1, sizeof(*st->prev));
+	st->nprev = n;
+	for (size_t i = 0; i < n; i++) {
+		st->prev[i].pid = snaps[i].pid;
+		st->prev[i].start_time_ticks = snaps[i].start_time_ticks;
+		st->prev[i].snap = snaps[i];
+		as_rates_free(&rates[i]);
+	}
+	free(snaps);
+	free(rates);
+	free(items);
+	free(paths);
+	free(all.pids);
+	return status;
+}
+
+static void sleep_seconds(double s)
+{
+	struct timespec ts = { (time_t)s, (long)((s - floor(s)) * 1e9) };
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	int rc = parse_options(argc, argv, &o);
+	if (rc) {
+		free(o.pids);
+		return rc;
+	}
+	if (o.gc)
+		rc = run_gc(&o);
+	else if (o.set_spec)
+		rc = run_set(&o);
+	else {
+		struct round_state st = { 0 };
+		for (long round = 0; o.count == 0 || round < o.count; round++) {
+			if (round)
+				sleep_seconds(o.watch);
+			int r = run_round(&o, &st, round);
+			if (r && !rc)
+				rc = r;
+			/* named processes all gone: nothing left to watch */
+			if (!o.all && st.nprev == 0)
+				break;
+		}
+		for (size_t i = 0; i < st.nprev; i++)
+			as_snapshot_free(&st.prev[i].snap);
+		free(st.prev);
+	}
+	free(o.pids);
+	return rc;
+}
