@@ -27,6 +27,8 @@ struct as_segment {
 	struct las_checks pending;
 	int pending_valid;
 	uint64_t committed_gen;
+	unsigned char *image;     /* as_load_image's buffer */
+	size_t image_len;
 };
 
 /* Fill err (may be NULL) with code and "pid P, FILE: message"; returns code. */
@@ -37,10 +39,12 @@ int as_fail(struct as_error *err, int code, pid_t pid, const char *path,
 int as_source_read(const struct as_segment *seg, void *dst, size_t len, uint64_t off);
 
 /*
- * Copy the whole segment into a private heap buffer of validated size and
- * validate it. On success *img (free() it) and *len are set.
+ * Copy the segment into the segment's private buffer (validated size; kept
+ * between calls so that never-used thread slots stay zero without being
+ * cleared again) and validate it. On success *img (owned by seg, valid
+ * until the next call or as_close) and *len are set.
  */
-int as_load_image(const struct as_segment *seg, unsigned char **img, size_t *len,
+int as_load_image(struct as_segment *seg, unsigned char **img, size_t *len,
 		  struct as_error *err);
 
 /* "liballoc.<pid>" -> pid, or 0 when the name is anything else. */

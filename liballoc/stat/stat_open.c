@@ -40,6 +40,7 @@ void as_close(struct as_segment *seg)
 	if (seg->fd >= 0)
 		close(seg->fd);
 	free(seg->mem);
+	free(seg->image);
 	free(seg);
 }
 
@@ -86,7 +87,39 @@ static int source_size(const struct as_segment *seg, uint64_t *size, struct as_e
 	return AS_OK;
 }
 
-int as_load_image(const struct as_segment *seg, unsigned char **img, size_t *len,
+/*
+ * Read the image, skipping thread slots that were never used: the writer
+ * hands out slots in order, so slots above globals.threads_created are
+ * zero, and a big segment is mostly such slots. The buffer is zeroed
+ * (calloc), so what is skipped reads as the free slots it is. Any doubt
+ * about the geometry (the values are untrusted): read everything.
+ */
+static int read_image(const struct as_segment *seg, unsigned char *buf, uint64_t size)
+{
+	struct las_header h;
+	if (size < sizeof(h) || as_source_read(seg, &h, sizeof(h), 0) != 0)
+		return as_source_read(seg, buf, size, 0);
+	const struct las_table *th = &h.tables[LAS_T_THREADS];
+	const struct las_table *gl = &h.tables[LAS_T_GLOBALS];
+	uint64_t th_bytes = (uint64_t)th->entry_size * th->count;
+	if (th->offset < sizeof(h) || th->offset > size || th_bytes > size - th->offset ||
+	    gl->offset + sizeof(struct las_globals) > th->offset ||
+	    gl->entry_size < sizeof(struct las_globals) || th->entry_size == 0)
+		return as_source_read(seg, buf, size, 0);
+	if (as_source_read(seg, buf, th->offset, 0) != 0)
+		return -1;
+	struct las_globals g;
+	memcpy(&g, buf + gl->offset, sizeof(g));
+	uint64_t used = g.threads_created + 1;
+	if (used > th->count)
+		used = th->count;
+	if (as_source_read(seg, buf + th->offset, used * th->entry_size, th->offset) != 0)
+		return -1;
+	uint64_t rest = th->offset + th_bytes;
+	return as_source_read(seg, buf + rest, size - rest, rest);
+}
+
+int as_load_image(struct as_segment *seg, unsigned char **img, size_t *len,
 		  struct as_error *err)
 {
 	*img = NULL;
@@ -103,23 +136,25 @@ int as_load_image(const struct as_segment *seg, unsigned char **img, size_t *len
 				       "corrupt segment: %llu bytes exceeds the %llu byte limit",
 				       (unsigned long long)size,
 				       (unsigned long long)AS_SEGMENT_MAX);
-		unsigned char *buf = malloc(size ? size : 1);
+		if (!seg->image || seg->image_len != size) {
+			free(seg->image);
+			seg->image = calloc(1, size ? size : 1);
+			seg->image_len = seg->image ? size : 0;
+		}
+		unsigned char *buf = seg->image;
 		if (!buf)
 			return as_fail(err, AS_ERR_IO, seg->pid, seg->path, "out of memory");
-		if (as_source_read(seg, buf, size, 0) == 0) {
+		if (read_image(seg, buf, size) == 0) {
 			uint64_t again = 0;
 			if (source_size(seg, &again, err) == AS_OK && again == size) {
 				rc = as_validate_image_for(buf, size, seg->pid, seg->path, err);
-				if (rc) {
-					free(buf);
+				if (rc)
 					return rc;
-				}
 				*img = buf;
 				*len = size;
 				return AS_OK;
 			}
 		}
-		free(buf);
 	}
 	return as_fail(err, AS_ERR_CORRUPT, seg->pid, seg->path,
 		       "corrupt segment: file kept changing size while being read");
@@ -139,7 +174,6 @@ static int segment_init(struct as_segment *seg, struct as_error *err)
 	seg->start_time_ticks = h.start_time_ticks;
 	memcpy(seg->tables, h.tables, sizeof(seg->tables));
 	seg->size = len;
-	free(img);
 	return AS_OK;
 }
 

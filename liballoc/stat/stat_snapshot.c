@@ -323,7 +323,6 @@ int as_snapshot_take(struct as_segment *seg, struct as_snapshot *out, struct as_
 		return rc;
 	out->taken_ns = now_monotonic_ns();
 	rc = decode(seg, img, out, err);
-	free(img);
 	if (rc)
 		as_snapshot_free(out);
 	return rc;

@@ -55,9 +55,10 @@ $(ALLOCTOP_TEST_DIR)/test_alloctop_unit: tests/alloctop/test_alloctop_unit.c $(A
 	$(CC) $(ALLOCTOP_TEST_CFLAGS) -o $@ $< tests/stat/segfab.c $(ALLOCTOP_CORE_OBJS) \
 		$(BUILD)/liballoc_stat.a -lcmocka -lm
 
-$(ALLOCTOP_TEST_DIR)/fakeprocs: tests/alloctop/fakeprocs.c tests/stat/segfab.c tests/stat/segfab.h
+$(ALLOCTOP_TEST_DIR)/fakeprocs: tests/alloctop/fakeprocs.c tests/stat/segfab.c tests/stat/segfab.h \
+		$(BUILD)/liballoc_stat.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALLOCTOP_TEST_CFLAGS) -o $@ $< tests/stat/segfab.c
+	$(CC) $(ALLOCTOP_TEST_CFLAGS) -o $@ $< tests/stat/segfab.c $(BUILD)/liballoc_stat.a
 
 $(ALLOCTOP_TEST_DIR)/segvalues: tests/alloctop/segvalues.c $(BUILD)/liballoc_stat.a
 	@mkdir -p $(dir $@)
