@@ -40,6 +40,7 @@ struct ui {
 	int hscroll;
 	pid_t detail_pid;
 	int detail_scroll, detail_lines;
+	int detail_follow; /* End pressed: stay at the bottom as content grows */
 	int help_scroll, help_lines;
 	int paused;
 	double delay;
@@ -198,7 +199,7 @@ static void draw_list(struct ui *u)
 }
 
 static void draw_text_view(int first_row, int *scroll, int *lines, void (*render)(struct ui *, struct sink *),
-			   struct ui *u)
+			   struct ui *u, int follow)
 {
 	struct sink s;
 	struct ui_sink_ctx ctx;
@@ -213,10 +214,12 @@ static void draw_text_view(int first_row, int *scroll, int *lines, void (*render
 	ui_sink_init(&s, &ctx, first_row, height, *scroll);
 	render(u, &s);
 	*lines = ctx.line + (ctx.col ? 1 : 0);
-	/* Content shrank (or the window grew): do not leave blank space. */
-	if (*scroll > 0 && *scroll > *lines - height) {
-		*scroll = *lines - height > 0 ? *lines - height : 0;
-		draw_text_view(first_row, scroll, lines, render, u);
+	/* Content shrank (or the window grew): do not leave blank space; or
+	 * it grew while following the bottom: keep the bottom in view. */
+	int bottom = *lines - height > 0 ? *lines - height : 0;
+	if ((*scroll > 0 && *scroll > bottom) || (follow && *scroll != bottom)) {
+		*scroll = bottom;
+		draw_text_view(first_row, scroll, lines, render, u, 0);
 	}
 }
 
@@ -262,10 +265,10 @@ static void draw(struct ui *u)
 		break;
 	case SCR_DETAIL:
 		draw_header_block(u);
-		draw_text_view(3, &u->detail_scroll, &u->detail_lines, render_detail, u);
+		draw_text_view(3, &u->detail_scroll, &u->detail_lines, render_detail, u, u->detail_follow);
 		break;
 	case SCR_HELP:
-		draw_text_view(0, &u->help_scroll, &u->help_lines, render_help, u);
+		draw_text_view(0, &u->help_scroll, &u->help_lines, render_help, u, 0);
 		break;
 	}
 	refresh();
@@ -474,12 +477,15 @@ static int handle_key(struct ui *u, int ch)
 		case KEY_LEFT:
 			u->screen = SCR_LIST;
 			break;
-		case KEY_UP: scroll_text(&u->detail_scroll, u->detail_lines, -1); break;
+		case KEY_UP: u->detail_follow = 0; scroll_text(&u->detail_scroll, u->detail_lines, -1); break;
 		case KEY_DOWN: scroll_text(&u->detail_scroll, u->detail_lines, 1); break;
-		case KEY_PPAGE: scroll_text(&u->detail_scroll, u->detail_lines, -page); break;
+		case KEY_PPAGE: u->detail_follow = 0; scroll_text(&u->detail_scroll, u->detail_lines, -page); break;
 		case KEY_NPAGE: scroll_text(&u->detail_scroll, u->detail_lines, page); break;
-		case KEY_HOME: u->detail_scroll = 0; break;
-		case KEY_END: scroll_text(&u->detail_scroll, u->detail_lines, u->detail_lines); break;
+		case KEY_HOME: u->detail_follow = 0; u->detail_scroll = 0; break;
+		case KEY_END:
+			u->detail_follow = 1;
+			scroll_text(&u->detail_scroll, u->detail_lines, u->detail_lines);
+			break;
 		}
 		return 0;
 	}
@@ -503,6 +509,7 @@ static int handle_key(struct ui *u, int ch)
 		if (u->v.nrows) {
 			u->detail_pid = u->selected_pid;
 			u->detail_scroll = 0;
+			u->detail_follow = 0;
 			u->screen = SCR_DETAIL;
 		}
 		return 0;
