@@ -25,8 +25,10 @@
 	X(thread_exit) X(conf_change) X(violation)
 
 #ifdef LIBALLOC_NO_PROBES
-#define LA_PROBE(name, ...) do { } while (0)
-#define LA_PROBE_HOT(name, ...) do { } while (0)
+/* Arguments are type-checked and count as used, but never evaluated. */
+static inline void la_probe_args_unused(int unused, ...) { (void)unused; }
+#define LA_PROBE(name, ...) do { if (0) la_probe_args_unused(0, ##__VA_ARGS__); } while (0)
+#define LA_PROBE_HOT(name, ...) LA_PROBE(name, ##__VA_ARGS__)
 #define LA_PROBE_ENABLED(name) 0
 #define LA_DEFINE_SEMAPHORES() /* no probes, no semaphores */
 #else

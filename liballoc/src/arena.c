@@ -159,9 +159,11 @@ unsigned arena_fill(struct arena *a, unsigned cls, void **out, unsigned n)
 	return got;
 }
 
-unsigned arena_release(void *const *ptrs, unsigned n, unsigned cls, void **first_dup)
+void arena_release(void *const *ptrs, unsigned n, unsigned cls, struct release_faults *f)
 {
 	unsigned dups = 0;
+	f->dups = f->interior = 0;
+	f->first_dup = f->first_interior = NULL;
 	struct arena *held = NULL;
 	struct arena_bin *b = NULL;
 	uint32_t nobjs = la_classes[cls].nobjs, size = la_classes[cls].size;
@@ -181,10 +183,17 @@ unsigned arena_release(void *const *ptrs, unsigned n, unsigned cls, void **first
 			bin_lock(a, b);
 		}
 		uint32_t idx = class_slot_index(cls, (uintptr_t)ptrs[i] - s->addr);
+		if (s->addr + (uintptr_t)idx * size != (uintptr_t)ptrs[i]) {
+			if (f->interior++ == 0)
+				f->first_interior = ptrs[i];
+			dups++;
+			continue;
+		}
 		if (s->bitmap[idx / 64] & (1ull << (idx % 64))) {
 			/* Already free: a double free. Never count it twice. */
-			if (dups++ == 0 && first_dup)
-				*first_dup = ptrs[i];
+			if (f->dups++ == 0)
+				f->first_dup = ptrs[i];
+			dups++;
 			continue;
 		}
 		s->bitmap[idx / 64] |= 1ull << (idx % 64);
@@ -203,7 +212,6 @@ unsigned arena_release(void *const *ptrs, unsigned n, unsigned cls, void **first
 	}
 	STAT_SUB(&la_class_stats[cls].objs_handed, n - dups);
 	stats_handed(-(int64_t)(n - dups) * size);
-	return dups;
 }
 
 void arena_fork_prepare(void)

@@ -40,10 +40,16 @@ LA_HIDDEN void arena_unassign(struct arena *a);
 
 /* Take up to n slots of class cls into out[] (ascending addresses). */
 LA_HIDDEN unsigned arena_fill(struct arena *a, unsigned cls, void **out, unsigned n);
-/* Return slots of class cls (from any arena) to their slabs. Slots that
- * are already free (double frees) are skipped and counted; the first is
- * stored in *first_dup. */
-LA_HIDDEN unsigned arena_release(void *const *ptrs, unsigned n, unsigned cls, void **first_dup);
+/* What arena_release refused: slots already free (double frees) and
+ * pointers that are not the start of a slot (interior pointers that the
+ * fast path, which does not divide, let into a thread cache). */
+struct release_faults {
+	unsigned dups, interior;
+	void *first_dup, *first_interior;
+};
+
+/* Return slots of class cls (from any arena) to their slabs. */
+LA_HIDDEN void arena_release(void *const *ptrs, unsigned n, unsigned cls, struct release_faults *f);
 
 LA_HIDDEN void arena_fork_prepare(void);
 LA_HIDDEN void arena_fork_parent(void);

@@ -309,8 +309,9 @@ void block_release(const struct block_info *bi)
 {
 	if (bi->cls >= 0) {
 		void *slot = (void *)bi->base;
-		void *dup = NULL;
-		if (arena_release(&slot, 1, (unsigned)bi->cls, &dup)) {
+		struct release_faults f;
+		arena_release(&slot, 1, (unsigned)bi->cls, &f);
+		if (f.dups) {
 			if (la_checks.check_free)
 				debug_violation(LAS_EV_DOUBLE_FREE, slot, bi->slot_size, bi->cls,
 						"free", NULL, 0);
@@ -327,6 +328,8 @@ void block_release(const struct block_info *bi)
 		return;
 	}
 	struct extent *e = bi->e;
+	if (la_checks.check_free)
+		freed_large_note(bi->hdr ? bi->base + bi->hdr->user_off : bi->base);
 	if (e->layout) {
 		if (bi->hdr && bi->hdr->user_off >= PAGE)
 			pagemap_set(e->addr + (bi->hdr->user_off & ~PAGE_MASK), 0);
@@ -403,6 +406,10 @@ static void checked_free(void *p, uintptr_t pm, const char *what)
 	block_classify(p, pm, &bi);
 	switch (bi.kind) {
 	case BK_FOREIGN:
+		if (la_checks.check_free && freed_large_contains((uintptr_t)p)) {
+			debug_violation(LAS_EV_DOUBLE_FREE, p, 0, -1, what, NULL, 0);
+			return;
+		}
 		debug_violation(LAS_EV_INVALID_FREE, p, 0, bi.cls, what, NULL, 0);
 		return;
 	case BK_FREED_RUN:
@@ -513,6 +520,13 @@ void *debug_realloc(void *p, uintptr_t pm, size_t size)
 int debug_check_all(void)
 {
 	int bad = 0;
+	/* Reports below run under the walk lock: nothing in them may allocate,
+	 * and backtrace() does only the first time. */
+	if (la_checks.backtrace && !__atomic_load_n(&backtrace_warm, __ATOMIC_ACQUIRE)) {
+		void *frame;
+		__atomic_store_n(&backtrace_warm, true, __ATOMIC_RELEASE);
+		backtrace(&frame, 1);
+	}
 	pthread_rwlock_wrlock(&walk_lock);
 	pthread_mutex_lock(&list_lock);
 	for (struct extent *e = debug_extents; e; e = e->lru_next) {
@@ -577,6 +591,7 @@ void debug_fork_parent(void)
 void debug_fork_child(void)
 {
 	pthread_mutex_init(&list_lock, NULL);
+	freed_large_fork_child();
 	quarantine_fork_child();
 	pthread_rwlock_init(&walk_lock, NULL);
 	pthread_mutex_init(&apply_lock, NULL);

@@ -67,6 +67,12 @@ LA_HIDDEN void quarantine_fork_child(void);
 /* First byte in [p, p+len) that differs from `byte`, or NULL. */
 LA_HIDDEN const uint8_t *first_mismatch(const void *p, size_t len, uint8_t byte);
 
+/* Large blocks freed while check_free is on (freed_large.c). */
+LA_HIDDEN void freed_large_note(uintptr_t addr);
+LA_HIDDEN bool freed_large_contains(uintptr_t addr);
+LA_HIDDEN void freed_large_forget(uintptr_t start, size_t size);
+LA_HIDDEN void freed_large_fork_child(void);
+
 /* Debug slabs and large blocks, for alloc_check (debug.c). */
 LA_HIDDEN void debug_slab_created(struct extent *s);
 LA_HIDDEN void debug_slab_released(struct extent *s);

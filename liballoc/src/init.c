@@ -88,6 +88,10 @@ __attribute__((constructor)) static void la_constructor(void)
 
 __attribute__((destructor)) static void la_destructor(void)
 {
-	if (la_initialized)
-		stats_shutdown();
+	if (!la_initialized)
+		return;
+	/* Returning this thread's cache checks what it holds: an interior
+	 * pointer the fast path let in is reported now at the latest. */
+	tcache_flush_all();
+	stats_shutdown();
 }

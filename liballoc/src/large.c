@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "debug_block.h"
 #include "large.h"
 #include "stats.h"
 #include "tcache.h"
@@ -26,6 +27,7 @@ void *large_alloc(size_t size, size_t align, bool zero)
 	}
 	e->requested = size;
 	e->arena = la_tc.arena ? (uint8_t)la_tc.arena->id : 0;
+	freed_large_forget(e->addr, e->size);
 	if (zero && !zeroed)
 		memset((void *)e->addr, 0, bytes);
 	struct las_thread *s = counting_slot();

@@ -104,8 +104,9 @@ LA_HIDDEN void la_free_small(void *p, unsigned cls)
 		count_small(cls, 0, -1);
 		return;
 	}
-	void *dup = NULL;
-	if (arena_release(&p, 1, cls, &dup)) {
+	struct release_faults f;
+	arena_release(&p, 1, cls, &f);
+	if (f.dups) {
 		if (la_checks.check_free)
 			debug_violation(LAS_EV_DOUBLE_FREE, p, class_size(cls), (int)cls, "free",
 					NULL, 0);
@@ -165,6 +166,16 @@ LA_HIDDEN void la_free_plain(void *p, uintptr_t pm, const char *what)
 	debug_violation(LAS_EV_INVALID_FREE, p, 0, tag ? (int)tag - 1 : -1, what, NULL, 0);
 }
 
+/* Size class of a block for the probes: -1 for large blocks. */
+static __attribute__((unused)) int probe_class(const void *p)
+{
+	uintptr_t pm = pagemap_get(p);
+	if (pm & PM_CLASS_MASK)
+		return (int)(pm & PM_CLASS_MASK) - 1;
+	const struct extent *e = (const struct extent *)pm;
+	return e && e->state == EX_SLAB ? e->cls : -1;
+}
+
 static LA_NOINLINE void *malloc_slow(size_t size, uintptr_t caller)
 {
 	void *p;
@@ -175,15 +186,15 @@ static LA_NOINLINE void *malloc_slow(size_t size, uintptr_t caller)
 		p = debug_malloc(size, 16, false);
 	else
 		p = la_alloc_plain(size, false);
-	LA_PROBE_HOT(malloc, p, size, la_malloc_usable_size_impl(p), -1, caller);
+	LA_PROBE_HOT(malloc, p, size, la_malloc_usable_size_impl(p), probe_class(p), caller);
 	return p;
 }
 
 static LA_NOINLINE void free_slow(void *p, uintptr_t pm, uintptr_t caller)
 {
-	LA_PROBE_HOT(free, p, 0, la_malloc_usable_size_impl(p), -1, caller);
 	if (!p)
 		return;
+	LA_PROBE_HOT(free, p, 0, la_malloc_usable_size_impl(p), probe_class(p), caller);
 	ensure_thread();
 	la_tc.caller = caller;
 	housekeeping();
@@ -197,6 +208,9 @@ static LA_NOINLINE void free_slow(void *p, uintptr_t pm, uintptr_t caller)
 	la_free_plain(p, pm, "free");
 }
 
+#ifdef LIBALLOC_NO_PROBES
+#define PROBE_FAST(name, call) do { } while (0)
+#else
 /* Fast-path probes fire from out of line, so that their arguments cost
  * the fast path nothing while nobody traces. */
 static LA_NOINLINE __attribute__((cold)) void *probe_malloc_fast(void *p, size_t size, size_t cls,
@@ -223,11 +237,12 @@ static LA_NOINLINE __attribute__((cold)) void probe_free_fast(void *p, uintptr_t
 		call;                                                        \
 	done:;                                                               \
 	} while (0)
+#endif
 
 LA_EXPORT void *malloc(size_t size)
 {
 	if (likely(size <= LOOKUP_MAX)) {
-		size_t cls = la_class_lookup[(size + 15) >> 4];
+		size_t cls = la_class_lookup[size];
 		void *p = la_tc.head[cls + 1];
 		if (likely(p != NULL)) {
 			struct las_thread *s = la_tc.slot;
@@ -247,7 +262,9 @@ LA_EXPORT void free(void *p)
 {
 	uintptr_t pm = pagemap_get(p);
 	uintptr_t tag = pm & PM_CLASS_MASK;
-	if (likely(tag != 0)) {
+	/* A pointer off the 16-byte grid is never a block start; keeping it
+	 * out of the cache keeps the cache's list from overlapping itself. */
+	if (likely(tag != 0) && likely(((uintptr_t)p & 15) == 0)) {
 		/* room is 0 until the thread is set up, so `s` is valid below. */
 		DECREMENT_OR_JUMP(la_tc.room[tag], no_room);
 		struct las_thread *s = la_tc.slot;
@@ -287,7 +304,7 @@ static void *alloc_zeroed(size_t n, size_t size)
 LA_EXPORT void *calloc(size_t n, size_t size)
 {
 	void *p = alloc_zeroed(n, size);
-	LA_PROBE_HOT(calloc, p, n * size, la_malloc_usable_size_impl(p), -1, CALLER());
+	LA_PROBE_HOT(calloc, p, n * size, la_malloc_usable_size_impl(p), probe_class(p), CALLER());
 	return p;
 }
 

@@ -105,6 +105,9 @@ static void leave(struct qentry *q)
 		buf_str(&b, "written after free at offset ");
 		buf_u64(&b, (uint64_t)(bad - (const uint8_t *)q->user));
 		size_t n = (size_t)((const uint8_t *)q->user + q->len - bad);
+		if (q->bi.kind == BK_DEBUG && la_checks.track)
+			debug_track_info(q->bi.hdr->alloc_pc, q->bi.hdr->alloc_tid, q->bi.hdr->free_pc,
+					 q->bi.hdr->free_tid);
 		debug_violation(LAS_EV_USE_AFTER_FREE, q->user, q->len, q->bi.cls, detail, bad,
 				n < 16 ? n : 16);
 	}

@@ -2,7 +2,7 @@
 #include "size_class.h"
 
 struct size_class la_classes[NCLASSES];
-uint8_t la_class_lookup[(LOOKUP_MAX >> 4) + 1];
+uint8_t la_class_lookup[LOOKUP_MAX + 1];
 
 static unsigned compute_class(size_t size)
 {
@@ -61,6 +61,6 @@ void size_classes_init(void)
 		sc->nobjs = sc->slab_pages * (uint32_t)PAGE / size;
 		sc->recip = (uint32_t)(((1ull << 32) + size - 1) / size);
 	}
-	for (size_t i = 0; i <= (LOOKUP_MAX >> 4); i++)
-		la_class_lookup[i] = (uint8_t)compute_class(i << 4);
+	for (size_t i = 0; i <= LOOKUP_MAX; i++)
+		la_class_lookup[i] = (uint8_t)compute_class(i);
 }

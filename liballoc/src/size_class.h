@@ -21,7 +21,8 @@ struct size_class {
 };
 
 extern struct size_class la_classes[NCLASSES] LA_HIDDEN;
-extern uint8_t la_class_lookup[(LOOKUP_MAX >> 4) + 1] LA_HIDDEN;
+/* Indexed by the size itself (4 KiB of table): no rounding on the fast path. */
+extern uint8_t la_class_lookup[LOOKUP_MAX + 1] LA_HIDDEN;
 
 LA_HIDDEN void size_classes_init(void);
 LA_HIDDEN unsigned size_to_class_slow(size_t size);
@@ -29,7 +30,7 @@ LA_HIDDEN unsigned size_to_class_slow(size_t size);
 static inline unsigned size_to_class(size_t size)
 {
 	if (likely(size <= LOOKUP_MAX))
-		return la_class_lookup[(size + 15) >> 4];
+		return la_class_lookup[size];
 	return size_to_class_slow(size);
 }
 

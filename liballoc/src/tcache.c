@@ -72,10 +72,14 @@ void *tcache_refill(unsigned cls)
  * (a slot already free in its slab was freed twice). */
 static void release_checked(void *const *objs, unsigned n, unsigned cls)
 {
-	void *dup = NULL;
-	if (arena_release(objs, n, cls, &dup) && la_checks.check_free)
-		debug_violation(LAS_EV_DOUBLE_FREE, dup, class_size(cls), (int)cls,
+	struct release_faults f;
+	arena_release(objs, n, cls, &f);
+	if (f.dups && la_checks.check_free)
+		debug_violation(LAS_EV_DOUBLE_FREE, f.first_dup, class_size(cls), (int)cls,
 				"thread-cache flush", NULL, 0);
+	if (f.interior)
+		debug_violation(LAS_EV_INVALID_FREE, f.first_interior, class_size(cls), (int)cls,
+				"thread-cache flush (not the start of a block)", NULL, 0);
 }
 
 void tcache_flush_bin(unsigned cls, uint32_t keep)

@@ -1,0 +1,76 @@
+# probes/build.mk - USDT probe tooling: the libbpf collector build/alloccollect,
+# the bpftrace scripts (build/probes/*.bt: library path built in), a
+# liballoc.so without probes (build/noprobes/, for the fast-path check) and
+# the probe overhead benchmark. Tests live in tests/probes/build.mk.
+#
+# The collector needs clang (BPF target), bpftool and kernel BTF at build
+# time; without BTF it is left out of `make` with a note.
+
+PROBES_DIR := $(BUILD)/probes
+PROBES_BTF ?= /sys/kernel/btf/vmlinux
+BPF_CLANG ?= clang
+BPFTOOL ?= bpftool
+PROBES_LIB_ABS := $(abspath $(BUILD))/liballoc.so
+PROBES_SCRIPTS := alloc_sizes alloc_rate leaks violations purge_mmap
+PROBES_BT := $(addprefix $(PROBES_DIR)/,$(addsuffix .bt,$(PROBES_SCRIPTS)))
+COLLECT_SRCS := probes/alloccollect.c probes/ac_report.c probes/ac_symbolize.c
+COLLECT_HDRS := probes/alloccollect.h probes/ac_report.h probes/ac_symbolize.h
+
+# vmlinux.h for CO-RE: generated from the running kernel's BTF, never committed.
+$(BUILD)/vmlinux.h: | $(BUILD)
+	$(BPFTOOL) btf dump file $(PROBES_BTF) format c > $@.tmp && mv $@.tmp $@
+
+# -I for asm/ headers that linux/ headers pull in (multiarch layout).
+$(PROBES_DIR)/alloccollect.bpf.o: probes/alloccollect.bpf.c probes/alloccollect.h $(BUILD)/vmlinux.h
+	@mkdir -p $(dir $@)
+	$(BPF_CLANG) -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror \
+		-I$(BUILD) -Iprobes -I/usr/include/$(shell $(CC) -print-multiarch 2>/dev/null) \
+		-c $< -o $@
+
+$(PROBES_DIR)/alloccollect.skel.h: $(PROBES_DIR)/alloccollect.bpf.o
+	$(BPFTOOL) gen skeleton $< name alloccollect_bpf > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/alloccollect: $(COLLECT_SRCS) $(COLLECT_HDRS) $(PROBES_DIR)/alloccollect.skel.h
+	$(CC) $(CFLAGS_COMMON) $(TOOL_SAN) -I$(PROBES_DIR) -Iprobes \
+		-DAC_DEFAULT_LIB=\"$(PROBES_LIB_ABS)\" -o $@ $(COLLECT_SRCS) -lbpf -lelf -lz
+
+# Scripts with the library path built in: "$1" in attach points becomes the
+# absolute path $(1) and the optional numeric argument moves from $2 to $1.
+probes_bake = sed -e 's|usdt:\$$1:|usdt:$(1):|' -e 's/\$$2/$$1/g' \
+	-e 's|/abs/path/liballoc.so \[|[|; s|/abs/path/liballoc.so SECONDS|SECONDS|'
+$(PROBES_DIR)/%.bt: probes/%.bt | $(BUILD)
+	@mkdir -p $(dir $@)
+	$(call probes_bake,$(PROBES_LIB_ABS)) $< > $@
+
+ifneq ($(wildcard $(PROBES_BTF)),)
+ALL_TARGETS += $(BUILD)/alloccollect
+else
+$(info probes/build.mk: no kernel BTF at $(PROBES_BTF): build/alloccollect is not built)
+endif
+ALL_TARGETS += $(PROBES_BT)
+
+# liballoc.so with every probe compiled out, for the fast-path comparison.
+NOPROBES_OBJS := $(patsubst liballoc/src/%.c,$(BUILD)/noprobes/obj/%.o,$(LIB_SRCS))
+$(BUILD)/noprobes/obj/%.o: liballoc/src/%.c $(LIB_HDRS) | $(BUILD)
+	@mkdir -p $(dir $@)
+	$(CC) $(LIB_CFLAGS) -DLIBALLOC_NO_PROBES -c $< -o $@
+$(BUILD)/noprobes/liballoc.so: $(NOPROBES_OBJS)
+	$(CC) -shared -pthread -Wl,-z,now -Wl,-soname,liballoc.so -o $@ $(NOPROBES_OBJS)
+
+# Overhead: untraced vs collector vs plain uprobes; callgrind fast path.
+bench-probes-overhead: $(BUILD)/liballoc.so $(BUILD)/alloccollect $(PROBES_DIR)/fastpath
+	@bash tests/probes/bench_overhead.sh $(BUILD)
+bench-probes-fastpath: $(BUILD)/liballoc.so $(BUILD)/noprobes/liballoc.so $(PROBES_DIR)/fastpath
+	@bash tests/probes/bench_fastpath.sh $(BUILD)
+BENCH_TARGETS += bench-probes-overhead bench-probes-fastpath
+.PHONY: bench-probes-overhead bench-probes-fastpath
+
+install-probes: $(PROBES_BT)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/liballoc/probes
+	if [ -f $(BUILD)/alloccollect ]; then \
+		install -m 0755 $(BUILD)/alloccollect $(DESTDIR)$(PREFIX)/bin/alloccollect; fi
+	for s in $(PROBES_SCRIPTS); do \
+		$(call probes_bake,$(PREFIX)/lib/liballoc.so) probes/$$s.bt \
+			> $(DESTDIR)$(PREFIX)/share/liballoc/probes/$$s.bt; done
+INSTALL_TARGETS += install-probes
+.PHONY: install-probes

@@ -1,0 +1,39 @@
+# tests/bugs/build.mk - the bug corpus (one heap bug per program) and its runners.
+#
+#   make test-bugs        every corpus program under build/liballoc.so: checks on
+#                         (abort and report), checks off, event ring
+#   make test-bugs-clean  python3, sqlite3, git, gcc and bash under debug:true
+#                         (a corpus double free is the canary that checks are on):
+#                         same output as glibc, no report
+#   make test-bugs-asan   the corpus itself: ASan must see the same bug kind
+#
+# The programs are built against glibc headers only (liballoc is preloaded at
+# run time), and never with $(TOOL_SAN): a sanitizer runtime would replace the
+# allocator under test. test-bugs-asan builds its own ASan copies.
+
+BUGS_CASES := $(wildcard tests/bugs/cases/*.c)
+BUGS_BINS := $(patsubst tests/bugs/cases/%.c,$(BUILD)/bugs/%,$(BUGS_CASES))
+BUGS_CFLAGS := $(CFLAGS_COMMON) -Itests/bugs -fno-builtin -pthread
+
+$(BUILD)/bugs/%: tests/bugs/cases/%.c tests/bugs/bug_support.h liballoc/include/liballoc.h \
+		liballoc/include/liballoc_stats.h | $(BUILD)
+	@mkdir -p $(dir $@)
+	$(CC) $(BUGS_CFLAGS) $< -o $@ -ldl
+
+ALL_TARGETS += $(BUGS_BINS)
+
+.PHONY: test-bugs test-bugs-clean test-bugs-asan
+# allocdump (when the tree has it) reads the event ring and switches checks
+# from outside; without it run.sh skips just those parts and says so.
+BUGS_ALLOCDUMP := $(if $(wildcard tools/allocdump/build.mk),$(BUILD)/allocdump)
+
+test-bugs: $(BUGS_BINS) $(BUILD)/liballoc.so $(BUGS_ALLOCDUMP)
+	BUILD=$(BUILD) CC="$(CC)" tests/bugs/run.sh
+
+test-bugs-clean: $(BUILD)/liballoc.so $(BUILD)/bugs/df-small-tcache
+	BUILD=$(BUILD) CC="$(CC)" tests/bugs/run-clean.sh
+
+test-bugs-asan:
+	BUILD=$(BUILD) CC="$(CC)" tests/bugs/verify-asan.sh
+
+TEST_TARGETS += test-bugs test-bugs-clean test-bugs-asan

@@ -1,0 +1,360 @@
+#!/bin/bash
+# tests/bugs/run.sh - run the bug corpus (tests/bugs/cases/*.c) under liballoc.
+#
+# Every program commits one heap bug and says in its header what must happen:
+#   // EXPECT: <kind>|none      kind: double-free invalid-free buffer-overflow
+#                               buffer-underflow use-after-free
+#   // CONF: key:value,...      LIBALLOC_CONF for the checks-on runs (may be
+#                               empty: the program switches checks itself)
+#   // CHECKS-OFF: silent|silent-ub|invalid-free|silent-or-caught
+#   // THREAD: name             the report must name this thread (optional)
+#   // RING: yes                also verify the segment's event ring (optional)
+#   // SWITCH: key=value ...    the checks-on runs switch these from outside,
+#                               with allocdump --set, where the program waits
+#   // TRACK: word ...          words the report must contain after its first
+#                               line (track:true: "allocated", "freed")
+#   // BYTE: hh                 the byte an overflow writes, which the report
+#                               must show (default 58, the 'X' of bug_poke)
+#
+# Each program is run:
+#   on-abort   with CONF: exactly one report of the right kind whose first line
+#              has the contract's format and names the block, then SIGABRT;
+#   on-report  with CONF,on_error:report: the same one report, and the program
+#              runs to its end;
+#   off        with no LIBALLOC_CONF and runtime switches skipped: no report
+#              (silent: clean exit; silent-ub: the bug corrupts unchecked state,
+#              any exit), or for invalid frees still exactly one invalid-free
+#              report and SIGABRT, never a crash inside liballoc;
+#              silent-or-caught (large and huge double frees, which the page
+#              map may notice at no cost): a clean run, or one report of the
+#              expected kind or invalid-free, then SIGABRT;
+#   ring       (RING: yes) with on_error:report and with on_error:ignore (no
+#              report on stderr), paused at its end: allocdump --json must
+#              show the event in the ring and counted.
+#
+# usage: tests/bugs/run.sh [NAME...]   env: BUILD, CC, LIBALLOC_SO, ALLOCDUMP
+set -u
+. "$(dirname "$0")/lib.sh"
+
+LIB=${LIBALLOC_SO:-$BUILD/liballoc.so}
+BIN="$BUILD/bugs"
+ALLOCDUMP=${ALLOCDUMP:-$BUILD/allocdump}
+PY=/usr/bin/python3
+start_run
+require_liballoc
+
+REPORT_LINE="^liballoc: ($BUG_KINDS) on 0x"
+
+# run_program NAME TAG [VAR=VALUE...]: run under liballoc with a clean
+# LIBALLOC_CONF; leaves $TMP/TAG.out, $TMP/TAG.err and RC.
+run_program() {
+	local name=$1 tag=$2
+	shift 2
+	# (the braces keep bash's own "Aborted" notice out of the output)
+	{ env -u LIBALLOC_CONF -u BUGS_CHECKS_OFF -u BUGS_PAUSE -u BUGS_SWITCH "$@" \
+		LD_PRELOAD="$LIB" timeout -k 5 60 "$BIN/$name" \
+		>"$TMP/$tag.out" 2>"$TMP/$tag.err"; } 2>/dev/null
+	RC=$?
+	return $RC
+}
+
+# run_rendezvous NAME TAG VAR ACTION [VAR=VALUE...]: like run_program, but the
+# program stops where it calls bug_rendezvous(VAR); then "ACTION PID TAG" runs
+# (it sets ACTION_WHY when it fails) and the program is let go.
+run_rendezvous() {
+	local name=$1 tag=$2 var=$3 action=$4 point="$TMP/$2.point" pid i
+	shift 4
+	run_program "$name" "$tag" "$var=$point" "$@" &
+	pid=$!
+	for ((i = 0; i < 2000; i++)); do
+		[ ! -e "$point.ready" ] && kill -0 "$pid" 2>/dev/null || break
+		sleep 0.01
+	done
+	ACTION_WHY=
+	if [ -e "$point.ready" ]; then
+		"$action" "$(cat "$point.ready")" "$tag"
+	else
+		ACTION_WHY="the program never reached its rendezvous"
+	fi
+	touch "$point"
+	# the background run_program ran in a subshell: take RC from wait
+	{ wait "$pid"; } 2>/dev/null
+	RC=$?
+}
+
+# conf_with CONF EXTRA: join two LIBALLOC_CONF fragments with a comma.
+conf_with() {
+	if [ -z "$1" ]; then echo "$2"; elif [ -z "$2" ]; then echo "$1"; else echo "$1,$2"; fi
+}
+
+# check_report TAG KIND THREAD: exactly one report, of KIND, first line in the
+# contract's format, about the block the program announced, with the
+# offending bytes and a backtrace. Sets WHY.
+check_report() {
+	local tag=$1 kind=$2 thread=$3
+	local err="$TMP/$tag.err" n line
+	n=$(grep -cE "$REPORT_LINE" "$err")
+	if [ "$n" -ne 1 ]; then
+		WHY="$n report lines, expected 1"
+		return 1
+	fi
+	line=$(grep -E "$REPORT_LINE" "$err")
+	local format="^liballoc: $kind on 0x([0-9a-fA-F]+) \(size [0-9]+, class [^()]+\) in thread [0-9]+ \(([^()]*)\)$"
+	if ! [[ $line =~ $format ]]; then
+		WHY="report is not '$kind' in the contract's format: $line"
+		return 1
+	fi
+	local addr=$((16#${BASH_REMATCH[1]})) name=${BASH_REMATCH[2]}
+	if [ -n "$thread" ] && [ "$name" != "$thread" ]; then
+		WHY="report names thread '$name', expected '$thread'"
+		return 1
+	fi
+	# the program printed "bug-block: WHAT 0xPTR size N" just before the bug
+	local mark ptr size
+	mark=$(grep -m1 '^bug-block: ' "$TMP/$tag.out")
+	if [[ $mark =~ 0x([0-9a-f]+)\ size\ ([0-9]+) ]]; then
+		ptr=$((16#${BASH_REMATCH[1]}))
+		size=${BASH_REMATCH[2]}
+		case $kind in
+		double-free | invalid-free)
+			if [ "$addr" -ne "$ptr" ]; then
+				WHY=$(printf 'report is on 0x%x, the freed pointer was 0x%x' "$addr" "$ptr")
+				return 1
+			fi ;;
+		*)
+			if [ "$addr" -lt $((ptr - 4096)) ] || [ "$addr" -gt $((ptr + size + 4096)) ]; then
+				WHY=$(printf 'report is on 0x%x, far from the block 0x%x (size %d)' "$addr" "$ptr" "$size")
+				return 1
+			fi ;;
+		esac
+	fi
+	# then the offending bytes (for overflows) and a backtrace of the
+	# detecting call, which passes through the program itself
+	case $kind in
+	buffer-overflow | buffer-underflow)
+		if ! grep -vE "$REPORT_LINE" "$err" | grep -qiE "(^|[^0-9a-f])$BYTE([^0-9a-f]|\$)"; then
+			WHY="the report does not show the offending byte $BYTE"
+			return 1
+		fi ;;
+	esac
+	# with track:true, where the block was allocated and first freed
+	local word
+	for word in $TRACK; do
+		if ! grep -vE "$REPORT_LINE" "$err" | grep -qi "$word"; then
+			WHY="the report does not say where the block was $word (track:true)"
+			return 1
+		fi
+	done
+	if ! grep -qF "${tag%.*}(" "$err"; then
+		WHY="the report has no backtrace through ${tag%.*}"
+		return 1
+	fi
+	return 0
+}
+
+no_report() {
+	local n
+	n=$(grep -cE '^liballoc: [a-z-]+ on ' "$TMP/$1.err")
+	[ "$n" -eq 0 ] || { WHY="$n unexpected report line(s)"; return 1; }
+}
+
+finished() { grep -qx done "$TMP/$1.out"; }
+
+verdict() {
+	local ok=$1 label=$2 tag=$3
+	if [ "$ok" -eq 0 ]; then
+		pass "$label"
+	else
+		fail "$label: $WHY"
+		show stderr "$TMP/$tag.err"
+		show stdout "$TMP/$tag.out" 4
+	fi
+}
+
+# A run that must end cleanly with no report at all.
+expect_clean() {
+	local tag=$1
+	no_report "$tag" || return 1
+	[ "$RC" -eq 0 ] && finished "$tag" || { WHY="$(describe_status $RC) before the end, expected a clean run"; return 1; }
+}
+
+# One report, then death by SIGABRT (on_error:abort, the default).
+expect_abort() {
+	check_report "$1" "$2" "$3" || return 1
+	[ "$RC" -eq 134 ] || { WHY="$(describe_status $RC), expected SIGABRT after the report"; return 1; }
+}
+
+# One report, and the program carries on to its end (on_error:report).
+expect_carry_on() {
+	check_report "$1" "$2" "$3" || return 1
+	[ "$RC" -eq 0 ] && finished "$1" || { WHY="$(describe_status $RC) before the end, expected the program to carry on"; return 1; }
+}
+
+# run_checked NAME TAG [VAR=VALUE...]: a checks-on run; a program with a
+# SWITCH header gets its checks from outside at its rendezvous.
+run_checked() {
+	local name=$1 tag=$2
+	shift 2
+	if [ -z "$SWITCH" ]; then
+		run_program "$name" "$tag" "$@"
+		ACTION_WHY=
+	else
+		run_rendezvous "$name" "$tag" BUGS_SWITCH switch_from_outside "$@"
+	fi
+}
+
+# judge_checked TAG EXPECT THREAD ON_ERROR: verdict of a checks-on run.
+judge_checked() {
+	local tag=$1 expect=$2 thread=$3 on_error=$4
+	if [ -n "$ACTION_WHY" ]; then
+		WHY=$ACTION_WHY
+		return 1
+	fi
+	if [ "$expect" = none ]; then
+		expect_clean "$tag"
+	elif [ "$on_error" = abort ]; then
+		expect_abort "$tag" "$expect" "$thread"
+	else
+		expect_carry_on "$tag" "$expect" "$thread"
+	fi
+}
+
+# how the checks were switched on, for the test's label
+how() {
+	if [ -n "$SWITCH" ]; then
+		echo "allocdump --set $SWITCH${1:+, $1}"
+	else
+		echo "${1:-runtime switch}"
+	fi
+}
+
+check_on_abort() {
+	local name=$1 expect=$2 conf=$3 thread=$4 tag=$1.abort
+	local envs=()
+	[ -z "$conf" ] || envs=(LIBALLOC_CONF="$conf")
+	run_checked "$name" "$tag" "${envs[@]}"
+	judge_checked "$tag" "$expect" "$thread" abort
+	verdict $? "$name on-abort [$(how "$conf")]" "$tag"
+}
+
+check_on_report() {
+	local name=$1 expect=$2 conf thread=$4 tag=$1.report
+	conf=$(conf_with "$3" on_error:report)
+	run_checked "$name" "$tag" LIBALLOC_CONF="$conf"
+	judge_checked "$tag" "$expect" "$thread" report
+	verdict $? "$name on-report [$(how "$conf")]" "$tag"
+}
+
+check_off() {
+	local name=$1 off=$2 thread=$3 expect=$4 tag=$1.off ok=0
+	run_program "$name" "$tag" BUGS_CHECKS_OFF=1
+	WHY=
+	case $off in
+	silent) expect_clean "$tag" || ok=1 ;;
+	silent-ub) no_report "$tag" || ok=1 ;;
+	invalid-free) expect_abort "$tag" invalid-free "$thread" || ok=1 ;;
+	silent-or-caught)
+		local seen
+		seen=$(grep -m1 -oE "$REPORT_LINE" "$TMP/$tag.err" | sed 's/^liballoc: //; s/ on 0x$//')
+		if [ -z "$seen" ]; then
+			expect_clean "$tag" || ok=1
+		elif [ "$seen" = "$expect" ] || [ "$seen" = invalid-free ]; then
+			expect_abort "$tag" "$seen" "$thread" || ok=1
+		else
+			WHY="reported as $seen, expected nothing, $expect or invalid-free"
+			ok=1
+		fi ;;
+	*) WHY="unknown CHECKS-OFF value '$off'"; ok=1 ;;
+	esac
+	verdict $ok "$name off [$off]" "$tag"
+}
+
+# Actions for run_rendezvous.
+dump_segment() {
+	"$ALLOCDUMP" "$1" --json >"$TMP/$2.json" 2>"$TMP/$2.dump-err" ||
+		ACTION_WHY="allocdump $1 --json failed: $(head -n 3 "$TMP/$2.dump-err")"
+}
+
+switch_from_outside() {
+	local setting
+	for setting in $SWITCH; do
+		if ! "$ALLOCDUMP" --set "$1" "$setting" >"$TMP/$2.set-out" 2>&1; then
+			ACTION_WHY="allocdump --set $1 $setting failed: $(head -n 3 "$TMP/$2.set-out")"
+			return
+		fi
+	done
+}
+
+# check_ring NAME EXPECT CONF ON_ERROR: run paused at its end with
+# on_error:report or on_error:ignore and read the event back from the stats
+# segment. Under ignore, stderr stays silent but the event is still recorded.
+check_ring() {
+	local name=$1 expect=$2 conf on_error=$4 tag=$1.ring-$4 ok=0 addr=
+	conf=$(conf_with "$3" "on_error:$on_error")
+	run_rendezvous "$name" "$tag" BUGS_PAUSE dump_segment LIBALLOC_CONF="$conf"
+	WHY=$ACTION_WHY
+	[ -z "$WHY" ] || ok=1
+	if [ $ok -eq 0 ] && [ "$on_error" = ignore ]; then
+		no_report "$tag" || ok=1
+	elif [ $ok -eq 0 ]; then
+		addr=$(grep -m1 -oE "$REPORT_LINE[0-9a-fA-F]+" "$TMP/$tag.err" | sed 's/.* on //')
+	fi
+	if [ $ok -eq 0 ] && ! finished "$tag"; then
+		WHY="$(describe_status $RC) before the end, expected the program to carry on"
+		ok=1
+	fi
+	if [ $ok -eq 0 ]; then
+		WHY=$("$PY" "$ROOT/tests/bugs/ring_check.py" "$TMP/$tag.json" "$expect" "$addr") || ok=1
+	fi
+	verdict $ok "$name ring [$conf]" "$tag"
+}
+
+names=("$@")
+[ ${#names[@]} -gt 0 ] || mapfile -t names < <(case_names)
+
+# allocdump reads the event ring and switches checks from outside
+no_allocdump=
+if [ ! -x "$ALLOCDUMP" ]; then
+	no_allocdump="$ALLOCDUMP is not built"
+fi
+
+for name in "${names[@]}"; do
+	src="$CASES/$name.c"
+	if [ ! -f "$src" ]; then
+		fail "$name: no such corpus program"
+		continue
+	fi
+	if ! build_case "$name" "$BIN" >"$TMP/cc" 2>&1; then
+		fail "$name: does not build"
+		show compiler "$TMP/cc"
+		continue
+	fi
+	expect=$(case_field "$src" EXPECT)
+	conf=$(case_field "$src" CONF)
+	off=$(case_field "$src" CHECKS-OFF)
+	thread=$(case_field "$src" THREAD)
+	if ! [[ $expect =~ ^($BUG_KINDS|none)$ ]]; then
+		fail "$name: header has no valid EXPECT line"
+		continue
+	fi
+	SWITCH=$(case_field "$src" SWITCH)
+	BYTE=$(case_field "$src" BYTE)
+	BYTE=${BYTE:-58}
+	TRACK=$(case_field "$src" TRACK)
+	if [ -n "$SWITCH" ] && [ -n "$no_allocdump" ]; then
+		echo "SKIP $name on-abort, on-report: switched from outside, but $no_allocdump"
+	else
+		check_on_abort "$name" "$expect" "$conf" "$thread"
+		check_on_report "$name" "$expect" "$conf" "$thread"
+	fi
+	check_off "$name" "${off:-silent}" "$thread" "$expect"
+	if [ "$(case_field "$src" RING)" = yes ]; then
+		if [ -n "$no_allocdump" ]; then
+			echo "SKIP $name ring: $no_allocdump"
+		else
+			check_ring "$name" "$expect" "$conf" report
+			check_ring "$name" "$expect" "$conf" ignore
+		fi
+	fi
+done
+summary

@@ -1,0 +1,238 @@
+#!/bin/bash
+# run_functional.sh - the bpftrace scripts and alloccollect report exactly
+# what a known workload does.
+#
+# Usage: run_functional.sh BUILD_DIR LIBRARY
+#
+# The workload (workload.c) makes 10000 x 100 B and 3000 x 5000 B
+# allocations, all freed, and leaks 7 x 333 B from leak_seven_blocks();
+# --double-free adds one double free. It runs under LD_PRELOAD=LIBRARY
+# while a tracer that attached first (all-process mode, no -p) watches it,
+# and stays alive until the tracer has printed, so stacks symbolise.
+# Needs root and working BPF; prints one SKIP line otherwise.
+set -u
+build=$1 lib=$(realpath "$2")
+workload=$build/probes/workload collector=$build/alloccollect
+# Debug checks for the double-free run (ignored by the test stand-in).
+export LIBALLOC_VIOLATION_CONF=${LIBALLOC_VIOLATION_CONF:-check_free:true,on_error:report}
+py=/usr/bin/python3
+passed=0 failed=0
+pass() { passed=$((passed + 1)); }
+fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
+check() { # check DESCRIPTION COMMAND...
+	local what=$1
+	shift
+	if "$@"; then pass; else fail "$what"; fi
+}
+summary() {
+	echo "$passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+	exit
+}
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "SKIP: probe functional tests need root (BPF)"
+	exit 0
+fi
+if ! bpftrace -e 'BEGIN { exit(); }' >/dev/null 2>&1; then
+	echo "SKIP: bpftrace cannot load a BPF program here ($(bpftrace -e 'BEGIN { exit(); }' 2>&1 | head -n1))"
+	exit 0
+fi
+for f in "$lib" "$workload" "$collector"; do
+	[ -e "$f" ] || { fail "$f is missing"; summary; }
+done
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+wait_for() { # wait_for "FILE..." PATTERN SECONDS
+	local i
+	for ((i = 0; i < $3 * 10; i++)); do
+		grep -q -- "$2" $1 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# traced NAME MARKER WL_ARGS... -- TOOL...: runs TOOL into $tmp/NAME.out,
+# then, once MARKER shows it attached, one workload per WL_ARGS word (one
+# after the other, "-" for no argument); all stay alive until the tool exits.
+# Only a --double-free workload gets the debug checks switched on, so the
+# others keep the exact pattern. Sets wl_pids (and wl_pid, the first).
+traced() {
+	local name=$1 marker=$2 args=() i
+	shift 2
+	while [ "$1" != -- ]; do
+		args+=("$1")
+		shift
+	done
+	shift
+	"$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+	local tool=$!
+	wl_pids=() wl_pid=0
+	if ! wait_for "$tmp/$name.out $tmp/$name.err" "$marker" 60; then
+		kill "$tool" 2>/dev/null
+		wait "$tool"
+		fail "$name: tracer did not attach: $(head -c 400 "$tmp/$name.err")"
+		return 1
+	fi
+	rm -f "$tmp/hold"
+	mkfifo "$tmp/hold"
+	for ((i = 0; i < ${#args[@]}; i++)); do
+		local a=${args[$i]} conf=
+		[ "$a" = - ] && a=
+		[ "$a" = --double-free ] && conf=$LIBALLOC_VIOLATION_CONF
+		LIBALLOC_CONF=$conf LD_PRELOAD=$lib "$workload" --wait $a \
+			<"$tmp/hold" >"$tmp/$name.wl$i" 2>"$tmp/$name.wlerr$i" 9>&- &
+		wl_pids+=($!)
+		[ "$i" -eq 0 ] && exec 9>"$tmp/hold"
+		wait_for "$tmp/$name.wl$i" done 30 ||
+			fail "$name: workload $i did not finish: $(cat "$tmp/$name.wlerr$i")"
+	done
+	wl_pid=${wl_pids[0]}
+	wait "$tool"
+	exec 9>&-
+	wait "${wl_pids[@]}"
+	return 0
+}
+
+bt_env() { BPFTRACE_MAP_KEYS_MAX=1000000 "$@"; }
+marker="Tracing liballoc probes"
+
+# --- alloc_sizes.bt: exact histogram buckets for this pid
+if traced sizes "$marker" - -- bt_env bpftrace probes/alloc_sizes.bt "$lib" 4; then
+	block=$(awk -v p="@requested_bytes[$wl_pid, " 'index($0, p) == 1 { on = 1; next }
+		on && /^\[/ { print; next } on { exit }' "$tmp/sizes.out")
+	check "alloc_sizes: [64, 128) bucket is 10000" grep -Eq '^\[64, 128\) +10000 ' <<<"$block"
+	check "alloc_sizes: [4K, 8K) bucket is 3000" grep -Eq '^\[4K, 8K\) +3000 ' <<<"$block"
+	check "alloc_sizes: [256, 512) bucket is 7" grep -Eq '^\[256, 512\) +7 ' <<<"$block"
+fi
+
+# --- alloc_rate.bt: per-thread counts summed over the seconds
+if traced rate "$marker" - -- bt_env bpftrace probes/alloc_rate.bt "$lib" 3; then
+	sum() { awk -v p="$1[$wl_pid, $wl_pid, " 'index($0, p) == 1 { n += $NF } END { print n + 0 }' "$tmp/rate.out"; }
+	allocs=$(sum @allocs) frees=$(sum @frees) bytes=$(sum @bytes)
+	check "alloc_rate: 13007 allocations by the workload thread (got $allocs)" [ "$allocs" -eq 13007 ]
+	check "alloc_rate: 13000 frees by the workload thread (got $frees)" [ "$frees" -eq 13000 ]
+	check "alloc_rate: 16002331 requested bytes (got $bytes)" [ "$bytes" -eq 16002331 ]
+fi
+
+# --- leaks.bt: the leaking function, by name, with exact count and bytes
+if traced leaks "$marker" - -- bt_env bpftrace probes/leaks.bt "$lib" 4; then
+	check "leaks: 7 blocks outstanding from leak_seven_blocks" \
+		grep -q "^@outstanding_blocks\[$wl_pid, workload, leak_seven_blocks\]: 7\$" "$tmp/leaks.out"
+	check "leaks: 2331 bytes outstanding from leak_seven_blocks" \
+		grep -q "^@outstanding_bytes\[$wl_pid, workload, leak_seven_blocks\]: 2331\$" "$tmp/leaks.out"
+	check "leaks: nothing outstanding from alloc_and_free" \
+		grep -q "^@outstanding_blocks\[$wl_pid, workload, alloc_and_free\]: 0\$" "$tmp/leaks.out"
+fi
+
+# --- violations.bt: the double free, live, with a user stack
+if traced viol "$marker" --double-free -- bt_env bpftrace probes/violations.bt "$lib" 3; then
+	check "violations: one double_free line for the workload" \
+		[ "$(grep -c "VIOLATION double_free pid $wl_pid (workload)" "$tmp/viol.out")" -eq 1 ]
+	check "violations: a stack follows" \
+		grep -A1 "VIOLATION double_free pid $wl_pid" "$tmp/viol.out" | grep -Eq '^\s+\S'
+fi
+
+# --- purge_mmap.bt: reservations are mapped (the stand-in also purges once)
+if traced purge "$marker" - -- bt_env bpftrace probes/purge_mmap.bt "$lib" 3; then
+	check "purge_mmap: an mmap line for the workload" grep -q "^.*mmap   pid $wl_pid (workload)" "$tmp/purge.out"
+	check "purge_mmap: per-process mapped bytes summary" grep -q "^@mapped_bytes\[$wl_pid, workload\]: [1-9]" "$tmp/purge.out"
+fi
+
+# --- alloccollect --json: exact aggregates, leak site by name, violation
+# Two processes: the exact pattern, and one with a double free (whose
+# report may allocate), both seen by one all-process collector.
+if traced collect "probes attached" - --double-free -- \
+	"$collector" -l "$lib" --json -i 60 -d 4 -o "$tmp/published.json"; then
+	export WL_PID=$wl_pid WL2_PID=${wl_pids[1]}
+	jq_check() { # jq_check DESCRIPTION PYTHON_EXPRESSION over recs (report lines)
+		check "$1" "$py" -c '
+import json, os, sys
+pid, pid2 = int(os.environ["WL_PID"]), int(os.environ["WL2_PID"])
+recs = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+mine = [r for r in recs if r.get("pid") == pid]
+def of(t): return [r for r in mine if r["type"] == t]
+sys.exit(0 if eval(sys.argv[2]) else 1)' "$3" "$2"
+	}
+	out=$tmp/collect.out
+	jq_check "collector: JSON lines parse, header and end present" \
+		'any(r["type"] == "header" for r in recs) and recs[-1]["type"] == "end"' "$out"
+	jq_check "collector: process has 13007 allocations and 13000 frees" \
+		'of("process")[0]["allocs"] == 13007 and of("process")[0]["frees"] == 13000' "$out"
+	jq_check "collector: histogram [64,128) = 10000, [4096,8192) = 3000, [256,512) = 7" \
+		'{(h["low"], h["count"]) for h in of("hist")} >= {(64, 10000), (4096, 3000), (256, 7)}' "$out"
+	# Probe contract: class is the size-class index (-1 only for large blocks).
+	jq_check "collector: a size class with exactly 10000 allocs and 10000 frees (a slow path passing class -1 for small blocks breaks this)" \
+		'any(c["allocs"] == 10000 and c["frees"] == 10000 for c in of("class"))' "$out"
+	jq_check "collector: a size class with exactly 3000 allocs and 3000 frees" \
+		'any(c["allocs"] == 3000 and c["frees"] == 3000 for c in of("class"))' "$out"
+	jq_check "collector: leak site leak_seven_blocks, 7 blocks, 2331 bytes" \
+		'any(l["caller"].startswith("leak_seven_blocks+") and l["count"] == 7 and l["bytes"] == 2331 for l in of("leak"))' "$out"
+	jq_check "collector: no other leak site outstanding for the workload" \
+		'all(l["caller"].startswith("leak_seven_blocks+") for l in of("leak"))' "$out"
+	jq_check "collector: top site alloc_and_free sampled 13000 times" \
+		'any(s["caller"].startswith("alloc_and_free+") and s["samples"] == 13000 for s in of("stack"))' "$out"
+	jq_check "collector: the double free of the second process arrived through the ring buffer" \
+		'[v["kind"] for v in recs if v["type"] == "violation" and v["pid"] == pid2] == ["double_free"] and not of("violation")' "$out"
+	jq_check "collector: reports its BPF run time" \
+		'[r for r in recs if r["type"] == "header"][-1]["bpf_run_ns"] > 0' "$out"
+	jq_check "collector: published file holds the same process totals" \
+		'[r for r in map(json.loads, open(os.path.dirname(sys.argv[1]) + "/published.json")) if r.get("pid") == pid and r["type"] == "process"][0]["allocs"] == 13007' "$out"
+fi
+
+# --- alloccollect -s 10: one allocation in ten (per-CPU countdown) feeds sites
+if traced sampled "probes attached" - -- "$collector" -l "$lib" --json -s 10 -i 60 -d 3 --no-publish; then
+	WL_PID=$wl_pid "$py" -c '
+import json, os, sys
+pid = int(os.environ["WL_PID"])
+recs = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+n = sum(r["samples"] for r in recs if r["type"] == "stack" and r["pid"] == pid and r["caller"].startswith("alloc_and_free+"))
+p = [r for r in recs if r["type"] == "process" and r["pid"] == pid]
+print(n, p[0]["allocs"] if p else None)' "$tmp/sampled.out" >"$tmp/sampled.n"
+	read -r samples allocs <"$tmp/sampled.n"
+	check "collector -s 10: about 1300 of 13000 sites sampled (got $samples)" \
+		[ "${samples:-0}" -ge 1100 -a "${samples:-0}" -le 1500 ]
+	check "collector -s 10: counts stay exact (13007, got $allocs)" [ "$allocs" = 13007 ]
+fi
+
+# --- alloccollect text mode, -p PID of a running process, clean SIGINT exit
+rm -f "$tmp/hold2"
+mkfifo "$tmp/hold2"
+LD_PRELOAD=$lib "$workload" --wait --wait-start <"$tmp/hold2" >"$tmp/p.wl" 2>&1 &
+wl_pid=$!
+exec 8>"$tmp/hold2"
+"$collector" -p "$wl_pid" -i 60 --no-publish >"$tmp/p.out" 2>"$tmp/p.err" 8>&- &
+coll=$!
+if wait_for "$tmp/p.err" "probes attached" 60; then
+	echo go >&8 # the workload starts its pattern after the first line
+	wait_for "$tmp/p.wl" done 30
+	kill -INT "$coll"
+	wait "$coll"
+	rc=$?
+	check "collector -p: exits 0 on SIGINT (got $rc)" [ "$rc" -eq 0 ]
+	check "collector -p: text report names the leak site" \
+		grep -A1 "leak candidate: 7 blocks, 2331 bytes" "$tmp/p.out" | grep -q "caller leak_seven_blocks+"
+	check "collector -p: text histogram line" grep -q "^    \[64, 128) 10000$" "$tmp/p.out"
+else
+	fail "collector -p did not attach: $(cat "$tmp/p.err")"
+	kill "$coll" 2>/dev/null
+fi
+exec 8>&-
+wait "$wl_pid" 2>/dev/null
+
+# --- clear errors on bad input
+"$collector" -l /nonexistent/liballoc.so >/dev/null 2>"$tmp/e1"
+check "collector: missing library is a clear error" grep -q "/nonexistent/liballoc.so: No such file" "$tmp/e1"
+"$collector" -l /bin/true -d 1 >/dev/null 2>"$tmp/e2"
+check "collector: a library without probes is a clear error" grep -q "cannot attach to liballoc:malloc" "$tmp/e2"
+if command -v setpriv >/dev/null; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$collector" -l "$lib" -d 1 \
+		>/dev/null 2>"$tmp/e4"
+	check "collector: not root is a clear error" grep -q "not permitted to load BPF programs: run as root" "$tmp/e4"
+fi
+"$collector" -s 0 >/dev/null 2>"$tmp/e3"
+check "collector: bad option value is a clear error" grep -q "invalid sampling period" "$tmp/e3"
+
+summary
