@@ -31,8 +31,6 @@ struct las_checks la_checks;
 static bool debug_on;
 static uint32_t debug_epoch;
 static pthread_mutex_t apply_lock = PTHREAD_MUTEX_INITIALIZER;
-/* Readers: every debug allocation and free. Writer: alloc_check's walk. */
-static pthread_rwlock_t walk_lock = PTHREAD_RWLOCK_INITIALIZER;
 static pthread_mutex_t list_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct extent *debug_extents; /* debug slabs and large blocks */
 static bool backtrace_warm;
@@ -200,16 +198,16 @@ void *debug_malloc(size_t size, size_t align, bool zero)
 		errno = ENOMEM;
 		return NULL;
 	}
-	size_t need = off + size + rz;
+	/* At least one byte past the header, so that the user pointer of a
+	 * malloc(0) still lies inside its own slot. */
+	size_t need = off + (size ? size : 1) + rz;
 	struct block_info bi = {0};
-	pthread_rwlock_rdlock(&walk_lock);
 	if (need <= SMALL_MAX && align <= PAGE) {
 		unsigned cls = size_to_class(need);
 		while (cls < NCLASSES && class_size(cls) % (align < 16 ? 16 : align))
 			cls++;
-		void *slot;
-		if (cls >= NCLASSES || !arena_fill(arena_debug(), cls, &slot, 1)) {
-			pthread_rwlock_unlock(&walk_lock);
+		void *slot = cls < NCLASSES ? debug_cache_take(cls) : NULL;
+		if (!slot) {
 			errno = ENOMEM;
 			return NULL;
 		}
@@ -227,10 +225,8 @@ void *debug_malloc(size_t size, size_t align, bool zero)
 		}
 	} else {
 		void *run = large_alloc(need, align > PAGE ? align : PAGE, false);
-		if (!run) {
-			pthread_rwlock_unlock(&walk_lock);
+		if (!run)
 			return NULL;
-		}
 		struct extent *e = (struct extent *)pagemap_get(run);
 		e->layout = 1;
 		e->requested = size;
@@ -258,7 +254,6 @@ void *debug_malloc(size_t size, size_t align, bool zero)
 	else if (la_checks.junk & LAS_JUNK_ALLOC)
 		memset(user, JUNK_ALLOC_BYTE, size);
 	__atomic_store_n(&h->magic, HDR_LIVE, __ATOMIC_RELEASE);
-	pthread_rwlock_unlock(&walk_lock);
 	return user;
 }
 
@@ -309,8 +304,9 @@ void block_release(const struct block_info *bi)
 {
 	if (bi->cls >= 0) {
 		void *slot = (void *)bi->base;
-		struct release_faults f;
-		arena_release(&slot, 1, (unsigned)bi->cls, &f);
+		struct release_faults f = {0};
+		if (bi->kind != BK_DEBUG || !debug_cache_give((unsigned)bi->cls, slot))
+			arena_release(&slot, 1, (unsigned)bi->cls, &f);
 		if (f.dups) {
 			if (la_checks.check_free)
 				debug_violation(LAS_EV_DOUBLE_FREE, slot, bi->slot_size, bi->cls,
@@ -349,27 +345,66 @@ static void report_block(uint32_t kind, const void *at, const struct block_info 
 	debug_violation(kind, at, size, bi->cls, what, bytes, n);
 }
 
-/* Redzones of a live debug block; true when intact. */
-static bool verify_zones(const struct block_info *bi, const char *what)
+/* First damaged guard byte of a debug block, if any. */
+static bool find_zone_damage(const struct block_info *bi, uint32_t *kind, const uint8_t **at,
+			     size_t *n)
 {
 	const struct debug_hdr *h = bi->hdr;
 	uint8_t *user = (uint8_t *)bi->base + h->user_off;
 	const uint8_t *bad = first_mismatch((uint8_t *)bi->base + sizeof(*h),
 					    h->user_off - sizeof(*h), REDZONE_BYTE);
 	if (bad) {
-		report_block(LAS_EV_BUFFER_UNDERFLOW, user, bi, h->requested, what, bad,
-			     (size_t)(user - bad) < 16 ? (size_t)(user - bad) : 16);
-		return false;
+		*kind = LAS_EV_BUFFER_UNDERFLOW;
+		*at = bad;
+		*n = (size_t)(user - bad) < 16 ? (size_t)(user - bad) : 16;
+		return true;
 	}
 	size_t post = bi->slot_size - h->user_off - h->requested;
 	bad = first_mismatch(user + h->requested, post, REDZONE_BYTE);
 	if (bad) {
-		size_t n = (size_t)(user + h->requested + post - bad);
-		report_block(LAS_EV_BUFFER_OVERFLOW, user, bi, h->requested, what, bad,
-			     n < 16 ? n : 16);
+		size_t left = (size_t)(user + h->requested + post - bad);
+		*kind = LAS_EV_BUFFER_OVERFLOW;
+		*at = bad;
+		*n = left < 16 ? left : 16;
+		return true;
+	}
+	return false;
+}
+
+/* Redzones of a live debug block; true when intact. */
+static bool verify_zones(const struct block_info *bi, const char *what)
+{
+	uint32_t kind;
+	const uint8_t *at;
+	size_t n;
+	if (!find_zone_damage(bi, &kind, &at, &n))
+		return true;
+	report_block(kind, (uint8_t *)bi->base + bi->hdr->user_off, bi, bi->hdr->requested, what,
+		     at, n);
+	return false;
+}
+
+/* alloc_check looks at blocks other threads may be freeing or making at
+ * the same moment: damage counts only if the block is still the same live
+ * block afterwards. */
+static bool walk_check_block(const struct block_info *bi)
+{
+	const struct debug_hdr *h = bi->hdr;
+	uint32_t kind;
+	const uint8_t *at;
+	size_t n;
+	if (__atomic_load_n(&h->magic, __ATOMIC_ACQUIRE) != HDR_LIVE)
+		return true;
+	bool header_ok = hdr_checksum(h, bi->base) == h->check;
+	bool damaged = !header_ok || find_zone_damage(bi, &kind, &at, &n);
+	if (!damaged || __atomic_load_n(&h->magic, __ATOMIC_ACQUIRE) != HDR_LIVE)
+		return true;
+	if (!header_ok) {
+		report_block(LAS_EV_BUFFER_UNDERFLOW, (void *)bi->base, bi, 0, "alloc_check",
+			     (const uint8_t *)h, 16);
 		return false;
 	}
-	return true;
+	return verify_zones(bi, "alloc_check");
 }
 
 /*
@@ -463,9 +498,7 @@ static void checked_free(void *p, uintptr_t pm, const char *what)
 
 void debug_free(void *p, uintptr_t pm)
 {
-	pthread_rwlock_rdlock(&walk_lock);
 	checked_free(p, pm, "free");
-	pthread_rwlock_unlock(&walk_lock);
 }
 
 bool debug_usable_size(void *p, uintptr_t pm, size_t *out)
@@ -510,9 +543,7 @@ void *debug_realloc(void *p, uintptr_t pm, size_t size)
 	if (!q)
 		return NULL;
 	memcpy(q, p, old < size ? old : size);
-	pthread_rwlock_rdlock(&walk_lock);
 	checked_free(p, pm, "realloc");
-	pthread_rwlock_unlock(&walk_lock);
 	return q;
 }
 
@@ -520,53 +551,42 @@ void *debug_realloc(void *p, uintptr_t pm, size_t size)
 int debug_check_all(void)
 {
 	int bad = 0;
-	/* Reports below run under the walk lock: nothing in them may allocate,
+	/* Reports below run under the list lock: nothing in them may allocate,
 	 * and backtrace() does only the first time. */
 	if (la_checks.backtrace && !__atomic_load_n(&backtrace_warm, __ATOMIC_ACQUIRE)) {
 		void *frame;
 		__atomic_store_n(&backtrace_warm, true, __ATOMIC_RELEASE);
 		backtrace(&frame, 1);
 	}
-	pthread_rwlock_wrlock(&walk_lock);
 	pthread_mutex_lock(&list_lock);
 	for (struct extent *e = debug_extents; e; e = e->lru_next) {
 		if (e->state == EX_LARGE) {
 			struct block_info bi = {.kind = BK_DEBUG, .cls = -1, .base = e->addr,
 						.slot_size = e->size, .e = e,
 						.hdr = (struct debug_hdr *)e->addr};
-			if (bi.hdr->magic == HDR_LIVE && !verify_zones(&bi, "alloc_check"))
-				bad++;
+			bad += !walk_check_block(&bi);
 			continue;
 		}
 		size_t size = class_size(e->cls);
 		uint32_t n = la_classes[e->cls].nobjs;
 		for (uint32_t i = 0; i < n; i++) {
-			if (e->bitmap[i / 64] & (1ull << (i % 64)))
+			uint64_t word = __atomic_load_n(&e->bitmap[i / 64], __ATOMIC_RELAXED);
+			if (word & (1ull << (i % 64)))
 				continue; /* free slot */
 			struct block_info bi = {.kind = BK_DEBUG, .cls = e->cls,
 						.base = e->addr + i * size, .slot_size = size,
 						.e = e};
 			bi.hdr = (struct debug_hdr *)bi.base;
-			if (bi.hdr->magic != HDR_LIVE)
-				continue;
-			if (hdr_checksum(bi.hdr, bi.base) != bi.hdr->check) {
-				bad++;
-				report_block(LAS_EV_BUFFER_UNDERFLOW, (void *)bi.base, &bi, 0,
-					     "alloc_check", (const uint8_t *)bi.hdr, 16);
-			} else if (!verify_zones(&bi, "alloc_check")) {
-				bad++;
-			}
+			bad += !walk_check_block(&bi);
 		}
 	}
 	pthread_mutex_unlock(&list_lock);
-	pthread_rwlock_unlock(&walk_lock);
 	return bad + quarantine_verify_all();
 }
 
 void debug_fork_prepare(void)
 {
 	pthread_mutex_lock(&apply_lock);
-	pthread_rwlock_wrlock(&walk_lock);
 	quarantine_fork_prepare();
 }
 
@@ -584,7 +604,6 @@ void debug_fork_parent_inner(void)
 void debug_fork_parent(void)
 {
 	quarantine_fork_parent();
-	pthread_rwlock_unlock(&walk_lock);
 	pthread_mutex_unlock(&apply_lock);
 }
 
@@ -593,6 +612,5 @@ void debug_fork_child(void)
 	pthread_mutex_init(&list_lock, NULL);
 	freed_large_fork_child();
 	quarantine_fork_child();
-	pthread_rwlock_init(&walk_lock, NULL);
 	pthread_mutex_init(&apply_lock, NULL);
 }

@@ -67,6 +67,11 @@ LA_HIDDEN void quarantine_fork_child(void);
 /* First byte in [p, p+len) that differs from `byte`, or NULL. */
 LA_HIDDEN const uint8_t *first_mismatch(const void *p, size_t len, uint8_t byte);
 
+/* Per-thread cache of free debug slots (debug_cache.c). */
+LA_HIDDEN void *debug_cache_take(unsigned cls);
+LA_HIDDEN bool debug_cache_give(unsigned cls, void *slot);
+LA_HIDDEN void debug_cache_flush_all(void);
+
 /* Large blocks freed while check_free is on (freed_large.c). */
 LA_HIDDEN void freed_large_note(uintptr_t addr);
 LA_HIDDEN bool freed_large_contains(uintptr_t addr);

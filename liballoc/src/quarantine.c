@@ -75,6 +75,8 @@ static void set_del(uintptr_t p)
 bool quarantine_holds_plain(uintptr_t p)
 {
 	bool found = false;
+	if (!__atomic_load_n(&q_count, __ATOMIC_RELAXED))
+		return false;
 	pthread_mutex_lock(&q_lock);
 	if (plain_set)
 		for (size_t i = set_slot(p); plain_set[i] != QSET_EMPTY; i = (i + 1) & (QSET_CAP - 1))

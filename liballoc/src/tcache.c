@@ -4,6 +4,7 @@
 
 #include "conf.h"
 #include "debug.h"
+#include "debug_block.h"
 #include "probes.h"
 #include "stats.h"
 #include "tcache.h"
@@ -117,6 +118,7 @@ void tcache_flush_all(void)
 {
 	if (la_tc.state != TC_ACTIVE)
 		return;
+	debug_cache_flush_all();
 	for (unsigned c = 0; c < NCLASSES; c++)
 		if (tcache_count(&la_tc, c))
 			tcache_flush_bin(c, 0);

@@ -28,6 +28,8 @@ struct tcache {
 	uint32_t ticks; /* slow-path events, for periodic housekeeping */
 	uint32_t debug_epoch; /* debug settings this thread has caught up with */
 	uintptr_t caller;     /* caller of the current slow-path call (reports) */
+	void *dbg_head[NCLASSES];     /* free debug-layout slots (debug_cache.c) */
+	uint16_t dbg_count[NCLASSES];
 };
 
 extern __thread struct tcache la_tc LA_HIDDEN;

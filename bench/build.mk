@@ -1,0 +1,45 @@
+# bench/build.mk - allocator benchmarks: workloads, the run harness, the
+# callgrind fast-path budget and a smoke test.
+#
+#   make bench                    full run (BENCH_QUICK=1: one run per cell)
+#   make test-bench-smoke         workloads once each, checksums glibc vs liballoc
+#   bench/fastpath-budget.sh 60   instructions per small malloc+free pair
+#
+# The workload programs get no sanitizer even with SAN=...: they run under
+# LD_PRELOAD of the allocator being measured, which ASan would replace.
+
+BENCH_DIR := $(BUILD)/bench
+BENCH_WL_SRCS := bench/bench_main.c bench/bench_common.c bench/bench_registry.c \
+	$(wildcard bench/wl_*.c)
+BENCH_CFLAGS := $(CFLAGS_COMMON) -pthread -fno-builtin-malloc -fno-builtin-free \
+	-fno-builtin-calloc -fno-builtin-realloc
+
+$(BENCH_DIR)/allocbench: $(BENCH_WL_SRCS) bench/bench_common.h | $(BUILD)
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) -o $@ $(BENCH_WL_SRCS)
+
+$(BENCH_DIR)/fastpath: bench/fastpath.c | $(BUILD)
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) -o $@ $<
+
+$(BENCH_DIR)/bench-exec: bench/bench_exec.c | $(BUILD)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) $(TOOL_SAN) -o $@ $<
+
+BENCH_BINS := $(BENCH_DIR)/allocbench $(BENCH_DIR)/fastpath $(BENCH_DIR)/bench-exec
+ALL_TARGETS += $(BENCH_BINS)
+
+.PHONY: bench-run test-bench-smoke
+bench-run: $(BENCH_BINS)
+	BENCH_BIN=$(BENCH_DIR) BENCH_LIBALLOC=$(BUILD)/liballoc.so bash bench/run.sh
+BENCH_TARGETS += bench-run
+
+test-bench-smoke: $(BENCH_BINS)
+	BENCH_BIN=$(BENCH_DIR) BENCH_LIBALLOC=$(BUILD)/liballoc.so bash bench/smoke.sh
+TEST_TARGETS += test-bench-smoke
+
+# a deliberately broken malloc, only for the smoke test
+$(BENCH_DIR)/broken-malloc.so: bench/broken_malloc.c | $(BUILD)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) -fPIC -shared -fno-builtin-malloc -fno-builtin-free -o $@ $<
+test-bench-smoke: $(BENCH_DIR)/broken-malloc.so

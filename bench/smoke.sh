@@ -1,0 +1,157 @@
+#!/bin/bash
+# bench/smoke.sh - quick correctness check of the benchmark suite (no timing
+# assertions): every workload runs once, briefly, under glibc and under
+# liballoc with no content errors and the same checksum; the harness writes
+# a report in quick mode, reports a missing library and a crashing one as
+# failed without stopping, and a broken malloc is caught by the checksums.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=bench/paths.sh
+. "$here/paths.sh"
+liballoc=$BENCH_LIBALLOC
+scale=${SMOKE_SCALE:-0.01}
+passed=0 failed=0
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+pass() { passed=$((passed + 1)); echo "PASS: $*"; }
+fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
+field() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" <<<"$2" | head -n1; }
+
+# run_wl PRELOAD WORKLOAD THREADS: print allocbench + bench-exec output
+run_wl() {
+	"$bin/bench-exec" -t 120 -p "$1" -- "$bin/allocbench" -t "$3" -s "$scale" "$2" 2>&1
+}
+
+have_liballoc=1
+if [ ! -r "$liballoc" ]; then
+	have_liballoc=0
+	echo "SKIP: liballoc parts ($liballoc not built)"
+fi
+
+while read -r wl kind _; do
+	t=1
+	[ "$kind" = mt ] && t=2
+	ref=$(run_wl "" "$wl" "$t")
+	ref_sum=$(field checksum "$ref")
+	if [ "$(field exec_status "$ref")" = ok ] && [ "$(field errors "$ref")" = 0 ] && [ -n "$ref_sum" ]; then
+		pass "$wl t$t under glibc (checksum $ref_sum)"
+	else
+		fail "$wl t$t under glibc: $ref"
+		continue
+	fi
+	[ "$have_liballoc" = 1 ] || continue
+	got=$(run_wl "$liballoc" "$wl" "$t")
+	if [ "$(field exec_status "$got")" != ok ]; then
+		fail "$wl t$t under liballoc: $(field exec_status "$got"): $got"
+	elif [ "$(field checksum "$got")" != "$ref_sum" ]; then
+		fail "$wl t$t under liballoc: checksum $(field checksum "$got") != glibc's $ref_sum"
+	else
+		pass "$wl t$t under liballoc, same checksum"
+	fi
+done < <("$bin/allocbench" --list)
+
+# the checksum depends only on the work done, so two identical runs agree
+a=$(run_wl "" larson 1) b=$(run_wl "" larson 1)
+if [ "$(field checksum "$a")" = "$(field checksum "$b")" ] && [ -n "$(field checksum "$a")" ]; then
+	pass "larson checksum is repeatable"
+else
+	fail "larson checksum differs between two identical runs"
+fi
+
+# a malloc that corrupts blocks must be caught
+if [ -r "$bin/broken-malloc.so" ]; then
+	out=$(run_wl "$bin/broken-malloc.so" mixed-heap 1)
+	errs=$(field errors "$out")
+	if [ "$(field exec_status "$out")" = exit:1 ] && [ -n "$errs" ] && [ "$errs" -gt 0 ]; then
+		pass "broken malloc detected ($errs corrupted objects)"
+	else
+		fail "broken malloc not detected: $out"
+	fi
+else
+	fail "$bin/broken-malloc.so not built"
+fi
+
+# the fast-path budget verdict, on a library with a known cost (jemalloc, ~77)
+jemalloc_lib=${BENCH_PEER_LIBDIR:-/usr/lib/x86_64-linux-gnu}/libjemalloc.so.2
+if ! command -v valgrind >/dev/null || [ ! -r "$jemalloc_lib" ]; then
+	echo "SKIP: fastpath-budget verdicts (valgrind or $jemalloc_lib missing)"
+else
+	fp() { BENCH_LIBALLOC=$jemalloc_lib FASTPATH_N1=2000 FASTPATH_N2=12000 \
+		bash "$here/fastpath-budget.sh" "$1" >"$work/fp.out" 2>&1; }
+	fp 1000
+	rc_hi=$?
+	fp 10
+	rc_lo=$?
+	if [ $rc_hi = 0 ] && [ $rc_lo = 1 ] && grep -q 'OVER budget of 10' "$work/fp.out"; then
+		pass "fastpath-budget: exit 0 within budget, 1 over it"
+	else
+		fail "fastpath-budget: rc $rc_hi for budget 1000, $rc_lo for 10: $(cat "$work/fp.out")"
+	fi
+	bash "$here/fastpath-budget.sh" lots >"$work/fp.out" 2>&1
+	rc=$?
+	if [ $rc = 2 ] && grep -q "bad budget 'lots'" "$work/fp.out"; then
+		pass "fastpath-budget: bad budget rejected"
+	else
+		fail "fastpath-budget: bad budget: rc=$rc: $(cat "$work/fp.out")"
+	fi
+fi
+
+# the report: medians, ratio to the best peer, and a wrong checksum counted as a failure
+{
+	printf 'section\tallocator\tworkload\tthreads\trun\tstatus\ttime_s\tmaxrss_kb\tanon_maps\tanon_maps_peak\tchecksum\terrors\textra\n'
+	for run in 1 2 3; do
+		printf 'main\tglibc\tlarson\t1\t%s\tok\t%s\t1000\t4\t9\tabc\t0\t\n' $run "$((run + 1))"
+		printf 'main\tjemalloc\tlarson\t1\t%s\tok\t1\t2000\t6\t7\tabc\t0\t\n' $run
+		printf 'main\tliballoc\tlarson\t1\t%s\tok\t0.5\t1000\t5\t5\t%s\t0\t\n' $run \
+			"$([ $run = 2 ] && echo bad || echo abc)"
+	done
+} >"$work/synthetic.tsv"
+if /usr/bin/python3 "$here/report.py" --raw "$work/synthetic.tsv" --out "$work/synthetic" \
+	>"$work/report.out" 2>&1 && md=$work/synthetic/latest.md &&
+	grep -q '^| larson t1 | 3.000 (3.00) | 1.000 (1.00) | 0.500 (0.50) |' "$md" &&
+	grep -q 'liballoc on larson t1: checksum-mismatch x1' "$md" &&
+	grep -q '^| larson t1 | 1.0 (0.50) | 2.0 (1.00) | 1.0 (0.50) |' "$md" &&
+	grep -q '^| larson t1 | 9 / 4 | 7 / 6 | 5 / 5 |' "$md"; then
+	pass "report: medians, ratios, mappings and checksum mismatch"
+else
+	fail "report on synthetic runs: $(cat "$work/report.out"; cat "$work/synthetic/latest.md" 2>/dev/null)"
+fi
+
+# bad usage gives a clear error and status 2
+out=$("$bin/allocbench" no-such-workload 2>&1)
+rc=$?
+if [ $rc = 2 ] && grep -q "unknown workload 'no-such-workload'" <<<"$out"; then
+	pass "unknown workload rejected"
+else
+	fail "unknown workload: rc=$rc: $out"
+fi
+
+# harness in quick mode: report written, missing and crashing libraries are failures, not aborts
+printf '#include <stdlib.h>\n__attribute__((constructor)) static void die(void) { abort(); }\n' >"$work/crash.c"
+if ! ${CC:-cc} -shared -fPIC -o "$work/crash.so" "$work/crash.c" 2>"$work/cc.err"; then
+	fail "cannot build crashing library: $(cat "$work/cc.err")"
+fi
+for case_ in crash:$work/crash.so missing:$work/none.so broken:$bin/broken-malloc.so; do
+	name=${case_%%:*} lib=${case_#*:}
+	out=$work/out-$name
+	BENCH_QUICK=1 BENCH_SCALE=$scale BENCH_DEBUG=0 BENCH_CALLGRIND=0 BENCH_OUT=$out \
+		BENCH_ALLOCATORS="glibc liballoc" BENCH_WORKLOADS="mixed-heap larson" \
+		BENCH_LIBALLOC=$lib BENCH_BIN=$bin bash "$here/run.sh" >"$work/log-$name" 2>&1
+	rc=$?
+	md=$out/latest.md
+	case $name in
+	crash) want="liballoc on mixed-heap t1: signal:6" ;;
+	missing) want="liballoc: library missing" ;;
+	broken) want="liballoc on mixed-heap t1: exit:1" ;;
+	esac
+	if [ $rc = 0 ] && [ -s "$md" ] && grep -q '^| mixed-heap t1 | [0-9]' "$md" &&
+		grep -q "$want" "$md" && grep -q '^| larson t2 |' "$md"; then
+		pass "harness quick run with $name liballoc: report lists '$want'"
+	else
+		fail "harness quick run with $name liballoc (rc=$rc): $(tail -n 5 "$work/log-$name")"
+	fi
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
