@@ -90,12 +90,16 @@ void tcache_flush_bin(unsigned cls, uint32_t keep)
 	void *objs[256];
 	/* Keep the most recently freed (hottest) objects; flush the older. */
 	void **link = &tc->head[t];
-	for (uint32_t i = 0; i < keep && *link; i++)
+	uint32_t kept = 0;
+	for (; kept < keep && *link; kept++)
 		link = (void **)*link;
 	unsigned n = 0;
 	void *p = *link;
 	*link = NULL;
-	while (p) {
+	/* Walk no more than the cache holds: a block freed twice with checks
+	 * off links the list into a cycle, which must not hang us here. */
+	uint32_t left = tcache_count(tc, cls) - kept;
+	while (p && left-- > 0) {
 		void *next = *(void **)p;
 		objs[n++] = p;
 		if (n == 256) {
