@@ -66,6 +66,11 @@ void as_fmt_checks(char *buf, size_t len, const struct las_checks *c)
 			memmove(sp, sp + 1, strlen(sp));
 		append(buf, len, item);
 	}
+	/* How violations are reported matters only while a check is on. */
+	if (!buf[0]) {
+		snprintf(buf, len, "-");
+		return;
+	}
 	if (c->backtrace)
 		append(buf, len, "bt");
 	if (c->track)
