@@ -214,15 +214,10 @@ void *debug_malloc(size_t size, size_t align, bool zero)
 		bi.cls = (int)cls;
 		bi.base = (uintptr_t)slot;
 		bi.slot_size = class_size(cls);
-		struct las_thread *s = la_tc.slot;
-		if (s) {
-			s->class_alloc[cls]++;
-			s->requested_bytes += size;
-		} else {
-			stats_retired_lock();
-			stats_retired_slot()->class_alloc[cls]++;
-			stats_retired_unlock();
-		}
+		struct las_thread *s = stats_count_begin();
+		s->class_alloc[cls]++;
+		s->requested_bytes += size;
+		stats_count_end(s);
 	} else {
 		void *run = large_alloc(need, align > PAGE ? align : PAGE, false);
 		if (!run)
@@ -313,14 +308,9 @@ void block_release(const struct block_info *bi)
 						"free", NULL, 0);
 			return;
 		}
-		struct las_thread *s = la_tc.slot;
-		if (s) {
-			s->class_free[bi->cls]++;
-		} else {
-			stats_retired_lock();
-			stats_retired_slot()->class_free[bi->cls]++;
-			stats_retired_unlock();
-		}
+		struct las_thread *s = stats_count_begin();
+		s->class_free[bi->cls]++;
+		stats_count_end(s);
 		return;
 	}
 	struct extent *e = bi->e;

@@ -7,11 +7,6 @@
 #include "stats.h"
 #include "tcache.h"
 
-static struct las_thread *counting_slot(void)
-{
-	return la_tc.slot ? la_tc.slot : stats_retired_slot();
-}
-
 void *large_alloc(size_t size, size_t align, bool zero)
 {
 	if (size > ((size_t)1 << 46)) {
@@ -30,15 +25,11 @@ void *large_alloc(size_t size, size_t align, bool zero)
 	freed_large_forget(e->addr, e->size);
 	if (zero && !zeroed)
 		memset((void *)e->addr, 0, bytes);
-	struct las_thread *s = counting_slot();
-	bool locked = s != la_tc.slot;
-	if (locked)
-		stats_retired_lock();
+	struct las_thread *s = stats_count_begin();
 	s->large_alloc_count++;
 	s->large_alloc_bytes += bytes;
 	s->requested_bytes += size;
-	if (locked)
-		stats_retired_unlock();
+	stats_count_end(s);
 	STAT_ADD(&la_arena_stats[e->arena].large_bytes, bytes);
 	stats_handed((int64_t)bytes);
 	return (void *)e->addr;
@@ -46,14 +37,10 @@ void *large_alloc(size_t size, size_t align, bool zero)
 
 void large_free(struct extent *e)
 {
-	struct las_thread *s = counting_slot();
-	bool locked = s != la_tc.slot;
-	if (locked)
-		stats_retired_lock();
+	struct las_thread *s = stats_count_begin();
 	s->large_free_count++;
 	s->large_free_bytes += e->size;
-	if (locked)
-		stats_retired_unlock();
+	stats_count_end(s);
 	STAT_SUB(&la_arena_stats[e->arena].large_bytes, e->size);
 	stats_handed(-(int64_t)e->size);
 	extent_free(e);
@@ -73,17 +60,13 @@ bool large_resize_in_place(struct extent *e, size_t size)
 	if (!ok)
 		return false;
 	if (bytes != old) {
-		struct las_thread *s = counting_slot();
-		bool locked = s != la_tc.slot;
-		if (locked)
-			stats_retired_lock();
+		struct las_thread *s = stats_count_begin();
 		/* Count a resize as a free of the old run and an allocation of the new. */
 		s->large_free_count++;
 		s->large_free_bytes += old;
 		s->large_alloc_count++;
 		s->large_alloc_bytes += bytes;
-		if (locked)
-			stats_retired_unlock();
+		stats_count_end(s);
 		STAT_ADD(&la_arena_stats[e->arena].large_bytes, bytes - old);
 		stats_handed((int64_t)bytes - (int64_t)old);
 	}

@@ -26,25 +26,16 @@
  * process-wide word, or this thread's copy (set by outside writers). */
 #define GATE() (*(const uint32_t *)la_gate | (la_tc.slot ? la_tc.slot->gate : 0))
 
-/* Counting for paths without a thread cache: the retired slot, locked. */
+/* Counting outside the fast paths. */
 static void count_small(unsigned cls, size_t requested, int sign)
 {
 	(void)requested;
-	struct las_thread *s = la_tc.slot;
-	if (s) {
-		if (sign > 0)
-			s->class_alloc[cls]++;
-		else
-			s->class_free[cls]++;
-		return;
-	}
-	stats_retired_lock();
-	s = stats_retired_slot();
+	struct las_thread *s = stats_count_begin();
 	if (sign > 0)
 		s->class_alloc[cls]++;
 	else
 		s->class_free[cls]++;
-	stats_retired_unlock();
+	stats_count_end(s);
 }
 
 static void housekeeping(void)

@@ -388,6 +388,20 @@ struct las_thread *stats_retired_slot(void)
 	return threads ? &threads[0] : &boot_retired;
 }
 
+struct las_thread *stats_count_begin(void)
+{
+	if (la_tc.slot)
+		return la_tc.slot;
+	pthread_mutex_lock(&thread_lock);
+	return stats_retired_slot();
+}
+
+void stats_count_end(struct las_thread *s)
+{
+	if (s != la_tc.slot)
+		pthread_mutex_unlock(&thread_lock);
+}
+
 void stats_retired_lock(void)
 {
 	pthread_mutex_lock(&thread_lock);
