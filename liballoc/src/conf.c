@@ -218,6 +218,10 @@ static const char *apply(const char *k, size_t kl, const char *v, size_t vl)
 		if (!parse_u64(v, vl, &n, false) || n == 0 || n > 64)
 			return "bad value (1..64)";
 		c->reserve_growth = (unsigned)n;
+	} else if (key_is(k, kl, "background_thread")) {
+		if (!parse_bool(v, vl, &b))
+			return "bad value (true/false)";
+		c->background_thread = b;
 	} else if (key_is(k, kl, "stats")) {
 		if (!parse_bool(v, vl, &b))
 			return "bad value (true/false)";
@@ -335,6 +339,8 @@ void conf_render(char *out, size_t len)
 	buf_u64(&b, c->reserve_min);
 	buf_str(&b, ",reserve_growth:");
 	buf_u64(&b, c->reserve_growth);
+	buf_str(&b, ",background_thread:");
+	buf_str(&b, c->background_thread ? "true" : "false");
 	buf_str(&b, ",stats:");
 	buf_str(&b, c->stats ? "true" : "false");
 	buf_str(&b, ",stats_dir:");

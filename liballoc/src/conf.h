@@ -17,7 +17,7 @@ struct la_conf {
 	bool stats;
 	char stats_dir[200];
 	unsigned stats_threads;   /* thread slots in the segment */
-	bool track_requested;
+	bool background_thread;   /* purge aged dirty pages from a thread */
 	struct las_checks checks; /* debug checks requested at start */
 };
 

@@ -17,6 +17,7 @@
 #include "os.h"
 #include "pagemap.h"
 #include "probes.h"
+#include "purge_thread.h"
 #include "stats.h"
 
 #define NBINS 140
@@ -347,6 +348,8 @@ void extent_free(struct extent *e)
 	insert_free(e, e->addr, e->size, EX_DIRTY, la_now_coarse_ms());
 	publish_counters();
 	purge_if_over_threshold();
+	if (dirty_bytes)
+		purge_thread_want();
 	pthread_mutex_unlock(&heap_lock);
 }
 

@@ -12,6 +12,7 @@
 #include "debug.h"
 #include "extent.h"
 #include "init.h"
+#include "purge_thread.h"
 #include "size_class.h"
 #include "stats.h"
 #include "tcache.h"
@@ -52,6 +53,7 @@ static void fork_child(void)
 	extent_fork_child();
 	arena_fork_child();
 	tcache_fork_child();
+	purge_thread_fork_child();
 	stats_fork_child();
 	debug_fork_child();
 }

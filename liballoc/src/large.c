@@ -48,6 +48,8 @@ void large_free(struct extent *e)
 
 bool large_resize_in_place(struct extent *e, size_t size)
 {
+	if (size > ((size_t)1 << 46))
+		return false; /* PAGE_CEIL must not wrap; large_alloc refuses it too */
 	size_t bytes = PAGE_CEIL(size);
 	size_t old = e->size;
 	bool ok;

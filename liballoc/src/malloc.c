@@ -18,6 +18,7 @@
 #include "liballoc.h"
 #include "pagemap.h"
 #include "probes.h"
+#include "purge_thread.h"
 #include "stats.h"
 #include "tcache.h"
 
@@ -44,6 +45,7 @@ static void housekeeping(void)
 		extent_decay_tick();
 		stats_maybe_publish_child();
 	}
+	purge_thread_start_if_wanted();
 }
 
 static bool ensure_thread(void)
@@ -318,6 +320,10 @@ static void *realloc_impl(void *p, size_t size)
 	if (size == 0) {
 		/* As glibc: realloc(p, 0) frees p and returns NULL. */
 		free(p);
+		return NULL;
+	}
+	if (size > PTRDIFF_MAX) {
+		errno = ENOMEM; /* p stays valid and untouched */
 		return NULL;
 	}
 	uintptr_t pm = pagemap_get(p);

@@ -55,6 +55,7 @@ void *tcache_refill(unsigned cls)
 	unsigned t = cls + 1;
 	void *objs[256];
 	unsigned want = tc->max[t] / 2 ? tc->max[t] / 2 : 1;
+	extent_decay_tick();
 	unsigned got = arena_fill(tc->arena, cls, objs, want);
 	if (!got)
 		return NULL;
