@@ -188,6 +188,7 @@ static LA_NOINLINE void free_slow(void *p, uintptr_t pm, uintptr_t caller)
 	if (!p)
 		return;
 	LA_PROBE_HOT(free, p, 0, la_malloc_usable_size_impl(p), probe_class(p), caller);
+	bool first_op = la_tc.state == TC_UNINIT;
 	ensure_thread();
 	la_tc.caller = caller;
 	housekeeping();
@@ -197,6 +198,19 @@ static LA_NOINLINE void free_slow(void *p, uintptr_t pm, uintptr_t caller)
 			debug_free(p, pm);
 			return;
 		}
+	}
+	unsigned tag = (unsigned)(pm & PM_CLASS_MASK);
+	if (first_op && tag && la_tc.state == TC_ACTIVE &&
+	    ((uintptr_t)p - ((struct extent *)(pm & ~PM_CLASS_MASK))->addr) % class_size(tag - 1) == 0) {
+		/* A thread whose first act is a free was handed this block: it goes
+		 * back to its slab, not into the new cache, so the thread's own
+		 * blocks come from its own arena rather than sharing a cache line
+		 * with the blocks handed to other threads. */
+		struct release_faults f;
+		arena_release(&p, 1, tag - 1, &f);
+		if (!f.dups && !f.interior)
+			count_small(tag - 1, 0, -1);
+		return;
 	}
 	la_free_plain(p, pm, "free");
 }
