@@ -203,6 +203,12 @@ mkfifo "$tmp/hold2"
 LD_PRELOAD=$lib "$workload" --wait --wait-start <"$tmp/hold2" >"$tmp/p.wl" 2>&1 &
 wl_pid=$!
 exec 8>"$tmp/hold2"
+# The background shell may not have exec'd the workload yet: -p needs the
+# library mapped in that process.
+for _ in $(seq 1 200); do
+	grep -q "$(basename "$lib")" "/proc/$wl_pid/maps" 2>/dev/null && break
+	sleep 0.05
+done
 "$collector" -p "$wl_pid" -i 60 --no-publish >"$tmp/p.out" 2>"$tmp/p.err" 8>&- &
 coll=$!
 if wait_for "$tmp/p.err" "probes attached" 60; then
