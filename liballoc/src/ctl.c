@@ -261,10 +261,6 @@ LA_EXPORT int alloc_ctl(const char *name, void *oldp, size_t *oldlenp, const voi
 		const char *v = LIBALLOC_VERSION;
 		return newp ? EPERM : copy_out(oldp, oldlenp, &v, sizeof(v));
 	}
-	if (!strcmp(name, "stats.segment")) {
-		const char *v = la_header ? la_conf.stats_dir : "";
-		return copy_out(oldp, oldlenp, &v, sizeof(v));
-	}
 	if (!strcmp(name, "arena.purge")) {
 		uint64_t n = extent_purge(PURGE_TRIM);
 		return read_u64(n, oldp, oldlenp);

@@ -77,9 +77,9 @@ static void sanitise(struct las_checks *c)
 
 /* backtrace() loads libgcc (and allocates) on first use: do that now,
  * with no allocator lock held, not inside a report. */
-static void warm_backtrace(void)
+static void warm_backtrace(bool needed)
 {
-	if (debug_on && la_checks.backtrace && !__atomic_load_n(&backtrace_warm, __ATOMIC_ACQUIRE)) {
+	if (needed && la_checks.backtrace && !__atomic_load_n(&backtrace_warm, __ATOMIC_ACQUIRE)) {
 		void *frame;
 		__atomic_store_n(&backtrace_warm, true, __ATOMIC_RELEASE);
 		backtrace(&frame, 1);
@@ -108,7 +108,7 @@ void debug_apply(const struct las_checks *want, int requester)
 	pthread_mutex_unlock(&apply_lock);
 	if (la_checks.quarantine == 0 || !debug_on)
 		quarantine_trim(la_checks.quarantine);
-	warm_backtrace();
+	warm_backtrace(debug_on);
 }
 
 void debug_poll(void)
@@ -138,7 +138,7 @@ void debug_poll(void)
 		 * a slot already free) and new blocks take the new layout. */
 		la_tc.debug_epoch = epoch;
 		tcache_flush_all();
-		warm_backtrace();
+		warm_backtrace(debug_on);
 	}
 }
 
@@ -543,11 +543,7 @@ int debug_check_all(void)
 	int bad = 0;
 	/* Reports below run under the list lock: nothing in them may allocate,
 	 * and backtrace() does only the first time. */
-	if (la_checks.backtrace && !__atomic_load_n(&backtrace_warm, __ATOMIC_ACQUIRE)) {
-		void *frame;
-		__atomic_store_n(&backtrace_warm, true, __ATOMIC_RELEASE);
-		backtrace(&frame, 1);
-	}
+	warm_backtrace(true);
 	pthread_mutex_lock(&list_lock);
 	for (struct extent *e = debug_extents; e; e = e->lru_next) {
 		if (e->state == EX_LARGE) {

@@ -397,13 +397,17 @@ bool extent_grow(struct extent *e, size_t new_size)
 	return ok;
 }
 
+/* Dirty bytes allowed before the threshold purge starts. */
+static size_t dirty_limit(void)
+{
+	size_t limit = (size_t)((double)active_bytes * la_conf.dirty_max_ratio);
+	return limit < la_conf.dirty_min ? la_conf.dirty_min : limit;
+}
+
 /* Take dirty runs off the lists (as BUSY) for purging outside the lock. */
 static struct extent *take_for_purge(enum purge_reason why, uint64_t now)
 {
-	size_t limit = (size_t)((double)active_bytes * la_conf.dirty_max_ratio);
-	if (limit < la_conf.dirty_min)
-		limit = la_conf.dirty_min;
-	size_t target = limit / 4 * 3;
+	size_t target = dirty_limit() / 4 * 3;
 	struct extent *list = NULL;
 	while (lru_head) {
 		struct extent *e = lru_head;
@@ -463,10 +467,7 @@ static size_t purge_locked_drop(enum purge_reason why, uint64_t now)
 
 static void purge_if_over_threshold(void)
 {
-	size_t limit = (size_t)((double)active_bytes * la_conf.dirty_max_ratio);
-	if (limit < la_conf.dirty_min)
-		limit = la_conf.dirty_min;
-	if (dirty_bytes > limit)
+	if (dirty_bytes > dirty_limit())
 		purge_locked_drop(PURGE_THRESHOLD, 0);
 }
 

@@ -28,9 +28,8 @@
 #define GATE() (*(const uint32_t *)la_gate | (la_tc.slot ? la_tc.slot->gate : 0))
 
 /* Counting outside the fast paths. */
-static void count_small(unsigned cls, size_t requested, int sign)
+static void count_small(unsigned cls, int sign)
 {
-	(void)requested;
 	struct las_thread *s = stats_count_begin();
 	if (sign > 0)
 		s->class_alloc[cls]++;
@@ -59,17 +58,17 @@ static bool ensure_thread(void)
 
 /* A small object without the thread cache (cache off, thread exiting, or
  * malloc called while liballoc itself initialises). */
-static void *small_uncached(unsigned cls, size_t size)
+static void *small_uncached(unsigned cls)
 {
 	struct arena *a = la_tc.arena ? la_tc.arena : arena_get(0);
 	void *p;
 	if (!arena_fill(a, cls, &p, 1))
 		return NULL;
-	count_small(cls, size, +1);
+	count_small(cls, +1);
 	return p;
 }
 
-LA_HIDDEN void *la_alloc_small(unsigned cls, size_t size)
+LA_HIDDEN void *la_alloc_small(unsigned cls)
 {
 	if (ensure_thread() && la_tc.max[cls + 1]) {
 		void *p = la_tc.head[cls + 1];
@@ -80,10 +79,10 @@ LA_HIDDEN void *la_alloc_small(unsigned cls, size_t size)
 			p = tcache_refill(cls);
 		}
 		if (p)
-			count_small(cls, size, +1);
+			count_small(cls, +1);
 		return p;
 	}
-	return small_uncached(cls, size);
+	return small_uncached(cls);
 }
 
 LA_HIDDEN void la_free_small(void *p, unsigned cls)
@@ -94,7 +93,7 @@ LA_HIDDEN void la_free_small(void *p, unsigned cls)
 		*(void **)p = la_tc.head[cls + 1];
 		la_tc.head[cls + 1] = p;
 		la_tc.room[cls + 1]--;
-		count_small(cls, 0, -1);
+		count_small(cls, -1);
 		return;
 	}
 	struct release_faults f;
@@ -105,7 +104,7 @@ LA_HIDDEN void la_free_small(void *p, unsigned cls)
 					NULL, 0);
 		return;
 	}
-	count_small(cls, 0, -1);
+	count_small(cls, -1);
 }
 
 /* Plain (non-debug) allocation of any size. */
@@ -113,7 +112,7 @@ LA_HIDDEN void *la_alloc_plain(size_t size, bool zero)
 {
 	if (size <= SMALL_MAX) {
 		unsigned cls = size_to_class(size);
-		void *p = la_alloc_small(cls, size);
+		void *p = la_alloc_small(cls);
 		if (!p) {
 			errno = ENOMEM;
 			return NULL;
@@ -209,7 +208,7 @@ static LA_NOINLINE void free_slow(void *p, uintptr_t pm, uintptr_t caller)
 		struct release_faults f;
 		arena_release(&p, 1, tag - 1, &f);
 		if (!f.dups && !f.interior)
-			count_small(tag - 1, 0, -1);
+			count_small(tag - 1, -1);
 		return;
 	}
 	la_free_plain(p, pm, "free");
@@ -406,7 +405,7 @@ static void *aligned_impl(size_t align, size_t size)
 		size_t need = size < align ? align : size;
 		for (unsigned cls = size_to_class(need); cls < NCLASSES; cls++) {
 			if (class_size(cls) % align == 0) {
-				void *p = la_alloc_small(cls, size);
+				void *p = la_alloc_small(cls);
 				if (!p)
 					errno = ENOMEM;
 				return p;

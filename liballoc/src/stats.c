@@ -382,7 +382,8 @@ void stats_thread_release(struct las_thread *s)
 	pthread_mutex_unlock(&thread_lock);
 }
 
-struct las_thread *stats_retired_slot(void)
+/* Exited threads' sums; also counts for threads without a slot. */
+static struct las_thread *stats_retired_slot(void)
 {
 	static struct las_thread boot_retired;
 	return threads ? &threads[0] : &boot_retired;
@@ -400,16 +401,6 @@ void stats_count_end(struct las_thread *s)
 {
 	if (s != la_tc.slot)
 		pthread_mutex_unlock(&thread_lock);
-}
-
-void stats_retired_lock(void)
-{
-	pthread_mutex_lock(&thread_lock);
-}
-
-void stats_retired_unlock(void)
-{
-	pthread_mutex_unlock(&thread_lock);
 }
 
 void stats_event(uint32_t kind, uint64_t addr, uint64_t size, uint32_t cls, const char *detail)

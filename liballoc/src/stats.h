@@ -27,15 +27,11 @@ LA_HIDDEN void stats_shutdown(void);
  * gets a private slot whose counts join the retired slot at exit. */
 LA_HIDDEN struct las_thread *stats_thread_acquire(int tid, unsigned arena);
 LA_HIDDEN void stats_thread_release(struct las_thread *slot);
-/* Slot for allocations of threads whose cache has been torn down. */
-LA_HIDDEN struct las_thread *stats_retired_slot(void);
-LA_HIDDEN void stats_retired_lock(void);
 /* The slot to count in: the thread's own, or, for a thread without one
  * (exiting, or liballoc starting up), the retired slot under its lock.
  * Pair with stats_count_end. */
 LA_HIDDEN struct las_thread *stats_count_begin(void);
 LA_HIDDEN void stats_count_end(struct las_thread *s);
-LA_HIDDEN void stats_retired_unlock(void);
 
 /* Bytes handed out of arenas (small slots taken by caches or threads, and
  * large runs): the current value and its peak, kept at every arena
