@@ -185,7 +185,11 @@ if [ "$(id -u)" -ne 0 ] || ! command -v runuser >/dev/null || ! command -v usera
 	echo "SKIP: other-user tests need root, runuser and useradd"
 else
 	id liballoc_test >/dev/null 2>&1 || useradd -M -s /usr/sbin/nologin liballoc_test
-	as_other() { runuser -u liballoc_test -- "$AD" --dir "$DIR" "$@"; }
+	# The checkout may sit in a directory the other user cannot enter
+	# (a 0700 mktemp dir): run copies of the tools from $DIR instead.
+	mkdir -p "$DIR/bin" && cp "$AD" "$FAB" "$DIR/bin/" && chmod 755 "$DIR/bin"
+	OTHER_AD=$DIR/bin/$(basename "$AD") OTHER_FAB=$DIR/bin/$(basename "$FAB")
+	as_other() { runuser -u liballoc_test -- "$OTHER_AD" --dir "$DIR" "$@"; }
 	err=$(as_other "$P1" 2>&1 >/dev/null); rc=$?
 	if [ $rc -eq 4 ] && grep -q "pid $P1, $DIR/liballoc.$P1: permission denied" <<<"$err"; then
 		ok "other user: permission denied (exit 4)"; else bad "other user: exit $rc: $err"; fi
@@ -202,8 +206,8 @@ else
 	check "root may read" sh -c "'$AD' --dir '$DIR' '$P1' >/dev/null"
 	# a file planted by another user under root's live process is refused
 	live_pid; P11=$LP
-	runuser -u liballoc_test -- "$FAB" "$DIR/liballoc.$P11" "$P11" 2>/dev/null || \
-		{ chmod 1777 "$DIR"; runuser -u liballoc_test -- "$FAB" "$DIR/liballoc.$P11" "$P11"; chmod 755 "$DIR"; }
+	runuser -u liballoc_test -- "$OTHER_FAB" "$DIR/liballoc.$P11" "$P11" 2>/dev/null || \
+		{ chmod 1777 "$DIR"; runuser -u liballoc_test -- "$OTHER_FAB" "$DIR/liballoc.$P11" "$P11"; chmod 755 "$DIR"; }
 	expect_rc "file planted by another user refused even for root" 4 "process runs as uid 0" "$P11"
 fi
 
