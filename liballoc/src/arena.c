@@ -3,6 +3,7 @@
 
 #include "arena.h"
 #include "base.h"
+#include "checked_cache.h"
 #include "debug_block.h"
 #include "conf.h"
 #include "pagemap.h"
@@ -124,7 +125,7 @@ static void slab_release(struct arena *a, struct extent *s, unsigned cls)
 	extent_free(s);
 }
 
-unsigned arena_fill(struct arena *a, unsigned cls, void **out, unsigned n)
+static unsigned fill(struct arena *a, unsigned cls, void **out, unsigned n, bool mark)
 {
 	struct arena_bin *b = &a->bins[cls];
 	uint32_t size = la_classes[cls].size;
@@ -143,10 +144,13 @@ unsigned arena_fill(struct arena *a, unsigned cls, void **out, unsigned n)
 			while (bits && got < n) {
 				unsigned bit = (unsigned)__builtin_ctzll(bits);
 				bits &= bits - 1;
-				out[got++] = (void *)(s->addr + (size_t)(w * 64 + bit) * size);
+				out[got] = (void *)(s->addr + (size_t)(w * 64 + bit) * size);
+				if (mark)
+					checked_mark(out[got]);
+				got++;
 				s->nfree--;
 			}
-			s->bitmap[w] = bits;
+			__atomic_store_n(&s->bitmap[w], bits, __ATOMIC_RELEASE);
 		}
 		if (s->nfree == 0)
 			b->nonfull = slab_heap_pop(s);
@@ -159,7 +163,18 @@ unsigned arena_fill(struct arena *a, unsigned cls, void **out, unsigned n)
 	return got;
 }
 
-void arena_release(void *const *ptrs, unsigned n, unsigned cls, struct release_faults *f)
+unsigned arena_fill(struct arena *a, unsigned cls, void **out, unsigned n)
+{
+	return fill(a, cls, out, n, false);
+}
+
+unsigned arena_fill_marked(struct arena *a, unsigned cls, void **out, unsigned n)
+{
+	return fill(a, cls, out, n, true);
+}
+
+static void release(void *const *ptrs, unsigned n, unsigned cls, struct release_faults *f,
+		    bool marked)
 {
 	unsigned dups = 0;
 	f->dups = f->interior = 0;
@@ -189,14 +204,18 @@ void arena_release(void *const *ptrs, unsigned n, unsigned cls, struct release_f
 			dups++;
 			continue;
 		}
-		if (s->bitmap[idx / 64] & (1ull << (idx % 64))) {
-			/* Already free: a double free. Never count it twice. */
+		uint64_t bit = 1ull << (idx % 64);
+		if ((s->bitmap[idx / 64] & bit) || checked_marked(ptrs[i]) != marked) {
+			/* Already free (in its slab or in a checked cache): a
+			 * double free. Never count it twice. */
 			if (f->dups++ == 0)
 				f->first_dup = ptrs[i];
 			dups++;
 			continue;
 		}
-		s->bitmap[idx / 64] |= 1ull << (idx % 64);
+		__atomic_store_n(&s->bitmap[idx / 64], s->bitmap[idx / 64] | bit, __ATOMIC_RELEASE);
+		if (marked)
+			checked_unmark(ptrs[i]);
 		per_arena++;
 		if (++s->nfree == 1)
 			b->nonfull = slab_heap_insert(b->nonfull, s);
@@ -212,6 +231,16 @@ void arena_release(void *const *ptrs, unsigned n, unsigned cls, struct release_f
 	}
 	STAT_SUB(&la_class_stats[cls].objs_handed, n - dups);
 	stats_handed(-(int64_t)(n - dups) * size);
+}
+
+void arena_release(void *const *ptrs, unsigned n, unsigned cls, struct release_faults *f)
+{
+	release(ptrs, n, cls, f, false);
+}
+
+void arena_release_marked(void *const *ptrs, unsigned n, unsigned cls, struct release_faults *f)
+{
+	release(ptrs, n, cls, f, true);
 }
 
 void arena_fork_prepare(void)

@@ -40,6 +40,9 @@ LA_HIDDEN void arena_unassign(struct arena *a);
 
 /* Take up to n slots of class cls into out[] (ascending addresses). */
 LA_HIDDEN unsigned arena_fill(struct arena *a, unsigned cls, void **out, unsigned n);
+/* The same for a checked cache: each slot is marked (checked_cache.h)
+ * before it stops being free in its slab, so it never looks live. */
+LA_HIDDEN unsigned arena_fill_marked(struct arena *a, unsigned cls, void **out, unsigned n);
 /* What arena_release refused: slots already free (double frees) and
  * pointers that are not the start of a slot (interior pointers that the
  * fast path, which does not divide, let into a thread cache). */
@@ -48,8 +51,13 @@ struct release_faults {
 	void *first_dup, *first_interior;
 };
 
-/* Return slots of class cls (from any arena) to their slabs. */
+/* Return slots of class cls (from any arena) to their slabs. A slot that
+ * sits in a checked cache is refused as a double free. */
 LA_HIDDEN void arena_release(void *const *ptrs, unsigned n, unsigned cls, struct release_faults *f);
+/* The same from a checked cache: unmarks the slots after marking them
+ * free in their slabs, so they never look live meanwhile. */
+LA_HIDDEN void arena_release_marked(void *const *ptrs, unsigned n, unsigned cls,
+				    struct release_faults *f);
 
 LA_HIDDEN void arena_fork_prepare(void);
 LA_HIDDEN void arena_fork_parent(void);

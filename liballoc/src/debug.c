@@ -18,6 +18,7 @@
 
 #include "arena.h"
 #include "conf.h"
+#include "checked_cache.h"
 #include "debug.h"
 #include "debug_block.h"
 #include "init.h"
@@ -29,7 +30,8 @@
 
 struct las_checks la_checks;
 static bool debug_on;
-static uint32_t debug_epoch;
+bool la_plain_checks;
+uint32_t la_debug_epoch;
 static pthread_mutex_t apply_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t list_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct extent *debug_extents; /* debug slabs and large blocks */
@@ -38,6 +40,11 @@ static bool backtrace_warm;
 static bool checks_on(const struct las_checks *c)
 {
 	return c->junk || c->redzone || c->check_free || c->quarantine;
+}
+
+static bool plain_layout_suffices(const struct las_checks *c)
+{
+	return checks_on(c) && !c->redzone && !c->quarantine && !c->track;
 }
 
 static uint32_t check_flags(const struct las_checks *c)
@@ -50,6 +57,7 @@ void debug_init(void)
 {
 	la_checks = la_conf.checks;
 	debug_on = checks_on(&la_checks);
+	la_plain_checks = plain_layout_suffices(&la_checks);
 	if (debug_on)
 		stats_set_gates(LAS_GATE_CHECKS);
 }
@@ -93,7 +101,8 @@ static void apply_locked(const struct las_checks *want, int requester)
 	sanitise(&c);
 	la_checks = c;
 	debug_on = checks_on(&c);
-	__atomic_fetch_add(&debug_epoch, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&la_plain_checks, plain_layout_suffices(&c), __ATOMIC_RELAXED);
+	__atomic_fetch_add(&la_debug_epoch, 1, __ATOMIC_RELEASE);
 	la_control->applied = c;
 	stats_set_gates(debug_on ? LAS_GATE_CHECKS : 0);
 	LA_PROBE(conf_change, check_flags(&old), check_flags(&c), requester);
@@ -131,7 +140,7 @@ void debug_poll(void)
 		if (!debug_on || la_checks.quarantine == 0)
 			quarantine_trim(la_checks.quarantine);
 	}
-	uint32_t epoch = __atomic_load_n(&debug_epoch, __ATOMIC_ACQUIRE);
+	uint32_t epoch = __atomic_load_n(&la_debug_epoch, __ATOMIC_ACQUIRE);
 	if (la_tc.debug_epoch != epoch) {
 		/* Checks changed: hand this thread's cached slots back, so that
 		 * cached pointers are checked (a second free of one shows up as
@@ -140,6 +149,8 @@ void debug_poll(void)
 		tcache_flush_all();
 		warm_backtrace(debug_on);
 	}
+	bool plain = la_tc.state == TC_ACTIVE && __atomic_load_n(&la_plain_checks, __ATOMIC_RELAXED);
+	la_tc.plain_epoch = plain ? epoch + 1 : 0;
 }
 
 uint32_t hdr_checksum(const struct debug_hdr *h, uintptr_t base)
@@ -192,6 +203,17 @@ static size_t user_offset(uint32_t rz, size_t align)
 
 void *debug_malloc(size_t size, size_t align, bool zero)
 {
+	if (__atomic_load_n(&la_plain_checks, __ATOMIC_RELAXED) && align <= PAGE &&
+	    (size > SMALL_MAX || align <= 16)) {
+		if (size <= SMALL_MAX)
+			return checked_cache_alloc(size, zero);
+		/* Large blocks need no header for these checks either: the page
+		 * map and freed_large tell a second free. */
+		void *p = large_alloc(size, PAGE, zero);
+		if (p && !zero && (la_checks.junk & LAS_JUNK_ALLOC))
+			memset(p, JUNK_ALLOC_BYTE, size);
+		return p;
+	}
 	uint32_t rz = la_checks.redzone;
 	size_t off = user_offset(rz, align);
 	if (size > ((size_t)1 << 46)) {
@@ -427,6 +449,10 @@ static bool check_debug_block(void *p, struct block_info *bi, const char *what)
 /* Free with checks; `what` names the calling function in reports. */
 static void checked_free(void *p, uintptr_t pm, const char *what)
 {
+	if ((pm & PM_CLASS_MASK) && __atomic_load_n(&la_plain_checks, __ATOMIC_RELAXED)) {
+		checked_cache_free(p, pm, what);
+		return;
+	}
 	struct block_info bi;
 	block_classify(p, pm, &bi);
 	switch (bi.kind) {
@@ -467,7 +493,7 @@ static void checked_free(void *p, uintptr_t pm, const char *what)
 			uint32_t idx = class_slot_index((unsigned)bi.cls, bi.base - s->addr);
 			bool slot_free = __atomic_load_n(&s->bitmap[idx / 64], __ATOMIC_RELAXED) &
 					 (1ull << (idx % 64));
-			if (slot_free || quarantine_holds_plain(bi.base)) {
+			if (slot_free || quarantine_holds_plain(bi.base) || checked_marked(p)) {
 				debug_violation(LAS_EV_DOUBLE_FREE, p, bi.slot_size, bi.cls, what,
 						NULL, 0);
 				return;

@@ -18,6 +18,11 @@
 #define JUNK_FREE_BYTE 0x5a
 
 extern struct las_checks la_checks LA_HIDDEN; /* applied settings */
+/* Bumped at every change of the settings; threads catch up in debug_poll. */
+extern uint32_t la_debug_epoch LA_HIDDEN;
+/* Only junk and check_free are on: blocks keep the plain layout and go
+ * through the checked cache (checked_cache.c). */
+extern bool la_plain_checks LA_HIDDEN;
 
 LA_HIDDEN void debug_init(void);
 /* Apply a pending control-block request (any thread, any time). */

@@ -32,6 +32,12 @@ static size_t dirty_bytes, active_bytes, mapped_bytes;
 static size_t next_reserve_size;
 static unsigned reserves_at_size;
 static _Atomic uint64_t decay_next_check_ms;
+/* Bytes handed out again from dirty runs, in the current and the previous
+ * REUSE_WINDOW_MS window: dirty pages a program keeps reusing are kept. */
+#define REUSE_WINDOW_MS 1000
+static size_t reused_now, reused_before;
+static uint64_t reuse_window_start;
+static bool purged_lately; /* a threshold purge ran in this window */
 
 static unsigned floor_bin(size_t pages)
 {
@@ -301,6 +307,27 @@ static void account_large(size_t size, int sign)
 
 static void purge_if_over_threshold(void);
 
+/* Windows of REUSE_WINDOW_MS; a gap longer than one window forgets all. */
+static void roll_reuse_window(uint64_t now)
+{
+	if (now - reuse_window_start < REUSE_WINDOW_MS)
+		return;
+	reused_before = now - reuse_window_start < 2 * REUSE_WINDOW_MS ? reused_now : 0;
+	reused_now = 0;
+	purged_lately = false;
+	reuse_window_start = now;
+}
+
+/* A request served from dirty pages is a reuse; so is one served from
+ * clean pages while the threshold purge has been returning pages: had
+ * they been kept, it would have been a reuse instead of page faults. */
+static void note_reuse(size_t size, bool from_dirty)
+{
+	roll_reuse_window(la_now_coarse_ms());
+	if (from_dirty || purged_lately)
+		reused_now += size;
+}
+
 struct extent *extent_alloc(size_t size, size_t align, unsigned tag, bool *zeroed)
 {
 	size_t pages_needed = (size + (align > PAGE ? align - PAGE : 0)) >> LG_PAGE;
@@ -318,6 +345,7 @@ struct extent *extent_alloc(size_t size, size_t align, unsigned tag, bool *zeroe
 		return NULL;
 	}
 	*zeroed = e->state == EX_CLEAN;
+	note_reuse(size, e->state == EX_DIRTY);
 	uintptr_t addr = align > PAGE ? ALIGN_UP(e->addr, align) : e->addr;
 	carve(e, addr, size);
 	unsigned cls_tag = tag & 0xffu;
@@ -397,11 +425,19 @@ bool extent_grow(struct extent *e, size_t new_size)
 	return ok;
 }
 
-/* Dirty bytes allowed before the threshold purge starts. */
+/* Dirty bytes allowed before the threshold purge starts: a share of the
+ * active bytes, at least dirty_min, and at least what the program reused
+ * from dirty runs in the last one to two seconds. Pages that keep being
+ * reused are not worth a madvise and a page fault each; pages that are
+ * not reused fall back to the plain limit within two seconds. */
 static size_t dirty_limit(void)
 {
 	size_t limit = (size_t)((double)active_bytes * la_conf.dirty_max_ratio);
-	return limit < la_conf.dirty_min ? la_conf.dirty_min : limit;
+	if (limit < la_conf.dirty_min)
+		limit = la_conf.dirty_min;
+	roll_reuse_window(la_now_coarse_ms());
+	size_t reused = reused_now + reused_before;
+	return reused > limit ? reused : limit;
 }
 
 /* Take dirty runs off the lists (as BUSY) for purging outside the lock. */
@@ -467,13 +503,19 @@ static size_t purge_locked_drop(enum purge_reason why, uint64_t now)
 
 static void purge_if_over_threshold(void)
 {
-	if (dirty_bytes > dirty_limit())
+	if (dirty_bytes > dirty_limit()) {
+		purged_lately = true;
 		purge_locked_drop(PURGE_THRESHOLD, 0);
+	}
 }
 
 size_t extent_purge(enum purge_reason why)
 {
 	pthread_mutex_lock(&heap_lock);
+	if (why == PURGE_TRIM) { /* the program says it is done with them */
+		reused_now = reused_before = 0;
+		purged_lately = false;
+	}
 	size_t n = purge_locked_drop(why, la_now_coarse_ms());
 	pthread_mutex_unlock(&heap_lock);
 	return n;

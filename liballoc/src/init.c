@@ -8,6 +8,7 @@
 
 #include "arena.h"
 #include "base.h"
+#include "checked_cache.h"
 #include "conf.h"
 #include "debug.h"
 #include "extent.h"
@@ -69,6 +70,7 @@ void la_init(void)
 		return;
 	}
 	__atomic_store_n(&init_owner, me, __ATOMIC_RELAXED);
+	checked_cache_init(); /* before any slot can be released */
 	conf_init();
 	size_classes_init();
 	base_init();

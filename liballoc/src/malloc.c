@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "checked_cache.h"
 #include "debug.h"
 #include "extent.h"
 #include "fastpath.h"
@@ -27,17 +28,6 @@
  * process-wide word, or this thread's copy (set by outside writers). */
 #define GATE() (*(const uint32_t *)la_gate | (la_tc.slot ? la_tc.slot->gate : 0))
 
-/* Counting outside the fast paths. */
-static void count_small(unsigned cls, int sign)
-{
-	struct las_thread *s = stats_count_begin();
-	if (sign > 0)
-		s->class_alloc[cls]++;
-	else
-		s->class_free[cls]++;
-	stats_count_end(s);
-}
-
 static void housekeeping(void)
 {
 	if ((++la_tc.ticks & 63) == 0) {
@@ -45,6 +35,26 @@ static void housekeeping(void)
 		stats_maybe_publish_child();
 	}
 	purge_thread_start_if_wanted();
+}
+
+/* The checked cache's short way through the slow paths: plain-layout
+ * checks on, nothing pending, and this thread caught up with them. */
+static inline bool plain_checks_ready(void)
+{
+	/* plain_epoch is set only while the thread is active, so its slot
+	 * exists; outside requests set PENDING in every slot's gate. */
+	return la_tc.plain_epoch == __atomic_load_n(&la_debug_epoch, __ATOMIC_ACQUIRE) + 1 &&
+	       la_tc.slot->gate == LAS_GATE_CHECKS;
+}
+
+static void checked_housekeeping(uintptr_t caller)
+{
+	la_tc.caller = caller;
+	if ((++la_tc.ticks & 63) == 0) {
+		extent_decay_tick();
+		stats_maybe_publish_child();
+		purge_thread_start_if_wanted();
+	}
 }
 
 static bool ensure_thread(void)
@@ -64,7 +74,7 @@ static void *small_uncached(unsigned cls)
 	void *p;
 	if (!arena_fill(a, cls, &p, 1))
 		return NULL;
-	count_small(cls, +1);
+	stats_count_small(cls, +1);
 	return p;
 }
 
@@ -79,7 +89,7 @@ LA_HIDDEN void *la_alloc_small(unsigned cls)
 			p = tcache_refill(cls);
 		}
 		if (p)
-			count_small(cls, +1);
+			stats_count_small(cls, +1);
 		return p;
 	}
 	return small_uncached(cls);
@@ -93,7 +103,7 @@ LA_HIDDEN void la_free_small(void *p, unsigned cls)
 		*(void **)p = la_tc.head[cls + 1];
 		la_tc.head[cls + 1] = p;
 		la_tc.room[cls + 1]--;
-		count_small(cls, -1);
+		stats_count_small(cls, -1);
 		return;
 	}
 	struct release_faults f;
@@ -104,7 +114,7 @@ LA_HIDDEN void la_free_small(void *p, unsigned cls)
 					NULL, 0);
 		return;
 	}
-	count_small(cls, -1);
+	stats_count_small(cls, -1);
 }
 
 /* Plain (non-debug) allocation of any size. */
@@ -208,10 +218,27 @@ static LA_NOINLINE void free_slow(void *p, uintptr_t pm, uintptr_t caller)
 		struct release_faults f;
 		arena_release(&p, 1, tag - 1, &f);
 		if (!f.dups && !f.interior)
-			count_small(tag - 1, -1);
+			stats_count_small(tag - 1, -1);
 		return;
 	}
 	la_free_plain(p, pm, "free");
+}
+
+/* malloc and free while only junk and check_free are on: one short call
+ * into the checked cache instead of the general slow paths. */
+static LA_NOINLINE void *malloc_checked(size_t size, uintptr_t caller)
+{
+	checked_housekeeping(caller);
+	void *p = checked_cache_alloc(size, false);
+	LA_PROBE_HOT(malloc, p, size, la_malloc_usable_size_impl(p), probe_class(p), caller);
+	return p;
+}
+
+static LA_NOINLINE void free_checked(void *p, uintptr_t pm, uintptr_t caller)
+{
+	LA_PROBE_HOT(free, p, 0, la_malloc_usable_size_impl(p), probe_class(p), caller);
+	checked_housekeeping(caller);
+	checked_cache_free(p, pm, "free");
 }
 
 #ifdef LIBALLOC_NO_PROBES
@@ -261,6 +288,8 @@ LA_EXPORT void *malloc(size_t size)
 		}
 	}
 slow:
+	if (size <= SMALL_MAX && plain_checks_ready())
+		return malloc_checked(size, CALLER());
 	return malloc_slow(size, CALLER());
 }
 
@@ -282,6 +311,10 @@ LA_EXPORT void free(void *p)
 		return;
 	gated:
 		la_tc.room[tag]++;
+		if (plain_checks_ready()) {
+			free_checked(p, pm, CALLER());
+			return;
+		}
 		goto slow;
 	no_room:
 		la_tc.room[tag] = 0;

@@ -29,23 +29,35 @@ static uintptr_t *plain_set;
 static uint32_t q_head, q_count;
 static uint64_t q_bytes;
 
+#define PATTERN_CHUNK 256
+static const uint8_t junk_free_run[PATTERN_CHUNK] = { [0 ... PATTERN_CHUNK - 1] = JUNK_FREE_BYTE };
+static const uint8_t redzone_run[PATTERN_CHUNK] = { [0 ... PATTERN_CHUNK - 1] = REDZONE_BYTE };
+
+static const uint8_t *first_mismatch_bytes(const uint8_t *b, size_t len, uint8_t byte)
+{
+	for (size_t i = 0; i < len; i++)
+		if (b[i] != byte)
+			return b + i;
+	return NULL;
+}
+
+/* Every byte of every freed or guarded block passes through here: compare
+ * whole chunks with libc's vectorised memcmp, bytes only to locate damage. */
 const uint8_t *first_mismatch(const void *p, size_t len, uint8_t byte)
 {
+	const uint8_t *run = byte == JUNK_FREE_BYTE ? junk_free_run
+			     : byte == REDZONE_BYTE ? redzone_run
+						    : NULL;
 	const uint8_t *b = p;
-	size_t i = 0;
-	uint64_t pattern = 0x0101010101010101ull * byte;
-	for (; i < len && ((uintptr_t)(b + i) & 7); i++)
-		if (b[i] != byte)
-			return b + i;
-	for (; i + 8 <= len; i += 8) {
-		uint64_t w;
-		memcpy(&w, b + i, 8);
-		if (w != pattern)
-			break;
+	if (!run)
+		return first_mismatch_bytes(b, len, byte);
+	while (len) {
+		size_t n = len < PATTERN_CHUNK ? len : PATTERN_CHUNK;
+		if (memcmp(b, run, n) != 0)
+			return first_mismatch_bytes(b, n, byte);
+		b += n;
+		len -= n;
 	}
-	for (; i < len; i++)
-		if (b[i] != byte)
-			return b + i;
 	return NULL;
 }
 

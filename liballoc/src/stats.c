@@ -403,6 +403,16 @@ void stats_count_end(struct las_thread *s)
 		pthread_mutex_unlock(&thread_lock);
 }
 
+void stats_count_small(unsigned cls, int sign)
+{
+	struct las_thread *s = stats_count_begin();
+	if (sign > 0)
+		s->class_alloc[cls]++;
+	else
+		s->class_free[cls]++;
+	stats_count_end(s);
+}
+
 void stats_event(uint32_t kind, uint64_t addr, uint64_t size, uint32_t cls, const char *detail)
 {
 	if (kind < 8)

@@ -32,6 +32,8 @@ LA_HIDDEN void stats_thread_release(struct las_thread *slot);
  * Pair with stats_count_end. */
 LA_HIDDEN struct las_thread *stats_count_begin(void);
 LA_HIDDEN void stats_count_end(struct las_thread *s);
+/* One small allocation (sign > 0) or free of class cls, outside the fast paths. */
+LA_HIDDEN void stats_count_small(unsigned cls, int sign);
 
 /* Bytes handed out of arenas (small slots taken by caches or threads, and
  * large runs): the current value and its peak, kept at every arena

@@ -2,6 +2,7 @@
 #include <pthread.h>
 #include <sys/prctl.h>
 
+#include "checked_cache.h"
 #include "conf.h"
 #include "debug.h"
 #include "debug_block.h"
@@ -124,6 +125,7 @@ void tcache_flush_all(void)
 	if (la_tc.state != TC_ACTIVE)
 		return;
 	debug_cache_flush_all();
+	checked_cache_flush_all();
 	for (unsigned c = 0; c < NCLASSES; c++)
 		if (tcache_count(&la_tc, c))
 			tcache_flush_bin(c, 0);
@@ -139,6 +141,7 @@ static void thread_exit(void *arg)
 	for (unsigned c = 0; c < NCLASSES; c++)
 		tc->max[c + 1] = tc->room[c + 1] = 0;
 	tc->state = TC_DEAD;
+	tc->plain_epoch = 0;
 	LA_PROBE(thread_exit, tc->tid);
 	arena_unassign(tc->arena);
 	STAT_SUB(&la_globals->threads_live, 1);

@@ -27,9 +27,13 @@ struct tcache {
 	int tid;
 	uint32_t ticks; /* slow-path events, for periodic housekeeping */
 	uint32_t debug_epoch; /* debug settings this thread has caught up with */
+	/* That epoch + 1 while the checked cache serves this thread, else 0. */
+	uint32_t plain_epoch;
 	uintptr_t caller;     /* caller of the current slow-path call (reports) */
 	void *dbg_head[NCLASSES];     /* free debug-layout slots (debug_cache.c) */
 	uint16_t dbg_count[NCLASSES];
+	void *chk_head[NCLASSES];     /* free plain slots, checked mode (checked_cache.c) */
+	uint16_t chk_count[NCLASSES];
 };
 
 extern __thread struct tcache la_tc LA_HIDDEN;

@@ -52,7 +52,14 @@ int check_allocator_under_test(void **state)
 bool debug_checks_requested(void)
 {
 	const char *conf = getenv("LIBALLOC_CONF");
-	return liballoc_active() && conf && strstr(conf, "debug:true");
+	static const char *const keys[] = { "debug:true", "junk:", "redzone:", "check_free:true",
+					    "quarantine:" };
+	if (!liballoc_active() || !conf)
+		return false;
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (strstr(conf, keys[i]))
+			return true;
+	return false;
 }
 
 static void *watchdog(void *arg)

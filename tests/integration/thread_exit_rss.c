@@ -72,6 +72,7 @@ static void short_lived_threads_do_not_grow_rss(void **state)
 			rss_after_warmup = rss_bytes();
 	}
 	free(baton);
+	baton = NULL; /* the next test hands batons again */
 	size_t rss_end = rss_bytes();
 	printf("rss after %d threads: %zu KiB, after %d: %zu KiB\n", WARMUP,
 	       rss_after_warmup >> 10, THREADS, rss_end >> 10);

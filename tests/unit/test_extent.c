@@ -143,9 +143,40 @@ static void threshold_caps_dirty_memory(void **state)
 	(void)state;
 	bool z;
 	size_t old_min = la_conf.dirty_min;
+	extent_purge(PURGE_TRIM); /* also forgets earlier tests' reuse */
 	la_conf.dirty_min = (size_t)4 << 20;
 	struct extent *e = extent_alloc((size_t)32 << 20, PAGE, 0, &z);
 	extent_free(e); /* 32 MiB dirty > 4 MiB allowed: purged at once */
+	assert_true(la_globals->dirty_bytes <= ((size_t)4 << 20));
+	la_conf.dirty_min = old_min;
+}
+
+static void reused_dirty_pages_are_kept(void **state)
+{
+	(void)state;
+	bool z;
+	size_t old_min = la_conf.dirty_min;
+	extent_purge(PURGE_TRIM);
+	la_conf.dirty_min = (size_t)4 << 20;
+	/* 16 MiB freed, taken back and freed again: the second free is of
+	 * pages the program reuses, so the limit covers them. */
+	struct extent *e = extent_alloc((size_t)16 << 20, PAGE, 0, &z);
+	extent_free(e);
+	uint64_t purged = la_globals->purged_bytes;
+	for (int i = 0; i < 4; i++) {
+		e = extent_alloc((size_t)16 << 20, PAGE, 0, &z);
+		assert_non_null(e);
+		extent_free(e);
+	}
+	assert_true(la_globals->dirty_bytes >= ((size_t)16 << 20));
+	/* The first free was purged (no reuse yet); later rounds were kept:
+	 * at most one more purge of 16 MiB while the credit built up. */
+	assert_true(la_globals->purged_bytes - purged <= ((size_t)16 << 20));
+	/* malloc_trim returns them and forgets the reuse. */
+	extent_purge(PURGE_TRIM);
+	assert_int_equal(la_globals->dirty_bytes, 0);
+	e = extent_alloc((size_t)16 << 20, PAGE, 0, &z);
+	extent_free(e);
 	assert_true(la_globals->dirty_bytes <= ((size_t)4 << 20));
 	la_conf.dirty_min = old_min;
 }
@@ -162,6 +193,7 @@ int main(void)
 		cmocka_unit_test(trim_returns_every_dirty_page),
 		cmocka_unit_test(decay_purges_only_aged_runs),
 		cmocka_unit_test(threshold_caps_dirty_memory),
+		cmocka_unit_test(reused_dirty_pages_are_kept),
 	};
 	return cmocka_run_group_tests_name("extent", tests, NULL, NULL);
 }
