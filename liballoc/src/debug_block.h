@@ -59,6 +59,8 @@ LA_HIDDEN void block_release(const struct block_info *bi);
 LA_HIDDEN void quarantine_push(const struct block_info *bi, void *user, size_t len);
 LA_HIDDEN bool quarantine_holds_plain(uintptr_t p);
 LA_HIDDEN void quarantine_trim(uint64_t limit);
+/* Move this thread's staged blocks into the quarantine proper. */
+LA_HIDDEN void quarantine_stage_flush(void);
 LA_HIDDEN int quarantine_verify_all(void);
 LA_HIDDEN void quarantine_fork_prepare(void);
 LA_HIDDEN void quarantine_fork_parent(void);

@@ -11,6 +11,7 @@
 #include "base.h"
 #include "debug.h"
 #include "debug_block.h"
+#include "tcache.h"
 
 #define QCAP 65536u            /* ring entries */
 #define QSET_CAP (QCAP * 2u)   /* open-addressing set of plain blocks */
@@ -146,39 +147,71 @@ static unsigned evict_locked(uint64_t limit, struct qentry *out, unsigned max, b
 	return n;
 }
 
-void quarantine_push(const struct block_info *bi, void *user, size_t len)
+/* Append entries to the ring and verify and release what falls out; the
+ * lock is taken once per batch, never while verifying. */
+static void push_batch(const struct qentry *in, unsigned count)
 {
 	struct qentry evicted[32];
-	unsigned n;
+	unsigned n, i = 0;
 	pthread_mutex_lock(&q_lock);
 	if (!ensure_storage()) {
 		pthread_mutex_unlock(&q_lock);
-		block_release(bi);
+		for (; i < count; i++)
+			block_release(&in[i].bi);
 		return;
 	}
-	struct qentry *q = &ring[(q_head + q_count) % QCAP];
-	q->bi = *bi;
-	q->user = user;
-	q->len = len;
-	q_count++;
-	q_bytes += len;
-	if (bi->kind != BK_DEBUG)
-		set_add(bi->base);
-	uint64_t limit = la_checks.quarantine;
 	do {
-		n = evict_locked(limit, evicted, 32, true);
+		for (; i < count && q_count < QCAP; i++) {
+			ring[(q_head + q_count) % QCAP] = in[i];
+			q_count++;
+			q_bytes += in[i].len;
+			if (in[i].bi.kind != BK_DEBUG)
+				set_add(in[i].bi.base);
+		}
+		n = evict_locked(la_checks.quarantine, evicted, 32, true);
 		pthread_mutex_unlock(&q_lock);
-		for (unsigned i = 0; i < n; i++)
-			leave(&evicted[i]);
+		for (unsigned k = 0; k < n; k++)
+			leave(&evicted[k]);
 		pthread_mutex_lock(&q_lock);
-	} while (n == 32);
+	} while (n == 32 || i < count);
 	pthread_mutex_unlock(&q_lock);
+}
+
+/* Debug-layout blocks wait in a small per-thread batch first, so that a
+ * thread takes the quarantine lock once per STAGE_MAX frees. Their headers
+ * already say QUAR, so a second free of a staged block is still seen. */
+#define STAGE_MAX 16
+static __thread struct {
+	struct qentry e[STAGE_MAX];
+	unsigned n;
+} stage;
+
+void quarantine_stage_flush(void)
+{
+	unsigned n = stage.n;
+	stage.n = 0;
+	if (n)
+		push_batch(stage.e, n);
+}
+
+void quarantine_push(const struct block_info *bi, void *user, size_t len)
+{
+	struct qentry q = { *bi, user, len };
+	/* Plain blocks are found through the shared set: no staging. */
+	if (bi->kind != BK_DEBUG || la_tc.state != TC_ACTIVE) {
+		push_batch(&q, 1);
+		return;
+	}
+	stage.e[stage.n++] = q;
+	if (stage.n == STAGE_MAX)
+		quarantine_stage_flush();
 }
 
 void quarantine_trim(uint64_t limit)
 {
 	struct qentry evicted[32];
 	unsigned n;
+	quarantine_stage_flush();
 	do {
 		pthread_mutex_lock(&q_lock);
 		n = ring ? evict_locked(limit, evicted, 32, false) : 0;
@@ -198,6 +231,7 @@ int quarantine_verify_all(void)
 		size_t nbytes;
 	} found[16];
 	int bad = 0, kept = 0;
+	quarantine_stage_flush(); /* this thread's staged blocks are checked too */
 	pthread_mutex_lock(&q_lock);
 	for (uint32_t i = 0; ring && i < q_count; i++) {
 		struct qentry *q = &ring[(q_head + i) % QCAP];

@@ -124,6 +124,7 @@ void tcache_flush_all(void)
 {
 	if (la_tc.state != TC_ACTIVE)
 		return;
+	quarantine_stage_flush();
 	debug_cache_flush_all();
 	checked_cache_flush_all();
 	for (unsigned c = 0; c < NCLASSES; c++)
