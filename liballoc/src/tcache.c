@@ -20,7 +20,10 @@ void tcache_global_init(void)
 {
 	for (unsigned c = 0; c < NCLASSES; c++) {
 		uint32_t size = la_classes[c].size;
-		uint32_t max = (uint32_t)(32768 / size);
+		/* Up to 128 KiB or 256 objects per class: batches of a few
+		 * hundred blocks (sh6bench, producer/consumer) then stay in the
+		 * cache instead of going back and forth to the arena. */
+		uint32_t max = (uint32_t)((128u << 10) / size);
 		if (max > 256)
 			max = 256;
 		if (max < 4)
