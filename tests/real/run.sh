@@ -1,8 +1,10 @@
 #!/bin/bash
-# run.sh BUILD_DIR - run each real program (programs/*.sh) three times:
+# run.sh BUILD_DIR - run each real program (programs/*.sh) four times:
 #   glibc      reference run on the system malloc
 #   liballoc   LD_PRELOAD=BUILD_DIR/liballoc.so (every child process too)
-#   debug      the same with LIBALLOC_CONF=debug:true
+#   checked    the same with LIBALLOC_CONF=junk:true,check_free:true (the
+#              plain-layout debug mode)
+#   debug      the same with LIBALLOC_CONF=debug:true (the debug layout)
 # Stdout and exit status of the liballoc runs must equal the reference.
 # Stderr is not compared (liballoc may warn about an option it does not
 # know yet) but is shown when a run fails.
@@ -36,6 +38,7 @@ run_program() {
 	local -a env=()
 	case $mode in
 	liballoc) env=(LD_PRELOAD="$preload") ;;
+	checked) env=(LD_PRELOAD="$preload" LIBALLOC_CONF="${LIBALLOC_CONF:+$LIBALLOC_CONF,}junk:true,check_free:true") ;;
 	debug) env=(LD_PRELOAD="$preload" LIBALLOC_CONF="${LIBALLOC_CONF:+$LIBALLOC_CONF,}debug:true") ;;
 	esac
 	mkdir -p "$dir/run"
@@ -67,7 +70,7 @@ for script in "$here"/programs/*.sh; do
 		continue
 	fi
 	ref_rc=$rc
-	for mode in liballoc debug; do
+	for mode in liballoc checked debug; do
 		run_program "$name" $mode
 		out=$work/$name.$mode
 		if [ $rc -eq $ref_rc ] && cmp -s "$ref/stdout" "$out/stdout" &&
