@@ -185,8 +185,8 @@ static void release(void *const *ptrs, unsigned n, unsigned cls, struct release_
 	uint64_t per_arena = 0;
 	for (unsigned i = 0; i < n; i++) {
 		struct extent *s = (struct extent *)(pagemap_get(ptrs[i]) & ~PM_CLASS_MASK);
-		struct arena *a = arena_get(s->arena);
-		if (a != held) {
+		if (!held || s->arena != held->id) {
+			struct arena *a = arena_get(s->arena);
 			if (held) {
 				b->handed -= per_arena;
 				pthread_mutex_unlock(&b->lock);
@@ -221,7 +221,7 @@ static void release(void *const *ptrs, unsigned n, unsigned cls, struct release_
 			b->nonfull = slab_heap_insert(b->nonfull, s);
 		if (s->nfree == nobjs && b->nslabs > 1) {
 			b->nonfull = slab_heap_remove(b->nonfull, s);
-			slab_release(a, s, cls);
+			slab_release(held, s, cls);
 		}
 	}
 	if (held) {
