@@ -52,6 +52,17 @@ const uint8_t *first_mismatch(const void *p, size_t len, uint8_t byte)
 	const uint8_t *b = p;
 	if (!run)
 		return first_mismatch_bytes(b, len, byte);
+	if (len <= 64) {
+		/* Redzones and small blocks: a few word compares beat a call. */
+		uint64_t pattern = 0x0101010101010101ull * byte, w;
+		size_t i = 0;
+		for (; i + 8 <= len; i += 8) {
+			memcpy(&w, b + i, 8);
+			if (w != pattern)
+				return first_mismatch_bytes(b + i, 8, byte);
+		}
+		return first_mismatch_bytes(b + i, len - i, byte);
+	}
 	while (len) {
 		size_t n = len < PATTERN_CHUNK ? len : PATTERN_CHUNK;
 		if (memcmp(b, run, n) != 0)
@@ -131,11 +142,14 @@ static void leave(struct qentry *q)
 	block_release(&q->bi);
 }
 
-/* Take entries off the ring (under the lock) while over the limit. */
-static unsigned evict_locked(uint64_t limit, struct qentry *out, unsigned max, bool keep_newest)
+/* Take entries off the ring (under the lock) while over the limit, or
+ * while `room` more entries would not fit. */
+static unsigned evict_locked(uint64_t limit, struct qentry *out, unsigned max, bool keep_newest,
+			     unsigned room)
 {
 	unsigned n = 0;
-	while (q_count > (keep_newest ? 1u : 0u) && n < max && (q_bytes > limit || q_count >= QCAP)) {
+	while (q_count > (keep_newest ? 1u : 0u) && n < max &&
+	       (q_bytes > limit || q_count + room > QCAP)) {
 		struct qentry *q = &ring[q_head];
 		out[n++] = *q;
 		q_bytes -= q->len;
@@ -168,7 +182,7 @@ static void push_batch(const struct qentry *in, unsigned count)
 			if (in[i].bi.kind != BK_DEBUG)
 				set_add(in[i].bi.base);
 		}
-		n = evict_locked(la_checks.quarantine, evicted, 32, true);
+		n = evict_locked(la_checks.quarantine, evicted, 32, true, count - i);
 		pthread_mutex_unlock(&q_lock);
 		for (unsigned k = 0; k < n; k++)
 			leave(&evicted[k]);
@@ -214,7 +228,7 @@ void quarantine_trim(uint64_t limit)
 	quarantine_stage_flush();
 	do {
 		pthread_mutex_lock(&q_lock);
-		n = ring ? evict_locked(limit, evicted, 32, false) : 0;
+		n = ring ? evict_locked(limit, evicted, 32, false, 0) : 0;
 		pthread_mutex_unlock(&q_lock);
 		for (unsigned i = 0; i < n; i++)
 			leave(&evicted[i]);
