@@ -56,6 +56,7 @@ static void *refill(struct tcache *tc, unsigned cls)
 		tc->chk_head[cls] = objs[i];
 	}
 	tc->chk_count[cls] = (uint16_t)got;
+	tc->slot->class_fill[cls] += got; /* cache occupancy = fill + free - flush - alloc */
 	return tc->chk_head[cls];
 }
 
@@ -70,8 +71,10 @@ static void flush(struct tcache *tc, unsigned cls, unsigned keep)
 		objs[n++] = slot;
 	}
 	struct release_faults f;
-	if (n)
+	if (n) {
 		arena_release_marked(objs, n, cls, &f);
+		tc->slot->class_flush[cls] += n;
+	}
 }
 
 /* An empty cache, or a thread without one (exiting or not set up). */

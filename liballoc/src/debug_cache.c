@@ -32,6 +32,8 @@ void *debug_cache_take(unsigned cls)
 			tc->dbg_head[cls] = objs[i];
 		}
 		tc->dbg_count[cls] = (uint16_t)got;
+		/* cache occupancy = fill + free - flush - alloc */
+		tc->slot->class_fill[cls] += got;
 	}
 	void *slot = tc->dbg_head[cls];
 	if (slot) {
@@ -52,8 +54,10 @@ static void flush(struct tcache *tc, unsigned cls, unsigned keep)
 		objs[n++] = slot;
 	}
 	struct release_faults f;
-	if (n)
+	if (n) {
 		arena_release(objs, n, cls, &f);
+		tc->slot->class_flush[cls] += n;
+	}
 }
 
 /* Returns false when the slot must go back to its slab directly. */

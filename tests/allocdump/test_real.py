@@ -68,9 +68,9 @@ def wait_for(pred, seconds=5.0):
 class Known:
     """known_allocs driven over its stdin/stdout protocol."""
 
-    def __init__(self, stats_dir=None):
+    def __init__(self, stats_dir=None, conf=None):
         self.p = subprocess.Popen([KNOWN], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  env=env_for(stats_dir), text=True, bufsize=1)
+                                  env=env_for(stats_dir, conf), text=True, bufsize=1)
         self.pid = self.p.pid
 
     def expect(self, word):
@@ -129,8 +129,8 @@ def band_of(size):
     return size.bit_length() - 1
 
 
-def test_known_allocations():
-    k = Known()
+def test_known_allocations(conf=None):
+    k = Known(conf=conf)
     k.expect("baseline")
     before = snapshot(k.pid)
     k.send("go")
@@ -203,6 +203,16 @@ def test_known_allocations():
     threads_live = sum(1 for t in after["threads"] if t["state"] == "live")
     check("threads_live counts main + worker", ta["threads_live"] == threads_live == 2,
           (ta["threads_live"], threads_live))
+    # a thread's cache holds what it took in (fills, frees) minus what left
+    # (flushes, allocations): never more than was handed out of the arenas
+    cached = sum(t["cache_bytes"] for t in after["threads"] if t["state"] == "live")
+    check("cached bytes of live threads = total cached bytes", cached == ta["cached_bytes"],
+          (cached, ta["cached_bytes"]))
+    # every small slot out of the arenas is either live or in a thread cache
+    handed = sum(a["live_bytes"] for a in after["arenas"])
+    check("arena bytes handed out = small live bytes + cached bytes",
+          handed == ta["small_live_bytes"] + ta["cached_bytes"],
+          "handed %d, live %d + cached %d" % (handed, ta["small_live_bytes"], ta["cached_bytes"]))
     line = [l.split() for l in text.splitlines() if l.split()[:1] == ["live_bytes"]]
     check("text report agrees with JSON", line and int(line[0][1]) == ta["live_bytes"])
 
@@ -270,7 +280,11 @@ def main():
         print("SKIP: liballoc writer not available (build/liballoc.so does not create a segment)")
         print("0 passed, 0 failed")
         return 0
-    for t in (test_known_allocations, test_kill9_and_gc, test_stats_false):
+    # the same numbers with junk and check_free on: blocks keep the plain
+    # layout and go through the checked cache
+    checked = lambda: test_known_allocations("junk:true,check_free:true")
+    checked.__name__ = "test_known_allocations[checked]"
+    for t in (test_known_allocations, checked, test_kill9_and_gc, test_stats_false):
         try:
             t()
         except Exception as e:
