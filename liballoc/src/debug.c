@@ -226,7 +226,7 @@ void *debug_malloc(size_t size, size_t align, bool zero)
 	struct block_info bi = {0};
 	if (need <= SMALL_MAX && align <= PAGE) {
 		unsigned cls = size_to_class(need);
-		while (cls < NCLASSES && class_size(cls) % (align < 16 ? 16 : align))
+		while (cls < NCLASSES && (class_size(cls) & ((align < 16 ? 16 : align) - 1)))
 			cls++;
 		void *slot = cls < NCLASSES ? debug_cache_take(cls) : NULL;
 		if (!slot) {
@@ -363,6 +363,11 @@ static bool find_zone_damage(const struct block_info *bi, uint32_t *kind, const 
 {
 	const struct debug_hdr *h = bi->hdr;
 	uint8_t *user = (uint8_t *)bi->base + h->user_off;
+	size_t post = bi->slot_size - h->user_off - h->requested;
+	if (h->user_off - sizeof(*h) <= 64 && post <= 64 &&
+	    bytes_all((uint8_t *)bi->base + sizeof(*h), h->user_off - sizeof(*h), REDZONE_BYTE) &&
+	    bytes_all(user + h->requested, post, REDZONE_BYTE))
+		return false; /* the common case: short zones, intact */
 	const uint8_t *bad = first_mismatch((uint8_t *)bi->base + sizeof(*h),
 					    h->user_off - sizeof(*h), REDZONE_BYTE);
 	if (bad) {
@@ -371,7 +376,6 @@ static bool find_zone_damage(const struct block_info *bi, uint32_t *kind, const 
 		*n = (size_t)(user - bad) < 16 ? (size_t)(user - bad) : 16;
 		return true;
 	}
-	size_t post = bi->slot_size - h->user_off - h->requested;
 	bad = first_mismatch(user + h->requested, post, REDZONE_BYTE);
 	if (bad) {
 		size_t left = (size_t)(user + h->requested + post - bad);

@@ -66,6 +66,22 @@ LA_HIDDEN void quarantine_fork_prepare(void);
 LA_HIDDEN void quarantine_fork_parent(void);
 LA_HIDDEN void quarantine_fork_child(void);
 
+/* Do all len bytes at p equal `byte`? Inline for the short runs that
+ * redzones and small blocks have: a few word compares, no call. */
+static inline bool bytes_all(const void *p, size_t len, uint8_t byte)
+{
+	const uint8_t *b = p;
+	uint64_t pattern = 0x0101010101010101ull * byte, w, diff = 0;
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		__builtin_memcpy(&w, b + i, 8);
+		diff |= w ^ pattern;
+	}
+	for (; i < len; i++)
+		diff |= (uint64_t)(b[i] ^ byte);
+	return diff == 0;
+}
+
 /* First byte in [p, p+len) that differs from `byte`, or NULL. */
 LA_HIDDEN const uint8_t *first_mismatch(const void *p, size_t len, uint8_t byte);
 

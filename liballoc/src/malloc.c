@@ -143,7 +143,7 @@ LA_HIDDEN void la_free_plain(void *p, uintptr_t pm, const char *what)
 		struct extent *s = (struct extent *)(pm & ~PM_CLASS_MASK);
 		unsigned cls = tag - 1;
 		uintptr_t off = (uintptr_t)p - s->addr;
-		if (off % class_size(cls) == 0) {
+		if (class_slot_start(cls, off)) {
 			la_free_small(p, cls);
 			return;
 		}
@@ -210,7 +210,7 @@ static LA_NOINLINE void free_slow(void *p, uintptr_t pm, uintptr_t caller)
 	}
 	unsigned tag = (unsigned)(pm & PM_CLASS_MASK);
 	if (first_op && tag && la_tc.state == TC_ACTIVE &&
-	    ((uintptr_t)p - ((struct extent *)(pm & ~PM_CLASS_MASK))->addr) % class_size(tag - 1) == 0) {
+	    class_slot_start(tag - 1, (uintptr_t)p - ((struct extent *)(pm & ~PM_CLASS_MASK))->addr)) {
 		/* A thread whose first act is a free was handed this block: it goes
 		 * back to its slab, not into the new cache, so the thread's own
 		 * blocks come from its own arena rather than sharing a cache line
@@ -437,7 +437,7 @@ static void *aligned_impl(size_t align, size_t size)
 	if (align <= PAGE && size <= SMALL_MAX) {
 		size_t need = size < align ? align : size;
 		for (unsigned cls = size_to_class(need); cls < NCLASSES; cls++) {
-			if (class_size(cls) % align == 0) {
+			if ((class_size(cls) & (align - 1)) == 0) { /* align: a power of two */
 				void *p = la_alloc_small(cls);
 				if (!p)
 					errno = ENOMEM;

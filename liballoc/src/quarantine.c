@@ -52,17 +52,8 @@ const uint8_t *first_mismatch(const void *p, size_t len, uint8_t byte)
 	const uint8_t *b = p;
 	if (!run)
 		return first_mismatch_bytes(b, len, byte);
-	if (len <= 64) {
-		/* Redzones and small blocks: a few word compares beat a call. */
-		uint64_t pattern = 0x0101010101010101ull * byte, w;
-		size_t i = 0;
-		for (; i + 8 <= len; i += 8) {
-			memcpy(&w, b + i, 8);
-			if (w != pattern)
-				return first_mismatch_bytes(b + i, 8, byte);
-		}
-		return first_mismatch_bytes(b + i, len - i, byte);
-	}
+	if (len <= 64)
+		return bytes_all(b, len, byte) ? NULL : first_mismatch_bytes(b, len, byte);
 	while (len) {
 		size_t n = len < PATTERN_CHUNK ? len : PATTERN_CHUNK;
 		if (memcmp(b, run, n) != 0)

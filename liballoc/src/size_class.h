@@ -45,4 +45,11 @@ static inline uint32_t class_slot_index(unsigned cls, size_t off)
 	return (uint32_t)(((uint64_t)off * la_classes[cls].recip) >> 32);
 }
 
+/* Is byte offset `off` inside a slab of class cls the start of a slot?
+ * (A multiply, not a division: this runs on every slow-path free.) */
+static inline bool class_slot_start(unsigned cls, size_t off)
+{
+	return (size_t)class_slot_index(cls, off) * class_size(cls) == off;
+}
+
 #endif

@@ -47,8 +47,13 @@ static void slot_index_is_exact_division(void **state)
 		size_t slab = (size_t)sc->slab_pages * PAGE;
 		assert_true(sc->nobjs >= 1 && sc->nobjs <= SLAB_MAX_OBJS);
 		assert_true((size_t)sc->nobjs * sc->size <= slab);
-		for (size_t off = 0; off < (size_t)sc->nobjs * sc->size; off += 1 + off / 7)
-			assert_int_equal(class_slot_index(c, off), off / sc->size);
+		/* every offset of the slab, including its unused tail */
+		for (size_t off = 0; off < slab; off++) {
+			if (class_slot_index(c, off) != off / sc->size)
+				fail_msg("class %u offset %zu: index %u", c, off, class_slot_index(c, off));
+			if (class_slot_start(c, off) != (off % sc->size == 0))
+				fail_msg("class %u offset %zu: slot start wrong", c, off);
+		}
 	}
 }
 
