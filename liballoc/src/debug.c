@@ -149,8 +149,7 @@ void debug_poll(void)
 		tcache_flush_all();
 		warm_backtrace(debug_on);
 	}
-	bool plain = la_tc.state == TC_ACTIVE && __atomic_load_n(&la_plain_checks, __ATOMIC_RELAXED);
-	la_tc.plain_epoch = plain ? epoch + 1 : 0;
+	la_tc.checked_epoch = la_tc.state == TC_ACTIVE && debug_on ? epoch + 1 : 0;
 }
 
 uint32_t hdr_checksum(const struct debug_hdr *h, uintptr_t base)

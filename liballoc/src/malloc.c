@@ -37,13 +37,13 @@ static void housekeeping(void)
 	purge_thread_start_if_wanted();
 }
 
-/* The checked cache's short way through the slow paths: plain-layout
- * checks on, nothing pending, and this thread caught up with them. */
-static inline bool plain_checks_ready(void)
+/* The short way through the slow paths while checks are on: nothing
+ * pending, and this thread caught up with the current settings. */
+static inline bool checks_ready(void)
 {
-	/* plain_epoch is set only while the thread is active, so its slot
+	/* checked_epoch is set only while the thread is active, so its slot
 	 * exists; outside requests set PENDING in every slot's gate. */
-	return la_tc.plain_epoch == __atomic_load_n(&la_debug_epoch, __ATOMIC_ACQUIRE) + 1 &&
+	return la_tc.checked_epoch == __atomic_load_n(&la_debug_epoch, __ATOMIC_ACQUIRE) + 1 &&
 	       la_tc.slot->gate == LAS_GATE_CHECKS;
 }
 
@@ -224,12 +224,12 @@ static LA_NOINLINE void free_slow(void *p, uintptr_t pm, uintptr_t caller)
 	la_free_plain(p, pm, "free");
 }
 
-/* malloc and free while only junk and check_free are on: one short call
- * into the checked cache instead of the general slow paths. */
+/* malloc and free while checks are on and the thread is caught up: one
+ * short call into the debug paths instead of the general slow paths. */
 static LA_NOINLINE void *malloc_checked(size_t size, uintptr_t caller)
 {
 	checked_housekeeping(caller);
-	void *p = checked_cache_alloc(size, false);
+	void *p = debug_malloc(size, 16, false);
 	LA_PROBE_HOT(malloc, p, size, la_malloc_usable_size_impl(p), probe_class(p), caller);
 	return p;
 }
@@ -238,7 +238,7 @@ static LA_NOINLINE void free_checked(void *p, uintptr_t pm, uintptr_t caller)
 {
 	LA_PROBE_HOT(free, p, 0, la_malloc_usable_size_impl(p), probe_class(p), caller);
 	checked_housekeeping(caller);
-	checked_cache_free(p, pm, "free");
+	debug_free(p, pm);
 }
 
 #ifdef LIBALLOC_NO_PROBES
@@ -288,7 +288,7 @@ LA_EXPORT void *malloc(size_t size)
 		}
 	}
 slow:
-	if (size <= SMALL_MAX && plain_checks_ready())
+	if (checks_ready())
 		return malloc_checked(size, CALLER());
 	return malloc_slow(size, CALLER());
 }
@@ -311,15 +311,15 @@ LA_EXPORT void free(void *p)
 		return;
 	gated:
 		la_tc.room[tag]++;
-		if (plain_checks_ready()) {
-			free_checked(p, pm, CALLER());
-			return;
-		}
 		goto slow;
 	no_room:
 		la_tc.room[tag] = 0;
 	}
 slow:
+	if (p && checks_ready()) {
+		free_checked(p, pm, CALLER());
+		return;
+	}
 	free_slow(p, pm, CALLER());
 }
 

@@ -145,7 +145,7 @@ static void thread_exit(void *arg)
 	for (unsigned c = 0; c < NCLASSES; c++)
 		tc->max[c + 1] = tc->room[c + 1] = 0;
 	tc->state = TC_DEAD;
-	tc->plain_epoch = 0;
+	tc->checked_epoch = 0;
 	LA_PROBE(thread_exit, tc->tid);
 	arena_unassign(tc->arena);
 	STAT_SUB(&la_globals->threads_live, 1);

@@ -27,8 +27,9 @@ struct tcache {
 	int tid;
 	uint32_t ticks; /* slow-path events, for periodic housekeeping */
 	uint32_t debug_epoch; /* debug settings this thread has caught up with */
-	/* That epoch + 1 while the checked cache serves this thread, else 0. */
-	uint32_t plain_epoch;
+	/* That epoch + 1 while checks are on and this thread is active, else
+	 * 0: the slow paths may then go straight to the debug paths. */
+	uint32_t checked_epoch;
 	uintptr_t caller;     /* caller of the current slow-path call (reports) */
 	void *dbg_head[NCLASSES];     /* free debug-layout slots (debug_cache.c) */
 	uint16_t dbg_count[NCLASSES];
