@@ -4,6 +4,8 @@
 #            themselves: standard behaviour must pass there too)
 #   preload  the dynamic build with LD_PRELOAD=BUILD_DIR/liballoc.so
 #   static   the build linked with BUILD_DIR/liballoc.a
+#   checked  preload with LIBALLOC_CONF=junk:true,check_free:true (the
+#            plain-layout debug mode; behaviour tests only)
 #   debug    preload with LIBALLOC_CONF=debug:true (behaviour tests only)
 # A program named prog@key:value runs prog with that LIBALLOC_CONF entry.
 # MODES="preload static" narrows the run; ONLY="api_conformance" too.
@@ -12,7 +14,7 @@ set -u
 . "$(dirname "$0")/summary.sh"
 build=$(cd "${1:-build}" && pwd) || exit 2
 dir=$build/tests/integration
-modes=${MODES:-glibc preload static debug}
+modes=${MODES:-glibc preload static checked debug}
 only=${ONLY:-}
 timeout_s=${TEST_TIMEOUT:-120}
 
@@ -23,7 +25,7 @@ progs_all="api_conformance cross_thread_free fork_under_load thread_exit_rss rss
 	rss_return@dirty_min:1g,background_thread:true mapping_count"
 # Bounds on RSS and mappings are for the default configuration; debug
 # checks (redzones, quarantine) legitimately change them.
-progs_debug="api_conformance cross_thread_free fork_under_load"
+progs_debug="api_conformance cross_thread_free fork_under_load thread_exit_rss"
 
 passed=0 failed=0 skipped=0
 failures=()
@@ -39,6 +41,7 @@ run_one() { # prog[@conf] mode
 	glibc) env=(TEST_ALLOCATOR=glibc) ;;
 	preload) env+=(LD_PRELOAD="$build/liballoc.so") ;;
 	static) bin=$dir/$prog-static ;;
+	checked) env+=(LD_PRELOAD="$build/liballoc.so") conf=${conf:+$conf,}junk:true,check_free:true ;;
 	debug) env+=(LD_PRELOAD="$build/liballoc.so") conf=${conf:+$conf,}debug:true ;;
 	esac
 	[ -n "$conf" ] && env+=(LIBALLOC_CONF="$conf")
@@ -64,7 +67,7 @@ run_one() { # prog[@conf] mode
 
 for mode in $modes; do
 	progs=$progs_all
-	[ "$mode" = debug ] && progs=$progs_debug
+	[ "$mode" = debug ] || [ "$mode" = checked ] && progs=$progs_debug
 	for prog in $progs; do
 		[ -n "$only" ] && [[ " $only " != *" ${prog%%@*} "* ]] && continue
 		run_one "$prog" "$mode"
