@@ -21,11 +21,11 @@ timeout_s=${TEST_TIMEOUT:-120}
 # rss_return@dirty_min:1g...: no dirty threshold, so only decay by age can
 # return the memory in time, and a program that allocates only from its
 # thread cache needs the background purger for that.
-progs_all="api_conformance cross_thread_free fork_under_load thread_exit_rss rss_return
+progs_all="api_conformance cross_thread_free fork_under_load thread_exit_rss signal_storm rss_return
 	rss_return@dirty_min:1g,background_thread:true mapping_count"
 # Bounds on RSS and mappings are for the default configuration; debug
 # checks (redzones, quarantine) legitimately change them.
-progs_debug="api_conformance cross_thread_free fork_under_load thread_exit_rss"
+progs_debug="api_conformance cross_thread_free fork_under_load thread_exit_rss signal_storm"
 
 passed=0 failed=0 skipped=0
 failures=()
