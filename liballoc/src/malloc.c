@@ -33,6 +33,7 @@ static void housekeeping(void)
 	if ((++la_tc.ticks & 63) == 0) {
 		extent_decay_tick();
 		stats_maybe_publish_child();
+		tcache_gc_step();
 	}
 	purge_thread_start_if_wanted();
 }
@@ -98,7 +99,7 @@ LA_HIDDEN void *la_alloc_small(unsigned cls)
 LA_HIDDEN void la_free_small(void *p, unsigned cls)
 {
 	if (ensure_thread() && la_tc.max[cls + 1]) {
-		if (la_tc.room[cls + 1] == 0)
+		if (la_tc.room[cls + 1] == 0 && !tcache_grow(cls))
 			tcache_flush_bin(cls, la_tc.max[cls + 1] / 2);
 		*(void **)p = la_tc.head[cls + 1];
 		la_tc.head[cls + 1] = p;

@@ -14,6 +14,13 @@ __thread struct tcache la_tc __attribute__((tls_model("initial-exec")));
 static pthread_key_t exit_key;
 static uint32_t bin_max[NCLASSES];
 
+/* Growth: a bin reaches at most GROW_LIMIT times its base size, and all of
+ * a thread's bins together at most GROW_BUDGET bytes beyond their bases.
+ * Refills and flushes move at most FILL_MAX objects at a time. */
+#define GROW_LIMIT 4u
+#define GROW_BUDGET (1u << 20)
+#define FILL_MAX 256u
+
 static void thread_exit(void *arg);
 
 void tcache_global_init(void)
@@ -57,8 +64,11 @@ void *tcache_refill(unsigned cls)
 {
 	struct tcache *tc = &la_tc;
 	unsigned t = cls + 1;
-	void *objs[256];
+	void *objs[FILL_MAX];
 	unsigned want = tc->max[t] / 2 ? tc->max[t] / 2 : 1;
+	if (want > FILL_MAX)
+		want = FILL_MAX;
+	tc->refilled[t] = 1;
 	extent_decay_tick();
 	unsigned got = arena_fill(tc->arena, cls, objs, want);
 	if (!got)
@@ -92,6 +102,7 @@ void tcache_flush_bin(unsigned cls, uint32_t keep)
 {
 	struct tcache *tc = &la_tc;
 	unsigned t = cls + 1;
+	tc->refilled[t] = 0;
 	void *objs[256];
 	/* Keep the most recently freed (hottest) objects; flush the older. */
 	void **link = &tc->head[t];
@@ -121,6 +132,39 @@ void tcache_flush_bin(unsigned cls, uint32_t keep)
 		tc->room[t] += n;
 	}
 	LA_PROBE_HOT(tcache_flush, cls, n);
+}
+
+bool tcache_grow(unsigned cls)
+{
+	struct tcache *tc = &la_tc;
+	unsigned t = cls + 1;
+	uint32_t max = tc->max[t];
+	uint32_t extra = max * class_size(cls);
+	if (!tc->refilled[t] || max >= bin_max[cls] * GROW_LIMIT ||
+	    tc->grown_bytes + extra > GROW_BUDGET)
+		return false;
+	tc->max[t] = max * 2;
+	tc->room[t] += max;
+	tc->grown_bytes += extra;
+	tc->refilled[t] = 0;
+	return true;
+}
+
+void tcache_gc_step(void)
+{
+	struct tcache *tc = &la_tc;
+	if (tc->state != TC_ACTIVE || tc->grown_bytes == 0)
+		return;
+	unsigned cls = tc->gc_next++ % NCLASSES, t = cls + 1;
+	uint32_t max = tc->max[t];
+	if (max <= bin_max[cls])
+		return;
+	uint32_t half = max / 2;
+	if (tcache_count(tc, cls) > half)
+		tcache_flush_bin(cls, half);
+	tc->max[t] = half;
+	tc->room[t] -= max - half;
+	tc->grown_bytes -= (max - half) * class_size(cls);
 }
 
 void tcache_flush_all(void)

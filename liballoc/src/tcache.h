@@ -26,6 +26,9 @@ struct tcache {
 	uint32_t state;
 	int tid;
 	uint32_t ticks; /* slow-path events, for periodic housekeeping */
+	uint8_t refilled[NCLASSES + 1]; /* bin refilled since its last flush */
+	uint32_t grown_bytes;           /* what bins grew beyond their base size */
+	uint32_t gc_next;               /* next bin tcache_gc_step looks at */
 	uint32_t debug_epoch; /* debug settings this thread has caught up with */
 	/* That epoch + 1 while checks are on and this thread is active, else
 	 * 0: the slow paths may then go straight to the debug paths. */
@@ -43,6 +46,12 @@ extern __thread struct tcache la_tc LA_HIDDEN;
 LA_HIDDEN void tcache_thread_init(void);
 /* Move half of a full bin back to the arenas. */
 LA_HIDDEN void tcache_flush_bin(unsigned cls, uint32_t keep);
+/* A full bin that was refilled since it last overflowed is smaller than
+ * the program's batches: double it instead of flushing, if the thread's
+ * budget allows. True when the bin has room now. */
+LA_HIDDEN bool tcache_grow(unsigned cls);
+/* Periodic: shrink one grown bin halfway back, round robin. */
+LA_HIDDEN void tcache_gc_step(void);
 static inline uint32_t tcache_count(const struct tcache *tc, unsigned cls)
 {
 	return tc->max[cls + 1] - tc->room[cls + 1];
