@@ -230,7 +230,9 @@ static LA_NOINLINE void free_slow(void *p, uintptr_t pm, uintptr_t caller)
 static LA_NOINLINE void *malloc_checked(size_t size, uintptr_t caller)
 {
 	checked_housekeeping(caller);
-	void *p = debug_malloc(size, 16, false);
+	void *p = size <= SMALL_MAX && __atomic_load_n(&la_plain_checks, __ATOMIC_RELAXED)
+			  ? checked_cache_alloc(size, false)
+			  : debug_malloc(size, 16, false);
 	LA_PROBE_HOT(malloc, p, size, la_malloc_usable_size_impl(p), probe_class(p), caller);
 	return p;
 }
@@ -239,7 +241,10 @@ static LA_NOINLINE void free_checked(void *p, uintptr_t pm, uintptr_t caller)
 {
 	LA_PROBE_HOT(free, p, 0, la_malloc_usable_size_impl(p), probe_class(p), caller);
 	checked_housekeeping(caller);
-	debug_free(p, pm);
+	if ((pm & PM_CLASS_MASK) && __atomic_load_n(&la_plain_checks, __ATOMIC_RELAXED))
+		checked_cache_free(p, pm, "free");
+	else
+		debug_free(p, pm);
 }
 
 #ifdef LIBALLOC_NO_PROBES
