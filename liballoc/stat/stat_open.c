@@ -102,8 +102,9 @@ static int read_image(const struct as_segment *seg, unsigned char *buf, uint64_t
 	const struct las_table *th = &h.tables[LAS_T_THREADS];
 	const struct las_table *gl = &h.tables[LAS_T_GLOBALS];
 	uint64_t th_bytes = (uint64_t)th->entry_size * th->count;
+	/* Written so that no sum of untrusted values can wrap around. */
 	if (th->offset < sizeof(h) || th->offset > size || th_bytes > size - th->offset ||
-	    gl->offset + sizeof(struct las_globals) > th->offset ||
+	    gl->offset > th->offset || sizeof(struct las_globals) > th->offset - gl->offset ||
 	    gl->entry_size < sizeof(struct las_globals) || th->entry_size == 0)
 		return as_source_read(seg, buf, size, 0);
 	if (as_source_read(seg, buf, th->offset, 0) != 0)

@@ -205,6 +205,8 @@ static void m_exe_unterminated(unsigned char *i, size_t *l) { (void)l; memset(H(
 static void m_conf_unterminated(unsigned char *i, size_t *l) { (void)l; memset(H(i)->conf, 'c', LAS_CONF_LEN); }
 static void m_slot_state(unsigned char *i, size_t *l) { (void)l; ((struct las_thread *)segfab_entry(i, LAS_T_THREADS, 2))->state = 77; }
 static void m_events_count(unsigned char *i, size_t *l) { (void)l; H(i)->tables[LAS_T_EVENTS].count = 2; }
+/* found by the fuzzer: globals offset + size wrapped past 2^64 in the loader */
+static void m_globals_wrap(unsigned char *i, size_t *l) { (void)l; H(i)->tables[LAS_T_GLOBALS].offset = UINT64_MAX - 7; }
 
 static const struct mutation mutations[] = {
 	{ "bad magic", m_bad_magic, AS_ERR_CORRUPT },
@@ -236,6 +238,7 @@ static const struct mutation mutations[] = {
 	{ "conf not terminated", m_conf_unterminated, AS_ERR_CORRUPT },
 	{ "bad slot state", m_slot_state, AS_ERR_CORRUPT },
 	{ "events count", m_events_count, AS_ERR_CORRUPT },
+	{ "globals offset wraps", m_globals_wrap, AS_ERR_CORRUPT },
 };
 
 static void test_mutations_are_rejected(void **state)
