@@ -149,24 +149,27 @@ void checked_cache_free(void *p, uintptr_t pm, const char *what)
 		return;
 	}
 	/* Free in its slab, or marked by a cache (ours or another thread's):
-	 * freed before. */
-	bool twice = (__atomic_load_n(word, __ATOMIC_ACQUIRE) & bit) || checked_marked(p);
+	 * freed before. The mark is taken with one atomic exchange, so two
+	 * threads freeing the block at the same instant cannot both win. */
+	bool twice = (__atomic_load_n(word, __ATOMIC_ACQUIRE) & bit) || checked_mark_was_set(p);
 	if (likely(!twice)) {
-		if (la_checks.junk & LAS_JUNK_FREE)
-			memset(p, JUNK_FREE_BYTE, size);
-		checked_mark(p);
 		/* A cache may have handed the slot back to its slab between our
 		 * two tests (it frees the slot there, then unmarks it): look at
-		 * the slab once more. */
+		 * the slab once more, now that the mark is set. */
 		twice = __atomic_load_n(word, __ATOMIC_ACQUIRE) & bit;
 		if (unlikely(twice))
 			checked_unmark(p);
 	}
 	if (unlikely(twice)) {
-		/* Without check_free it is ignored: nothing is touched. */
+		/* Without check_free it is ignored: the block is not freed again. */
 		if (la_checks.check_free)
 			debug_violation(LAS_EV_DOUBLE_FREE, p, size, (int)cls, what, NULL, 0);
 		return;
+	}
+	/* The fill spares the mark (bytes 8-15); bytes 0-7 become the link. */
+	if (la_checks.junk & LAS_JUNK_FREE) {
+		memset(p, JUNK_FREE_BYTE, 8);
+		memset((char *)p + 16, JUNK_FREE_BYTE, size - 16);
 	}
 	struct tcache *tc = &la_tc;
 	if (likely(tc->state == TC_ACTIVE) && likely(tc->chk_count[cls] < CHECKED_CACHE_MAX)) {

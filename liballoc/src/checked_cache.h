@@ -33,6 +33,14 @@ static inline void checked_unmark(void *slot)
 	__atomic_store_n(checked_marker(slot), 0, __ATOMIC_RELEASE);
 }
 
+/* Marks the slot and says whether it was marked already: of two threads
+ * freeing the same block at the same instant, exactly one sees false. */
+static inline bool checked_mark_was_set(void *slot)
+{
+	uintptr_t key = (uintptr_t)slot ^ la_checked_secret;
+	return __atomic_exchange_n(checked_marker(slot), key, __ATOMIC_SEQ_CST) == key;
+}
+
 static inline bool checked_marked(void *slot)
 {
 	return __atomic_load_n(checked_marker(slot), __ATOMIC_ACQUIRE) ==

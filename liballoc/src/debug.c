@@ -343,7 +343,8 @@ void block_release(const struct block_info *bi)
 		unlink_extent(e);
 		e->layout = 0;
 	}
-	large_free(e);
+	if (!large_free(e) && la_checks.check_free)
+		debug_violation(LAS_EV_DOUBLE_FREE, (void *)bi->base, 0, -1, "free", NULL, 0);
 }
 
 static void report_block(uint32_t kind, const void *at, const struct block_info *bi, size_t size,
@@ -474,6 +475,14 @@ static void checked_free(void *p, uintptr_t pm, const char *what)
 		if (!check_debug_block(p, &bi, what))
 			return;
 		struct debug_hdr *h = bi.hdr;
+		/* Claim the block: of two threads freeing it at the same instant,
+		 * exactly one finds it still live. */
+		uint32_t live = HDR_LIVE;
+		if (!__atomic_compare_exchange_n(&h->magic, &live, HDR_FREED, false, __ATOMIC_ACQ_REL,
+						 __ATOMIC_ACQUIRE)) {
+			report_block(LAS_EV_DOUBLE_FREE, p, &bi, h->requested, what, NULL, 0);
+			return;
+		}
 		h->free_tid = (uint32_t)la_tc.tid;
 		h->free_pc = la_tc.caller;
 		void *user = (uint8_t *)bi.base + h->user_off;

@@ -35,8 +35,14 @@ void *large_alloc(size_t size, size_t align, bool zero)
 	return (void *)e->addr;
 }
 
-void large_free(struct extent *e)
+bool large_free(struct extent *e)
 {
+	/* Claim the block first: of two threads freeing it at the same
+	 * instant, only one gets to hand its pages back. */
+	uint8_t live = EX_LARGE;
+	if (!__atomic_compare_exchange_n(&e->state, &live, EX_BUSY, false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_RELAXED))
+		return false;
 	struct las_thread *s = stats_count_begin();
 	s->large_free_count++;
 	s->large_free_bytes += e->size;
@@ -44,6 +50,7 @@ void large_free(struct extent *e)
 	STAT_SUB(&la_arena_stats[e->arena].large_bytes, e->size);
 	stats_handed(-(int64_t)e->size);
 	extent_free(e);
+	return true;
 }
 
 bool large_resize_in_place(struct extent *e, size_t size)

@@ -5,7 +5,9 @@
 #include "extent.h"
 
 LA_HIDDEN void *large_alloc(size_t size, size_t align, bool zero);
-LA_HIDDEN void large_free(struct extent *e);
+/* False when the block was no longer live: freed by another thread at the
+ * same instant (a double free); nothing is touched then. */
+LA_HIDDEN bool large_free(struct extent *e);
 /* Resize in place when the run can shrink or extend; NULL otherwise. */
 LA_HIDDEN bool large_resize_in_place(struct extent *e, size_t size);
 

@@ -155,7 +155,8 @@ LA_HIDDEN void la_free_plain(void *p, uintptr_t pm, const char *what)
 			return;
 		}
 		if (e->state == EX_LARGE && e->addr == (uintptr_t)p) {
-			large_free(e);
+			if (!large_free(e) && la_checks.check_free)
+				debug_violation(LAS_EV_DOUBLE_FREE, p, 0, -1, what, NULL, 0);
 			return;
 		}
 		if (e->state == EX_DIRTY || e->state == EX_CLEAN || e->state == EX_BUSY) {

@@ -6,7 +6,7 @@
 # exactly what these programs exist to test, so SAN builds leave them plain.
 
 INTEG_DIR := $(BUILD)/tests/integration
-INTEG_PROGS := api_conformance cross_thread_free fork_under_load thread_exit_rss signal_storm \
+INTEG_PROGS := api_conformance cross_thread_free fork_under_load thread_exit_rss signal_storm racing_double_free \
 	rss_return mapping_count
 # -fno-builtin-*: keep the compiler from folding away malloc/free pairs.
 INTEG_CFLAGS := $(CFLAGS_COMMON) -fno-builtin-malloc -fno-builtin-calloc \

@@ -25,7 +25,8 @@ progs_all="api_conformance cross_thread_free fork_under_load thread_exit_rss sig
 	rss_return@dirty_min:1g,background_thread:true mapping_count"
 # Bounds on RSS and mappings are for the default configuration; debug
 # checks (redzones, quarantine) legitimately change them.
-progs_debug="api_conformance cross_thread_free fork_under_load thread_exit_rss signal_storm"
+progs_debug="api_conformance cross_thread_free fork_under_load thread_exit_rss signal_storm
+	racing_double_free@on_error:ignore"
 
 passed=0 failed=0 skipped=0
 failures=()
