@@ -3,7 +3,7 @@
 # and write bench/results/latest.md (+ latest.png, latest.tsv).
 #
 # Environment (all optional):
-#   BENCH_QUICK=1          one run per cell (default: BENCH_RUNS, 5)
+#   BENCH_QUICK=1          one run per cell (default: BENCH_RUNS, 7)
 #   BENCH_RUNS=N           runs per cell; the report uses the median
 #   BENCH_THREADS="1 2"    thread counts for multi-threaded workloads
 #   BENCH_SCALE=1          multiplies every workload's iteration count
@@ -21,7 +21,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=bench/paths.sh
 . "$here/paths.sh"
 out=${BENCH_OUT:-$here/results}
-runs=${BENCH_RUNS:-5}
+runs=${BENCH_RUNS:-7}
 [ "${BENCH_QUICK:-0}" = 1 ] && runs=1
 threads=${BENCH_THREADS:-1 2}
 scale=${BENCH_SCALE:-1}
