@@ -44,7 +44,8 @@ static inline bool checks_ready(void)
 {
 	/* checked_epoch is set only while the thread is active, so its slot
 	 * exists; outside requests set PENDING in every slot's gate. */
-	return la_tc.checked_epoch == __atomic_load_n(&la_debug_epoch, __ATOMIC_ACQUIRE) + 1 &&
+	uint32_t mine = la_tc.checked_epoch;
+	return mine != 0 && mine == __atomic_load_n(&la_debug_epoch, __ATOMIC_ACQUIRE) + 1 &&
 	       la_tc.slot->gate == LAS_GATE_CHECKS;
 }
 
