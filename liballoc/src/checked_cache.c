@@ -22,8 +22,7 @@
 #include "stats.h"
 #include "tcache.h"
 
-#define CHECKED_CACHE_MAX 64
-#define CHECKED_CACHE_FILL 16
+static const struct slot_stack_kind checked_slots = { 0, true };
 
 uintptr_t la_checked_secret;
 
@@ -47,36 +46,6 @@ static bool slot_bit(void *p, uintptr_t pm, unsigned cls, uint64_t **word, uint6
 	return s->addr + (uintptr_t)idx * class_size(cls) == (uintptr_t)p;
 }
 
-static void *refill(struct tcache *tc, unsigned cls)
-{
-	void *objs[CHECKED_CACHE_FILL];
-	unsigned got = arena_fill_marked(tc->arena, cls, objs, CHECKED_CACHE_FILL);
-	for (unsigned i = got; i-- > 0;) {
-		*(void **)objs[i] = tc->chk_head[cls];
-		tc->chk_head[cls] = objs[i];
-	}
-	tc->chk_count[cls] = (uint16_t)got;
-	tc->slot->class_fill[cls] += got; /* cache occupancy = fill + free - flush - alloc */
-	return tc->chk_head[cls];
-}
-
-static void flush(struct tcache *tc, unsigned cls, unsigned keep)
-{
-	void *objs[CHECKED_CACHE_MAX];
-	unsigned n = 0;
-	while (tc->chk_count[cls] > keep) {
-		void *slot = tc->chk_head[cls];
-		tc->chk_head[cls] = *(void **)slot;
-		tc->chk_count[cls]--;
-		objs[n++] = slot;
-	}
-	struct release_faults f;
-	if (n) {
-		arena_release_marked(objs, n, cls, &f);
-		tc->slot->class_flush[cls] += n;
-	}
-}
-
 /* An empty cache, or a thread without one (exiting or not set up). */
 static LA_NOINLINE void *alloc_uncached(struct tcache *tc, unsigned cls)
 {
@@ -88,11 +57,10 @@ static LA_NOINLINE void *alloc_uncached(struct tcache *tc, unsigned cls)
 		stats_count_small(cls, +1);
 		return p;
 	}
-	p = refill(tc, cls);
+	slot_stack_refill(&tc->chk, &checked_slots, cls, tc->arena);
+	p = slot_stack_pop(&tc->chk, &checked_slots, cls);
 	if (!p)
 		return NULL;
-	tc->chk_head[cls] = *(void **)p;
-	tc->chk_count[cls]--;
 	checked_unmark(p);
 	stats_count_small(cls, +1);
 	return p;
@@ -102,10 +70,9 @@ void *checked_cache_alloc(size_t size, bool zero)
 {
 	unsigned cls = size_to_class(size);
 	struct tcache *tc = &la_tc;
-	void *p = tc->chk_head[cls];
+	void *p = tc->chk.head[cls];
 	if (likely(p != NULL) && likely(tc->state == TC_ACTIVE)) {
-		tc->chk_head[cls] = *(void **)p;
-		tc->chk_count[cls]--;
+		slot_stack_pop(&tc->chk, &checked_slots, cls);
 		tc->slot->class_alloc[cls]++;
 	} else {
 		p = alloc_uncached(tc, cls);
@@ -131,10 +98,8 @@ static LA_NOINLINE void free_uncached(struct tcache *tc, void *p, unsigned cls)
 		struct release_faults f;
 		arena_release_marked(&p, 1, cls, &f);
 	} else {
-		flush(tc, cls, CHECKED_CACHE_MAX / 2);
-		*(void **)p = tc->chk_head[cls];
-		tc->chk_head[cls] = p;
-		tc->chk_count[cls]++;
+		slot_stack_flush(&tc->chk, &checked_slots, cls, SLOT_STACK_MAX / 2);
+		slot_stack_push(&tc->chk, &checked_slots, cls, p);
 	}
 	stats_count_small(cls, -1);
 }
@@ -172,10 +137,8 @@ void checked_cache_free(void *p, uintptr_t pm, const char *what)
 		memset((char *)p + 16, JUNK_FREE_BYTE, size - 16);
 	}
 	struct tcache *tc = &la_tc;
-	if (likely(tc->state == TC_ACTIVE) && likely(tc->chk_count[cls] < CHECKED_CACHE_MAX)) {
-		*(void **)p = tc->chk_head[cls];
-		tc->chk_head[cls] = p;
-		tc->chk_count[cls]++;
+	if (likely(tc->state == TC_ACTIVE) && likely(tc->chk.count[cls] < SLOT_STACK_MAX)) {
+		slot_stack_push(&tc->chk, &checked_slots, cls, p);
 		tc->slot->class_free[cls]++;
 		return;
 	}
@@ -184,7 +147,5 @@ void checked_cache_free(void *p, uintptr_t pm, const char *what)
 
 void checked_cache_flush_all(void)
 {
-	for (unsigned c = 0; c < NCLASSES; c++)
-		if (la_tc.chk_count[c])
-			flush(&la_tc, c, 0);
+	slot_stack_flush_all(&la_tc.chk, &checked_slots);
 }

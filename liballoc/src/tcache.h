@@ -9,6 +9,7 @@
 #include "arena.h"
 #include "liballoc_stats.h"
 #include "size_class.h"
+#include "slot_stack.h"
 
 enum tcache_state { TC_UNINIT = 0, TC_ACTIVE, TC_DISABLED, TC_DEAD };
 
@@ -34,10 +35,8 @@ struct tcache {
 	 * 0: the slow paths may then go straight to the debug paths. */
 	uint32_t checked_epoch;
 	uintptr_t caller;     /* caller of the current slow-path call (reports) */
-	void *dbg_head[NCLASSES];     /* free debug-layout slots (debug_cache.c) */
-	uint16_t dbg_count[NCLASSES];
-	void *chk_head[NCLASSES];     /* free plain slots, checked mode (checked_cache.c) */
-	uint16_t chk_count[NCLASSES];
+	struct slot_stack dbg; /* free debug-layout slots (debug_cache.c) */
+	struct slot_stack chk; /* free plain slots, checked mode (checked_cache.c) */
 };
 
 extern __thread struct tcache la_tc LA_HIDDEN;
