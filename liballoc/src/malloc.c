@@ -28,13 +28,18 @@
  * process-wide word, or this thread's copy (set by outside writers). */
 #define GATE() (*(const uint32_t *)la_gate | (la_tc.slot ? la_tc.slot->gate : 0))
 
+/* Every 64th slow-path event of a thread. */
+static void periodic_work(void)
+{
+	extent_decay_tick();
+	stats_maybe_publish_child();
+	tcache_gc_step();
+}
+
 static void housekeeping(void)
 {
-	if ((++la_tc.ticks & 63) == 0) {
-		extent_decay_tick();
-		stats_maybe_publish_child();
-		tcache_gc_step();
-	}
+	if ((++la_tc.ticks & 63) == 0)
+		periodic_work();
 	purge_thread_start_if_wanted();
 }
 
@@ -49,12 +54,13 @@ static inline bool checks_ready(void)
 	       la_tc.slot->gate == LAS_GATE_CHECKS;
 }
 
+/* The same for the checked paths, which run on every operation: the
+ * purger thread is looked at with the periodic work, not each time. */
 static void checked_housekeeping(uintptr_t caller)
 {
 	la_tc.caller = caller;
 	if ((++la_tc.ticks & 63) == 0) {
-		extent_decay_tick();
-		stats_maybe_publish_child();
+		periodic_work();
 		purge_thread_start_if_wanted();
 	}
 }
