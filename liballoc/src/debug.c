@@ -21,6 +21,7 @@
 #include "checked_cache.h"
 #include "debug.h"
 #include "debug_block.h"
+#include "debug_cache.h"
 #include "init.h"
 #include "large.h"
 #include "pagemap.h"
@@ -225,7 +226,8 @@ void *debug_malloc(size_t size, size_t align, bool zero)
 	struct block_info bi = {0};
 	if (need <= SMALL_MAX && align <= PAGE) {
 		unsigned cls = size_to_class(need);
-		while (cls < NCLASSES && (class_size(cls) & ((align < 16 ? 16 : align) - 1)))
+		/* Every class is a multiple of 16: only bigger alignments search. */
+		while (align > 16 && cls < NCLASSES && (class_size(cls) & (align - 1)))
 			cls++;
 		void *slot = cls < NCLASSES ? debug_cache_take(cls) : NULL;
 		if (!slot) {
@@ -263,8 +265,8 @@ void *debug_malloc(size_t size, size_t align, bool zero)
 	h->alloc_pc = la_tc.caller;
 	h->free_pc = 0;
 	h->check = hdr_checksum(h, bi.base);
-	memset((uint8_t *)h + sizeof(*h), REDZONE_BYTE, off - sizeof(*h));
-	memset(user + size, REDZONE_BYTE, bi.slot_size - off - size);
+	fill_bytes((uint8_t *)h + sizeof(*h), off - sizeof(*h), REDZONE_BYTE);
+	fill_bytes(user + size, bi.slot_size - off - size, REDZONE_BYTE);
 	if (zero)
 		memset(user, 0, size);
 	else if (la_checks.junk & LAS_JUNK_ALLOC)
@@ -450,6 +452,57 @@ static bool check_debug_block(void *p, struct block_info *bi, const char *what)
 	return verify_zones(bi, what);
 }
 
+/* A claimed debug block (its header just went LIVE -> FREED): fill it,
+ * then quarantine it or hand it back. */
+static void retire_debug_block(const struct block_info *bi)
+{
+	struct debug_hdr *h = bi->hdr;
+	h->free_tid = (uint32_t)la_tc.tid;
+	h->free_pc = la_tc.caller;
+	void *user = (uint8_t *)bi->base + h->user_off;
+	bool quarantine = la_checks.quarantine && debug_on;
+	if (quarantine || (la_checks.junk & LAS_JUNK_FREE))
+		memset(user, JUNK_FREE_BYTE, h->requested);
+	if (quarantine) {
+		h->magic = HDR_QUAR;
+		quarantine_push(user, h->requested, bi->slot_size, false);
+	} else {
+		h->magic = HDR_FREED;
+		block_release(bi);
+	}
+}
+
+/*
+ * The usual free while the debug layout is in use: a live, intact small
+ * debug block with short zones. Anything else returns false having
+ * changed nothing, and the general path classifies and reports it. Every
+ * header field is range-checked before it is used to find bytes.
+ */
+static bool free_debug_slot(void *p, uintptr_t pm)
+{
+	struct extent *e = (struct extent *)pm;
+	if (!e || (pm & PM_CLASS_MASK) || __atomic_load_n(&e->state, __ATOMIC_ACQUIRE) != EX_SLAB ||
+	    !e->layout)
+		return false;
+	unsigned cls = e->cls;
+	size_t size = class_size(cls);
+	uintptr_t base = e->addr + (uintptr_t)class_slot_index(cls, (uintptr_t)p - e->addr) * size;
+	struct debug_hdr *h = (struct debug_hdr *)base;
+	size_t pre = h->user_off - sizeof(*h), post = size - h->user_off - h->requested;
+	if ((uintptr_t)p != base + h->user_off || pre > 64 || post > 64 ||
+	    hdr_checksum(h, base) != h->check || !bytes_all(h + 1, pre, REDZONE_BYTE) ||
+	    !bytes_all((uint8_t *)p + h->requested, post, REDZONE_BYTE))
+		return false;
+	uint32_t live = HDR_LIVE;
+	if (!__atomic_compare_exchange_n(&h->magic, &live, HDR_FREED, false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_ACQUIRE))
+		return false;
+	struct block_info bi = {.kind = BK_DEBUG, .cls = (int)cls, .base = base, .slot_size = size,
+				.e = e, .hdr = h};
+	retire_debug_block(&bi);
+	return true;
+}
+
 /* Free with checks; `what` names the calling function in reports. */
 static void checked_free(void *p, uintptr_t pm, const char *what)
 {
@@ -457,6 +510,8 @@ static void checked_free(void *p, uintptr_t pm, const char *what)
 		checked_cache_free(p, pm, what);
 		return;
 	}
+	if (free_debug_slot(p, pm))
+		return;
 	struct block_info bi;
 	block_classify(p, pm, &bi);
 	switch (bi.kind) {
@@ -474,28 +529,15 @@ static void checked_free(void *p, uintptr_t pm, const char *what)
 	case BK_DEBUG: {
 		if (!check_debug_block(p, &bi, what))
 			return;
-		struct debug_hdr *h = bi.hdr;
 		/* Claim the block: of two threads freeing it at the same instant,
 		 * exactly one finds it still live. */
 		uint32_t live = HDR_LIVE;
-		if (!__atomic_compare_exchange_n(&h->magic, &live, HDR_FREED, false, __ATOMIC_ACQ_REL,
-						 __ATOMIC_ACQUIRE)) {
-			report_block(LAS_EV_DOUBLE_FREE, p, &bi, h->requested, what, NULL, 0);
+		if (!__atomic_compare_exchange_n(&bi.hdr->magic, &live, HDR_FREED, false,
+						 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+			report_block(LAS_EV_DOUBLE_FREE, p, &bi, bi.hdr->requested, what, NULL, 0);
 			return;
 		}
-		h->free_tid = (uint32_t)la_tc.tid;
-		h->free_pc = la_tc.caller;
-		void *user = (uint8_t *)bi.base + h->user_off;
-		bool quarantine = la_checks.quarantine && debug_on;
-		if (quarantine || (la_checks.junk & LAS_JUNK_FREE))
-			memset(user, JUNK_FREE_BYTE, h->requested);
-		if (quarantine) {
-			h->magic = HDR_QUAR;
-			quarantine_push(&bi, user, h->requested);
-		} else {
-			h->magic = HDR_FREED;
-			block_release(&bi);
-		}
+		retire_debug_block(&bi);
 		return;
 	}
 	case BK_PLAIN_SMALL:
@@ -515,7 +557,7 @@ static void checked_free(void *p, uintptr_t pm, const char *what)
 		if (quarantine || (la_checks.junk & LAS_JUNK_FREE))
 			memset(p, JUNK_FREE_BYTE, bi.slot_size);
 		if (quarantine) {
-			quarantine_push(&bi, p, bi.slot_size);
+			quarantine_push(p, bi.slot_size, bi.slot_size, true);
 		} else {
 			block_release(&bi);
 		}

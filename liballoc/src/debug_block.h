@@ -56,7 +56,11 @@ LA_HIDDEN uint32_t hdr_checksum(const struct debug_hdr *h, uintptr_t base);
 LA_HIDDEN void block_release(const struct block_info *bi);
 
 /* Quarantine (quarantine.c). */
-LA_HIDDEN void quarantine_push(const struct block_info *bi, void *user, size_t len);
+/* Hold a freed block whose len bytes at user are filled with
+ * JUNK_FREE_BYTE: the user bytes of a debug-layout block, or a whole plain
+ * slot or run (`plain`). `held` is the memory it keeps from reuse, which
+ * is what the quarantine limit counts. */
+LA_HIDDEN void quarantine_push(void *user, size_t len, size_t held, bool plain);
 LA_HIDDEN bool quarantine_holds_plain(uintptr_t p);
 LA_HIDDEN void quarantine_trim(uint64_t limit);
 /* Move this thread's staged blocks into the quarantine proper. */
@@ -67,28 +71,50 @@ LA_HIDDEN void quarantine_fork_parent(void);
 LA_HIDDEN void quarantine_fork_child(void);
 
 /* Do all len bytes at p equal `byte`? Inline for the short runs that
- * redzones and small blocks have: a few word compares, no call. */
+ * redzones and small blocks have: word compares, the last one overlapping
+ * the one before, so no byte loop. */
 static inline bool bytes_all(const void *p, size_t len, uint8_t byte)
 {
 	const uint8_t *b = p;
 	uint64_t pattern = 0x0101010101010101ull * byte, w, diff = 0;
-	size_t i = 0;
-	for (; i + 8 <= len; i += 8) {
-		__builtin_memcpy(&w, b + i, 8);
-		diff |= w ^ pattern;
+	if (len >= 8) {
+		for (size_t i = 0; i + 8 < len; i += 8) {
+			__builtin_memcpy(&w, b + i, 8);
+			diff |= w ^ pattern;
+		}
+		__builtin_memcpy(&w, b + len - 8, 8);
+		return (diff | (w ^ pattern)) == 0;
 	}
-	for (; i < len; i++)
+	if (len >= 4) {
+		uint32_t x, y;
+		__builtin_memcpy(&x, b, 4);
+		__builtin_memcpy(&y, b + len - 4, 4);
+		return ((x ^ (uint32_t)pattern) | (y ^ (uint32_t)pattern)) == 0;
+	}
+	for (size_t i = 0; i < len; i++)
 		diff |= (uint64_t)(b[i] ^ byte);
 	return diff == 0;
 }
 
+/* Set len bytes at p to `byte` the same way; memset beyond 64 bytes. */
+static inline void fill_bytes(void *p, size_t len, uint8_t byte)
+{
+	uint8_t *b = p;
+	uint64_t pattern = 0x0101010101010101ull * byte;
+	if (len > 64) {
+		__builtin_memset(p, byte, len);
+	} else if (len >= 8) {
+		for (size_t i = 0; i + 8 < len; i += 8)
+			__builtin_memcpy(b + i, &pattern, 8);
+		__builtin_memcpy(b + len - 8, &pattern, 8);
+	} else {
+		for (size_t i = 0; i < len; i++)
+			b[i] = byte;
+	}
+}
+
 /* First byte in [p, p+len) that differs from `byte`, or NULL. */
 LA_HIDDEN const uint8_t *first_mismatch(const void *p, size_t len, uint8_t byte);
-
-/* Per-thread cache of free debug slots (debug_cache.c). */
-LA_HIDDEN void *debug_cache_take(unsigned cls);
-LA_HIDDEN bool debug_cache_give(unsigned cls, void *slot);
-LA_HIDDEN void debug_cache_flush_all(void);
 
 /* Large blocks freed while check_free is on (freed_large.c). */
 LA_HIDDEN void freed_large_note(uintptr_t addr);

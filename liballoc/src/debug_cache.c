@@ -1,17 +1,10 @@
-/*
- * debug_cache.c - per-thread cache of free debug-layout slots, so that a
- * program with checks on does not take an arena lock for every block. The
- * link lives right after the slot's header: the header keeps saying FREED,
- * so a second free of a cached slot is still a double free.
- */
+/* debug_cache.c - the out-of-line halves of debug_cache.h: an empty stack
+ * is refilled from the debug arena, a full one flushed to its slabs. */
 #include "arena.h"
 #include "debug.h"
-#include "debug_block.h"
-#include "tcache.h"
+#include "debug_cache.h"
 
-static const struct slot_stack_kind debug_slots = { sizeof(struct debug_hdr), false };
-
-void *debug_cache_take(unsigned cls)
+void *debug_cache_take_slow(unsigned cls)
 {
 	struct tcache *tc = &la_tc;
 	if (tc->state != TC_ACTIVE) {
@@ -19,23 +12,22 @@ void *debug_cache_take(unsigned cls)
 		return arena_fill(arena_debug(), cls, &slot, 1) ? slot : NULL;
 	}
 	if (!tc->dbg.head[cls])
-		slot_stack_refill(&tc->dbg, &debug_slots, cls, arena_debug());
-	return slot_stack_pop(&tc->dbg, &debug_slots, cls);
+		slot_stack_refill(&tc->dbg, &la_debug_slots, cls, arena_debug());
+	return slot_stack_pop(&tc->dbg, &la_debug_slots, cls);
 }
 
-/* Returns false when the slot must go back to its slab directly. */
-bool debug_cache_give(unsigned cls, void *slot)
+bool debug_cache_give_slow(unsigned cls, void *slot)
 {
 	struct tcache *tc = &la_tc;
 	if (tc->state != TC_ACTIVE)
 		return false;
 	if (tc->dbg.count[cls] >= SLOT_STACK_MAX)
-		slot_stack_flush(&tc->dbg, &debug_slots, cls, SLOT_STACK_MAX / 2);
-	slot_stack_push(&tc->dbg, &debug_slots, cls, slot);
+		slot_stack_flush(&tc->dbg, &la_debug_slots, cls, SLOT_STACK_MAX / 2);
+	slot_stack_push(&tc->dbg, &la_debug_slots, cls, slot);
 	return true;
 }
 
 void debug_cache_flush_all(void)
 {
-	slot_stack_flush_all(&la_tc.dbg, &debug_slots);
+	slot_stack_flush_all(&la_tc.dbg, &la_debug_slots);
 }

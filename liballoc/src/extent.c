@@ -96,7 +96,25 @@ static void publish_counters(void)
 	STAT_SET(&la_globals->resident_bytes, active_bytes + dirty_bytes);
 }
 
-static void bin_insert(struct extent *e)
+/* Link a dirty run into the age list right after `at` (NULL: at the head). */
+static void lru_link_after(struct extent *e, struct extent *at)
+{
+	e->lru_prev = at;
+	e->lru_next = at ? at->lru_next : lru_head;
+	if (e->lru_next)
+		e->lru_next->lru_prev = e;
+	else
+		lru_tail = e;
+	if (at)
+		at->lru_next = e;
+	else
+		lru_head = e;
+}
+
+/* File a free run in its size bin and, if dirty, in the age list, which
+ * stays ordered by time_ms. `placed` says that `at` already is the age-list
+ * entry to follow; otherwise the place is searched from the young end. */
+static void bin_insert_at(struct extent *e, bool placed, struct extent *at)
 {
 	int s = state_index(e->state);
 	unsigned b = floor_bin(e->size >> LG_PAGE);
@@ -107,21 +125,10 @@ static void bin_insert(struct extent *e)
 	bins[s][b] = e;
 	bins_nonempty[s][b / 64] |= 1ull << (b % 64);
 	if (e->state == EX_DIRTY) {
-		/* Age list: keep it ordered by time_ms (coalesced runs keep the
-		 * older stamp, so they usually belong near the head). */
-		struct extent *at = lru_tail;
-		while (at && at->time_ms > e->time_ms)
-			at = at->lru_prev;
-		e->lru_prev = at;
-		e->lru_next = at ? at->lru_next : lru_head;
-		if (e->lru_next)
-			e->lru_next->lru_prev = e;
-		else
-			lru_tail = e;
-		if (at)
-			at->lru_next = e;
-		else
-			lru_head = e;
+		if (!placed)
+			for (at = lru_tail; at && at->time_ms > e->time_ms; at = at->lru_prev)
+				;
+		lru_link_after(e, at);
 		dirty_bytes += e->size;
 	}
 }
@@ -172,9 +179,10 @@ static struct extent *free_neighbor(uintptr_t addr, uint8_t state)
  * Insert [addr, addr+size) as a free run, merging with free neighbours of
  * the same state. `e` is a record to reuse (or NULL). Interior page-map
  * entries of merged runs are cleared so stale records are never found.
+ * `placed`/`lru_at` as for bin_insert_at, when the caller knows the place.
  */
 static void insert_free(struct extent *e, uintptr_t addr, size_t size, uint8_t state,
-			uint64_t time_ms)
+			uint64_t time_ms, bool placed, struct extent *lru_at)
 {
 	struct extent *prev = addr > PAGE ? free_neighbor(addr - PAGE, state) : NULL;
 	if (prev && prev->addr + prev->size != addr)
@@ -185,8 +193,29 @@ static void insert_free(struct extent *e, uintptr_t addr, size_t size, uint8_t s
 	pagemap_set(addr, 0);
 	if (size > PAGE)
 		pagemap_set(addr + size - PAGE, 0);
-	if (prev) {
+	/* A merged run keeps the stamp of its oldest part. A dirty part that
+	 * old is already in its right place in the age list: the merged run
+	 * takes that place instead of searching for it, a walk over many
+	 * cold records. That part leaves the lists last, so its neighbour in
+	 * the age list is still current. */
+	struct extent *oldest = NULL;
+	if (state == EX_DIRTY) {
+		if (prev && prev->time_ms <= time_ms)
+			oldest = prev;
+		if (next && next->time_ms <= time_ms && (!oldest || next->time_ms < oldest->time_ms))
+			oldest = next;
+	}
+	if (next && next != oldest)
+		bin_remove(next);
+	if (prev)
 		bin_remove(prev);
+	if (next && next == oldest)
+		bin_remove(next);
+	if (oldest) {
+		placed = true;
+		lru_at = oldest->lru_prev;
+	}
+	if (prev) {
 		if (prev->size > PAGE)
 			pagemap_set(prev->addr + prev->size - PAGE, 0);
 		addr = prev->addr;
@@ -198,7 +227,6 @@ static void insert_free(struct extent *e, uintptr_t addr, size_t size, uint8_t s
 		e = prev;
 	}
 	if (next) {
-		bin_remove(next);
 		pagemap_set(next->addr, 0);
 		size += next->size;
 		if (next->time_ms < time_ms)
@@ -216,7 +244,7 @@ static void insert_free(struct extent *e, uintptr_t addr, size_t size, uint8_t s
 	e->state = state;
 	e->time_ms = time_ms;
 	register_bounds(e);
-	bin_insert(e);
+	bin_insert_at(e, placed, lru_at);
 }
 
 /* Find a free run of `state` with at least `pages`; lowest-address first
@@ -267,7 +295,7 @@ static bool grow(size_t size)
 		next_reserve_size <<= 1;
 		reserves_at_size = 0;
 	}
-	insert_free(NULL, (uintptr_t)m, want, EX_CLEAN, 0);
+	insert_free(NULL, (uintptr_t)m, want, EX_CLEAN, 0, false, NULL);
 	return true;
 }
 
@@ -280,15 +308,18 @@ static void carve(struct extent *e, uintptr_t addr, size_t size)
 	uintptr_t lead_end = addr, trail = addr + size, end = e->addr + e->size;
 	uintptr_t lead = e->addr;
 	bin_remove(e);
+	/* The pieces keep e's stamp, and so e's place in the age list. */
+	bool placed = state == EX_DIRTY;
+	struct extent *lru_at = e->lru_prev;
 	pagemap_set(e->addr, 0);
 	if (e->size > PAGE)
 		pagemap_set(end - PAGE, 0);
 	e->addr = addr;
 	e->size = size;
 	if (lead_end > lead)
-		insert_free(NULL, lead, lead_end - lead, state, t);
+		insert_free(NULL, lead, lead_end - lead, state, t, placed, lru_at);
 	if (end > trail)
-		insert_free(NULL, trail, end - trail, state, t);
+		insert_free(NULL, trail, end - trail, state, t, placed, lru_at);
 }
 
 static void account_large(size_t size, int sign)
@@ -373,7 +404,7 @@ void extent_free(struct extent *e)
 	else
 		account_large(e->size, -1);
 	active_bytes -= e->size;
-	insert_free(e, e->addr, e->size, EX_DIRTY, la_now_coarse_ms());
+	insert_free(e, e->addr, e->size, EX_DIRTY, la_now_coarse_ms(), false, NULL);
 	publish_counters();
 	purge_if_over_threshold();
 	if (dirty_bytes)
@@ -394,7 +425,7 @@ bool extent_shrink(struct extent *e, size_t new_size)
 	register_bounds(e);
 	account_large(e->size, +1);
 	active_bytes -= tail_size;
-	insert_free(NULL, tail, tail_size, EX_DIRTY, la_now_coarse_ms());
+	insert_free(NULL, tail, tail_size, EX_DIRTY, la_now_coarse_ms(), false, NULL);
 	publish_counters();
 	pthread_mutex_unlock(&heap_lock);
 	return true;
@@ -481,7 +512,7 @@ static void return_purged(struct extent *list)
 	while (list) {
 		struct extent *e = list;
 		list = e->bin.next;
-		insert_free(e, e->addr, e->size, EX_CLEAN, 0);
+		insert_free(e, e->addr, e->size, EX_CLEAN, 0, false, NULL);
 	}
 }
 
@@ -552,4 +583,19 @@ void extent_fork_parent(void)
 void extent_fork_child(void)
 {
 	pthread_mutex_init(&heap_lock, NULL);
+}
+
+bool extent_age_list_consistent(void)
+{
+	pthread_mutex_lock(&heap_lock);
+	size_t bytes = 0;
+	bool ok = true;
+	for (struct extent *e = lru_head; e; e = e->lru_next) {
+		ok &= e->state == EX_DIRTY && (!e->lru_next || e->lru_next->time_ms >= e->time_ms) &&
+		      (e->lru_next ? e->lru_next->lru_prev == e : lru_tail == e);
+		bytes += e->size;
+	}
+	ok &= bytes == dirty_bytes;
+	pthread_mutex_unlock(&heap_lock);
+	return ok;
 }

@@ -59,6 +59,10 @@ LA_HIDDEN size_t extent_purge(enum purge_reason why);
 /* Cheap check from slow paths: purges when the oldest dirty run aged out. */
 LA_HIDDEN void extent_decay_tick(void);
 
+/* For tests: the age list of dirty runs is ordered by stamp and holds
+ * exactly the dirty bytes. */
+LA_HIDDEN bool extent_age_list_consistent(void);
+
 LA_HIDDEN void extent_fork_prepare(void);
 LA_HIDDEN void extent_fork_parent(void);
 LA_HIDDEN void extent_fork_child(void);

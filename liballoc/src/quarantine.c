@@ -11,6 +11,7 @@
 #include "base.h"
 #include "debug.h"
 #include "debug_block.h"
+#include "pagemap.h"
 #include "tcache.h"
 
 #define QCAP 65536u            /* ring entries */
@@ -18,11 +19,13 @@
 #define QSET_EMPTY ((uintptr_t)0)
 #define QSET_GONE ((uintptr_t)1)
 
+/* The block itself is classified again when it leaves. */
 struct qentry {
-	struct block_info bi;
-	void *user;
-	size_t len;
+	uintptr_t user; /* | Q_PLAIN for a plain slot or run */
+	size_t len;     /* bytes filled and verified */
+	size_t held;    /* memory the block holds: its whole slot or run */
 };
+#define Q_PLAIN ((uintptr_t)1)
 
 static pthread_mutex_t q_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct qentry *ring;
@@ -112,25 +115,48 @@ static bool ensure_storage(void)
 	return ring && plain_set;
 }
 
-/* Verify one entry leaving quarantine, then release it. */
-static void leave(struct qentry *q)
+static void *entry_user(const struct qentry *q)
 {
-	const uint8_t *bad = first_mismatch(q->user, q->len, JUNK_FREE_BYTE);
+	return (void *)(q->user & ~Q_PLAIN);
+}
+
+/* A held block keeps its slab or run, so it classifies as it did when it
+ * came in; should it not, it stays out of use rather than freed. */
+static void release_entry(struct block_info *bi)
+{
+	if (bi->kind == BK_FOREIGN || bi->kind == BK_FREED_RUN)
+		return;
+	if (bi->kind == BK_DEBUG)
+		bi->hdr->magic = HDR_FREED;
+	block_release(bi);
+}
+
+static void classify_entry(const struct qentry *q, struct block_info *bi)
+{
+	void *user = entry_user(q);
+	block_classify(user, pagemap_get(user), bi);
+}
+
+/* Verify one entry leaving quarantine, then release it. */
+static void leave(const struct qentry *q)
+{
+	void *user = entry_user(q);
+	struct block_info bi;
+	classify_entry(q, &bi);
+	const uint8_t *bad = first_mismatch(user, q->len, JUNK_FREE_BYTE);
 	if (bad) {
 		char detail[64];
 		struct la_buf b = {detail, 0, sizeof(detail)};
 		buf_str(&b, "written after free at offset ");
-		buf_u64(&b, (uint64_t)(bad - (const uint8_t *)q->user));
-		size_t n = (size_t)((const uint8_t *)q->user + q->len - bad);
-		if (q->bi.kind == BK_DEBUG && la_checks.track)
-			debug_track_info(q->bi.hdr->alloc_pc, q->bi.hdr->alloc_tid, q->bi.hdr->free_pc,
-					 q->bi.hdr->free_tid);
-		debug_violation(LAS_EV_USE_AFTER_FREE, q->user, q->len, q->bi.cls, detail, bad,
+		buf_u64(&b, (uint64_t)(bad - (const uint8_t *)user));
+		size_t n = (size_t)((const uint8_t *)user + q->len - bad);
+		if (bi.kind == BK_DEBUG && la_checks.track)
+			debug_track_info(bi.hdr->alloc_pc, bi.hdr->alloc_tid, bi.hdr->free_pc,
+					 bi.hdr->free_tid);
+		debug_violation(LAS_EV_USE_AFTER_FREE, user, q->len, bi.cls, detail, bad,
 				n < 16 ? n : 16);
 	}
-	if (q->bi.kind == BK_DEBUG)
-		q->bi.hdr->magic = HDR_FREED;
-	block_release(&q->bi);
+	release_entry(&bi);
 }
 
 /* Take entries off the ring (under the lock) while over the limit, or
@@ -143,9 +169,9 @@ static unsigned evict_locked(uint64_t limit, struct qentry *out, unsigned max, b
 	       (q_bytes > limit || q_count + room > QCAP)) {
 		struct qentry *q = &ring[q_head];
 		out[n++] = *q;
-		q_bytes -= q->len;
-		if (q->bi.kind != BK_DEBUG)
-			set_del(q->bi.base);
+		q_bytes -= q->held;
+		if (q->user & Q_PLAIN)
+			set_del(q->user & ~Q_PLAIN);
 		q_head = (q_head + 1) % QCAP;
 		q_count--;
 	}
@@ -158,9 +184,11 @@ static unsigned evict_locked(uint64_t limit, struct qentry *out, unsigned max, b
 static void leave_batch(struct qentry *q, unsigned n)
 {
 	for (unsigned k = 0; k < n; k++) {
-		__builtin_prefetch((const void *)q[k].bi.base, 1); /* the header is written */
+		const char *user = entry_user(&q[k]);
+		if (!(q[k].user & Q_PLAIN)) /* the header, written on release */
+			__builtin_prefetch(user - sizeof(struct debug_hdr), 1);
 		for (size_t off = 0; off < q[k].len && off < 256; off += 64)
-			__builtin_prefetch((const char *)q[k].user + off);
+			__builtin_prefetch(user + off);
 	}
 	for (unsigned k = 0; k < n; k++)
 		leave(&q[k]);
@@ -175,17 +203,20 @@ static void push_batch(const struct qentry *in, unsigned count)
 	pthread_mutex_lock(&q_lock);
 	if (!ensure_storage()) {
 		pthread_mutex_unlock(&q_lock);
-		for (; i < count; i++)
-			block_release(&in[i].bi);
+		for (; i < count; i++) {
+			struct block_info bi;
+			classify_entry(&in[i], &bi);
+			release_entry(&bi);
+		}
 		return;
 	}
 	do {
 		for (; i < count && q_count < QCAP; i++) {
 			ring[(q_head + q_count) % QCAP] = in[i];
 			q_count++;
-			q_bytes += in[i].len;
-			if (in[i].bi.kind != BK_DEBUG)
-				set_add(in[i].bi.base);
+			q_bytes += in[i].held;
+			if (in[i].user & Q_PLAIN)
+				set_add(in[i].user & ~Q_PLAIN);
 		}
 		n = evict_locked(la_checks.quarantine, evicted, 32, true, count - i);
 		pthread_mutex_unlock(&q_lock);
@@ -212,11 +243,11 @@ void quarantine_stage_flush(void)
 		push_batch(stage.e, n);
 }
 
-void quarantine_push(const struct block_info *bi, void *user, size_t len)
+void quarantine_push(void *user, size_t len, size_t held, bool plain)
 {
-	struct qentry q = { *bi, user, len };
+	struct qentry q = { (uintptr_t)user | (plain ? Q_PLAIN : 0), len, held };
 	/* Plain blocks are found through the shared set: no staging. */
-	if (bi->kind != BK_DEBUG || la_tc.state != TC_ACTIVE) {
+	if (plain || la_tc.state != TC_ACTIVE) {
 		push_batch(&q, 1);
 		return;
 	}
@@ -252,21 +283,24 @@ int quarantine_verify_all(void)
 	pthread_mutex_lock(&q_lock);
 	for (uint32_t i = 0; ring && i < q_count; i++) {
 		struct qentry *q = &ring[(q_head + i) % QCAP];
-		const uint8_t *at = first_mismatch(q->user, q->len, JUNK_FREE_BYTE);
+		void *user = entry_user(q);
+		const uint8_t *at = first_mismatch(user, q->len, JUNK_FREE_BYTE);
 		if (!at)
 			continue;
 		bad++;
 		if (kept < 16) {
-			size_t n = (size_t)((const uint8_t *)q->user + q->len - at);
-			found[kept].user = q->user;
+			size_t n = (size_t)((const uint8_t *)user + q->len - at);
+			struct block_info bi;
+			classify_entry(q, &bi);
+			found[kept].user = user;
 			found[kept].len = q->len;
-			found[kept].cls = q->bi.cls;
+			found[kept].cls = bi.cls;
 			found[kept].nbytes = n < 16 ? n : 16;
 			memcpy(found[kept].bytes, at, found[kept].nbytes);
 			kept++;
 		}
 		/* Refill so the same write is reported once. */
-		memset(q->user, JUNK_FREE_BYTE, q->len);
+		memset(user, JUNK_FREE_BYTE, q->len);
 	}
 	pthread_mutex_unlock(&q_lock);
 	for (int i = 0; i < kept; i++)

@@ -5,7 +5,7 @@
 #include "checked_cache.h"
 #include "conf.h"
 #include "debug.h"
-#include "debug_block.h"
+#include "debug_cache.h"
 #include "probes.h"
 #include "stats.h"
 #include "tcache.h"

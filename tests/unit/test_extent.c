@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 
 #include "unit.h"
 
@@ -181,6 +182,44 @@ static void reused_dirty_pages_are_kept(void **state)
 	la_conf.dirty_min = old_min;
 }
 
+/* Runs freed at different times and merged or split keep the age list
+ * (which decay purges from its old end) ordered by the time they became
+ * dirty; a merged run is as old as its oldest part. */
+static void merged_and_split_runs_keep_age_order(void **state)
+{
+	(void)state;
+	bool z;
+	struct timespec ms = {0, 3 * 1000 * 1000};
+	la_conf.dirty_decay_ms = 100000;
+	extent_purge(PURGE_TRIM);
+	size_t run = (size_t)256 << 10;
+	/* a b | s1 | c d | s2 | e, the s runs staying in use as walls */
+	enum { A, B, S1, C, D, S2, E, N };
+	struct extent *r[N];
+	for (int i = 0; i < N; i++)
+		r[i] = extent_alloc(run, PAGE, 0, &z);
+	int order[] = {E, A, C, D, B}; /* D merges into C's run, B into A's */
+	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
+		nanosleep(&ms, NULL);
+		extent_free(r[order[k]]);
+		assert_true(extent_age_list_consistent());
+	}
+	/* Taking part of a dirty run splits it; the rest keeps its stamp. */
+	for (int k = 0; k < 3; k++) {
+		struct extent *part = extent_alloc(run / 2, PAGE, 0, &z);
+		assert_true(extent_age_list_consistent());
+		nanosleep(&ms, NULL);
+		extent_free(part);
+		assert_true(extent_age_list_consistent());
+	}
+	extent_free(r[S1]);
+	extent_free(r[S2]);
+	assert_true(extent_age_list_consistent());
+	extent_purge(PURGE_TRIM);
+	assert_true(extent_age_list_consistent());
+	la_conf.dirty_decay_ms = 5000;
+}
+
 int main(void)
 {
 	free(malloc(1)); /* initialise liballoc */
@@ -194,6 +233,7 @@ int main(void)
 		cmocka_unit_test(decay_purges_only_aged_runs),
 		cmocka_unit_test(threshold_caps_dirty_memory),
 		cmocka_unit_test(reused_dirty_pages_are_kept),
+		cmocka_unit_test(merged_and_split_runs_keep_age_order),
 	};
 	return cmocka_run_group_tests_name("extent", tests, NULL, NULL);
 }
