@@ -6,13 +6,13 @@ uint8_t la_class_lookup[LOOKUP_MAX + 1];
 
 static unsigned compute_class(size_t size)
 {
-	if (size <= 128)
+	if (size <= FINE_MAX)
 		return size <= 16 ? 0 : (unsigned)((size + 15) >> 4) - 1;
 	unsigned lg = 63u - (unsigned)__builtin_clzll((unsigned long long)(size - 1));
 	size_t base = (size_t)1 << lg;
 	size_t step = base >> 2;
 	unsigned i = (unsigned)((size - base + step - 1) >> (lg - 2)); /* 1..4 */
-	return 8 + (lg - 7) * 4 + (i - 1);
+	return FINE_CLASSES + (lg - FINE_LG) * 4 + (i - 1);
 }
 
 unsigned size_to_class_slow(size_t size)
@@ -48,11 +48,11 @@ void size_classes_init(void)
 {
 	for (unsigned c = 0; c < NCLASSES; c++) {
 		uint32_t size;
-		if (c < 8) {
+		if (c < FINE_CLASSES) {
 			size = (c + 1) * 16;
 		} else {
-			unsigned group = (c - 8) / 4, i = (c - 8) % 4 + 1;
-			uint32_t base = 128u << group;
+			unsigned group = (c - FINE_CLASSES) / 4, i = (c - FINE_CLASSES) % 4 + 1;
+			uint32_t base = (uint32_t)FINE_MAX << group;
 			size = base + i * (base >> 2);
 		}
 		struct size_class *sc = &la_classes[c];
