@@ -472,9 +472,16 @@ static size_t dirty_limit(void)
 }
 
 /* Take dirty runs off the lists (as BUSY) for purging outside the lock. */
+/* Over the limit, the oldest dirty runs go until the dirty bytes are back
+ * under it by PURGE_SLACK: enough that runs freed one after another at the
+ * limit are not purged one madvise each, but no more, since any run purged
+ * beyond the limit is usually one the program was about to take back. */
+#define PURGE_SLACK ((size_t)64 << 10)
+
 static struct extent *take_for_purge(enum purge_reason why, uint64_t now)
 {
-	size_t target = dirty_limit() / 4 * 3;
+	size_t limit = dirty_limit();
+	size_t target = limit - (limit / 4 < PURGE_SLACK ? limit / 4 : PURGE_SLACK);
 	struct extent *list = NULL;
 	while (lru_head) {
 		struct extent *e = lru_head;
