@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "arena.h"
-#include "checked_cache.h"
+#include "checked_cache_fast.h"
 #include "debug.h"
 #include "extent.h"
 #include "fastpath.h"
@@ -239,7 +239,7 @@ static LA_NOINLINE void *malloc_checked(size_t size, uintptr_t caller)
 {
 	checked_housekeeping(caller);
 	void *p = size <= SMALL_MAX && __atomic_load_n(&la_plain_checks, __ATOMIC_RELAXED)
-			  ? checked_cache_alloc(size, false)
+			  ? checked_alloc_fast(size, false)
 			  : debug_malloc(size, 16, false);
 	LA_PROBE_HOT(malloc, p, size, la_malloc_usable_size_impl(p), probe_class(p), caller);
 	return p;
@@ -250,7 +250,7 @@ static LA_NOINLINE void free_checked(void *p, uintptr_t pm, uintptr_t caller)
 	LA_PROBE_HOT(free, p, 0, la_malloc_usable_size_impl(p), probe_class(p), caller);
 	checked_housekeeping(caller);
 	if ((pm & PM_CLASS_MASK) && __atomic_load_n(&la_plain_checks, __ATOMIC_RELAXED))
-		checked_cache_free(p, pm, "free");
+		checked_free_fast(p, pm, "free");
 	else
 		debug_free(p, pm);
 }
