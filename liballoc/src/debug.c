@@ -359,6 +359,17 @@ static void report_block(uint32_t kind, const void *at, const struct block_info 
 	debug_violation(kind, at, size, bi->cls, what, bytes, n);
 }
 
+/* The common case of a zone check, inline and without a call: both zones
+ * at most 64 bytes and intact. False only means "look closer". The sizes
+ * come from the header: a damaged header gives zones that do not fit in the
+ * slot, which the bounds reject before any byte is read. */
+static inline bool zones_short_and_intact(const struct debug_hdr *h, size_t slot_size)
+{
+	size_t pre = h->user_off - sizeof(*h), post = slot_size - h->user_off - h->requested;
+	return pre <= 64 && post <= 64 && bytes_all(h + 1, pre, REDZONE_BYTE) &&
+	       bytes_all((const uint8_t *)h + h->user_off + h->requested, post, REDZONE_BYTE);
+}
+
 /* First damaged guard byte of a debug block, if any. */
 static bool find_zone_damage(const struct block_info *bi, uint32_t *kind, const uint8_t **at,
 			     size_t *n)
@@ -366,10 +377,8 @@ static bool find_zone_damage(const struct block_info *bi, uint32_t *kind, const 
 	const struct debug_hdr *h = bi->hdr;
 	uint8_t *user = (uint8_t *)bi->base + h->user_off;
 	size_t post = bi->slot_size - h->user_off - h->requested;
-	if (h->user_off - sizeof(*h) <= 64 && post <= 64 &&
-	    bytes_all((uint8_t *)bi->base + sizeof(*h), h->user_off - sizeof(*h), REDZONE_BYTE) &&
-	    bytes_all(user + h->requested, post, REDZONE_BYTE))
-		return false; /* the common case: short zones, intact */
+	if (zones_short_and_intact(h, bi->slot_size))
+		return false;
 	const uint8_t *bad = first_mismatch((uint8_t *)bi->base + sizeof(*h),
 					    h->user_off - sizeof(*h), REDZONE_BYTE);
 	if (bad) {
@@ -488,10 +497,8 @@ static bool free_debug_slot(void *p, uintptr_t pm)
 	size_t size = class_size(cls);
 	uintptr_t base = e->addr + (uintptr_t)class_slot_index(cls, (uintptr_t)p - e->addr) * size;
 	struct debug_hdr *h = (struct debug_hdr *)base;
-	size_t pre = h->user_off - sizeof(*h), post = size - h->user_off - h->requested;
-	if ((uintptr_t)p != base + h->user_off || pre > 64 || post > 64 ||
-	    hdr_checksum(h, base) != h->check || !bytes_all(h + 1, pre, REDZONE_BYTE) ||
-	    !bytes_all((uint8_t *)p + h->requested, post, REDZONE_BYTE))
+	if ((uintptr_t)p != base + h->user_off || !zones_short_and_intact(h, size) ||
+	    hdr_checksum(h, base) != h->check)
 		return false;
 	uint32_t live = HDR_LIVE;
 	if (!__atomic_compare_exchange_n(&h->magic, &live, HDR_FREED, false, __ATOMIC_ACQ_REL,

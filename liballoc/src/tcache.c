@@ -103,7 +103,7 @@ void tcache_flush_bin(unsigned cls, uint32_t keep)
 	struct tcache *tc = &la_tc;
 	unsigned t = cls + 1;
 	tc->refilled[t] = 0;
-	void *objs[256];
+	void *objs[FILL_MAX];
 	/* Keep the most recently freed (hottest) objects; flush the older. */
 	void **link = &tc->head[t];
 	uint32_t kept = 0;
@@ -118,7 +118,7 @@ void tcache_flush_bin(unsigned cls, uint32_t keep)
 	while (p && left-- > 0) {
 		void *next = *(void **)p;
 		objs[n++] = p;
-		if (n == 256) {
+		if (n == FILL_MAX) {
 			release_checked(objs, n, cls);
 			tc->slot->class_flush[cls] += n;
 			tc->room[t] += n;
