@@ -6,6 +6,8 @@
 #   make bench         run bench/ against glibc, jemalloc, mimalloc, tcmalloc
 #   make deps          install the Debian packages the project needs
 #   make install       PREFIX=/usr/local DESTDIR=
+#   make DEBUG=1       a build with the allocator's assertions on (build/debug)
+#   make check-layers  calls and includes in liballoc/src point down the layers
 
 CC ?= cc
 ifeq ($(origin CC),default)
@@ -13,13 +15,17 @@ CC := gcc
 endif
 PREFIX ?= /usr/local
 DESTDIR ?=
+# make DEBUG=1: the allocator's assertions on (LA_ASSERT), in build/debug.
+ifeq ($(DEBUG),1)
+BUILD ?= build/debug
+endif
 BUILD ?= build
 VERSION := 0.1.0
 
 WARN := -Wall -Wextra -Werror
 CSTD := -std=gnu11
 OPT ?= -O2 -g
-CFLAGS_COMMON := $(CSTD) $(WARN) $(OPT) -D_GNU_SOURCE -Iliballoc/include \
+CFLAGS_COMMON := $(CSTD) $(WARN) $(OPT) -D_GNU_SOURCE -Iliballoc/include -Iliballoc/shared \
 	-DLIBALLOC_VERSION=\"$(VERSION)\"
 # Tools may be built with sanitizers: make SAN=address,undefined
 ifneq ($(SAN),)
@@ -44,6 +50,14 @@ include liballoc/build.mk
 -include man/build.mk
 
 all: $(ALL_TARGETS)
+
+# The unit and integration tests run on the debug build too.
+ifneq ($(DEBUG),1)
+.PHONY: test-debug-build
+test-debug-build:
+	$(MAKE) DEBUG=1 test-unit test-integration
+TEST_TARGETS += test-debug-build
+endif
 
 test: all $(TEST_TARGETS)
 	@echo "make test: all test groups passed"

@@ -35,6 +35,7 @@
 #define LAS_NCLASSES_MAX 64   /* size classes carried in the tables */
 #define LAS_LARGE_BANDS 64    /* band b holds sizes in [2^b, 2^(b+1)) */
 #define LAS_EVENTS 128        /* event ring entries (power of two) */
+#define LAS_EV_COUNTERS 8     /* las_globals.violations[]: one per event kind */
 #define LAS_EXE_LEN 256
 #define LAS_CMDLINE_LEN 1024
 #define LAS_CONF_LEN 1024
@@ -100,7 +101,8 @@ struct las_globals {
 				       arena operation */
 	uint64_t handed_bytes;      /* current value of the above */
 	uint64_t purge_runs;        /* purge passes (threshold, decay, trim) */
-	uint64_t violations[8];     /* per las_event_kind */
+	uint64_t violations[LAS_EV_COUNTERS]; /* per las_event_kind (violations only:
+					       conf changes are not counted) */
 	uint64_t threads_created;   /* cumulative threads seen */
 	uint64_t threads_live;
 };

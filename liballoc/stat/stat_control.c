@@ -24,113 +24,7 @@
 #include <unistd.h>
 
 #include "stat_internal.h"
-
-static int parse_bool(const char *v, uint32_t *out)
-{
-	if (!strcasecmp(v, "true") || !strcasecmp(v, "on") || !strcasecmp(v, "yes") ||
-	    !strcmp(v, "1")) {
-		*out = 1;
-		return 0;
-	}
-	if (!strcasecmp(v, "false") || !strcasecmp(v, "off") || !strcasecmp(v, "no") ||
-	    !strcmp(v, "0")) {
-		*out = 0;
-		return 0;
-	}
-	return -1;
-}
-
-/* Decimal bytes with an optional k/K, m/M, g/G suffix (powers of 1024). */
-static int parse_size(const char *v, uint64_t max, uint64_t *out)
-{
-	if (*v < '0' || *v > '9')
-		return -1;
-	char *end;
-	errno = 0;
-	unsigned long long n = strtoull(v, &end, 10);
-	if (errno)
-		return -1;
-	unsigned shift = 0;
-	if (*end == 'k' || *end == 'K')
-		shift = 10;
-	else if (*end == 'm' || *end == 'M')
-		shift = 20;
-	else if (*end == 'g' || *end == 'G')
-		shift = 30;
-	if (shift)
-		end++;
-	if (*end || n > (max >> shift))
-		return -1;
-	*out = (uint64_t)n << shift;
-	return 0;
-}
-
-static int parse_one(struct las_checks *c, const char *key, const char *val)
-{
-	uint32_t b;
-	uint64_t n;
-	if (!strcmp(key, "junk")) {
-		if (!strcmp(val, "alloc"))
-			c->junk = LAS_JUNK_ALLOC;
-		else if (!strcmp(val, "free"))
-			c->junk = LAS_JUNK_FREE;
-		else if (!strcmp(val, "both"))
-			c->junk = LAS_JUNK_BOTH;
-		else if (parse_bool(val, &b) == 0)
-			c->junk = b ? LAS_JUNK_BOTH : LAS_JUNK_OFF;
-		else
-			return -1;
-		return 0;
-	}
-	if (!strcmp(key, "redzone")) {
-		if (parse_size(val, 4096, &n))
-			return -1;
-		c->redzone = (uint32_t)n;
-		return 0;
-	}
-	if (!strcmp(key, "quarantine")) {
-		if (parse_size(val, (uint64_t)1 << 40, &n))
-			return -1;
-		c->quarantine = n;
-		return 0;
-	}
-	if (!strcmp(key, "on_error")) {
-		if (!strcmp(val, "abort"))
-			c->on_error = LAS_ONERR_ABORT;
-		else if (!strcmp(val, "report"))
-			c->on_error = LAS_ONERR_REPORT;
-		else if (!strcmp(val, "ignore"))
-			c->on_error = LAS_ONERR_IGNORE;
-		else
-			return -1;
-		return 0;
-	}
-	if (parse_bool(val, &b))
-		return -1;
-	if (!strcmp(key, "check_free"))
-		c->check_free = b;
-	else if (!strcmp(key, "backtrace"))
-		c->backtrace = b;
-	else if (!strcmp(key, "track"))
-		c->track = b;
-	else if (!strcmp(key, "debug")) {
-		/* the same bundle as the conf key debug:true (liballoc-debug(7)):
-		 * a redzone or quarantine already set is kept */
-		c->junk = b ? LAS_JUNK_BOTH : LAS_JUNK_OFF;
-		c->check_free = b;
-		if (!b) {
-			c->redzone = 0;
-			c->quarantine = 0;
-		} else {
-			if (!c->redzone)
-				c->redzone = 16;
-			if (!c->quarantine)
-				c->quarantine = (uint64_t)16 << 20;
-		}
-	} else
-		return -1;
-	return 0;
-}
+#include "vocab.h"
 
 int as_checks_parse(struct las_checks *checks, const char *spec, struct as_error *err)
 {
@@ -142,15 +36,13 @@ int as_checks_parse(struct las_checks *checks, const char *spec, struct as_error
 	char *save = NULL;
 	int any = 0;
 	for (char *item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
-		char *eq = strchr(item, '=');
+		char *eq = strpbrk(item, "=:");
 		if (!eq)
 			return as_fail(err, AS_ERR_USAGE, 0, "-", "'%s': expected key=value", item);
-		*eq = '\0';
-		if (parse_one(&next, item, eq + 1))
+		if (!las_vocab_check(&next, item, (size_t)(eq - item), eq + 1, strlen(eq + 1)))
 			return as_fail(err, AS_ERR_USAGE, 0, "-",
-				       "'%s=%s': unknown key or bad value (keys: junk, redzone, "
-				       "check_free, quarantine, on_error, backtrace, track, debug)",
-				       item, eq + 1);
+				       "'%s': unknown key or bad value (keys: %s)", item,
+				       las_vocab_check_keys);
 		any = 1;
 	}
 	if (!any)

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "stat_internal.h"
+#include "vocab.h"
 
 void as_fmt_bytes(char *buf, size_t len, double bytes)
 {
@@ -85,9 +86,5 @@ void as_fmt_checks(char *buf, size_t len, const struct las_checks *c)
 
 const char *as_event_kind_name(uint32_t kind)
 {
-	static const char *const names[LAS_EV_KIND_COUNT] = {
-		"none", "double_free", "invalid_free", "buffer_overflow",
-		"buffer_underflow", "use_after_free", "conf_change",
-	};
-	return kind < LAS_EV_KIND_COUNT ? names[kind] : "unknown";
+	return las_event_kind_id(kind);
 }

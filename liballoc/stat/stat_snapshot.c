@@ -211,7 +211,7 @@ static void derive_totals(struct as_snapshot *s)
 			tot->threads_live++;
 	}
 	tot->threads_total = s->globals.threads_created;
-	for (int k = 0; k < 8; k++)
+	for (int k = 0; k < LAS_EV_COUNTERS; k++)
 		tot->violations_total = as_sat_add(tot->violations_total, s->globals.violations[k]);
 }
 

@@ -108,8 +108,8 @@ expect_eq "check_free off in the segment" "$(seg "$p1" check_free)" 0
 keys Enter
 check_screen "detail shows the state" 'redzone\[z\] 16B +check_free\[c\] off'
 keys u
-check_screen "u from the detail view" "quarantine=1M"
-expect_eq "quarantine applied" "$(seg "$p1" quarantine)" 1048576
+check_screen "u from the detail view" "quarantine=16777216"
+expect_eq "quarantine applied (debug:true's size)" "$(seg "$p1" quarantine)" 16777216
 keys o
 check_screen "o cycles on_error" "on_error=report"
 expect_eq "on_error report applied" "$(seg "$p1" on_error)" 1

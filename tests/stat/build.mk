@@ -8,9 +8,9 @@
 STAT_TEST_SAN := $(if $(TOOL_SAN),$(TOOL_SAN),-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
 STAT_TEST_CFLAGS := $(CFLAGS_COMMON) -Iliballoc/stat -Itests/stat $(STAT_TEST_SAN)
 STAT_TEST_DIR := $(BUILD)/tests/stat
-STAT_SAN_OBJS := $(patsubst liballoc/stat/%.c,$(STAT_TEST_DIR)/obj/%.o,$(STAT_SRCS))
+STAT_SAN_OBJS := $(patsubst liballoc/%.c,$(STAT_TEST_DIR)/obj/%.o,$(STAT_SRCS))
 
-$(STAT_TEST_DIR)/obj/%.o: liballoc/stat/%.c $(STAT_HDRS) | $(BUILD)
+$(STAT_TEST_DIR)/obj/%.o: liballoc/%.c $(STAT_HDRS) | $(BUILD)
 	@mkdir -p $(dir $@)
 	$(CC) $(STAT_TEST_CFLAGS) -c $< -o $@
 
@@ -41,7 +41,7 @@ TEST_TARGETS += test-stat
 # Always clang (libFuzzer is clang's); skipped with a message without it.
 FUZZ_CC ?= clang
 FUZZ_RUNS ?= 20000
-FUZZ_FLAGS := $(CSTD) $(WARN) -O1 -g -D_GNU_SOURCE -Iliballoc/include -Iliballoc/stat \
+FUZZ_FLAGS := $(CSTD) $(WARN) -O1 -g -D_GNU_SOURCE -Iliballoc/include -Iliballoc/shared -Iliballoc/stat \
 	-Itools/allocdump -DLIBALLOC_VERSION=\"$(VERSION)\" \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZ_SRCS := tests/stat/fuzz_segment.c $(STAT_SRCS) $(ALLOCDUMP_LIB_SRCS)

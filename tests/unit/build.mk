@@ -1,12 +1,13 @@
 # tests/unit/build.mk - cmocka unit tests of the allocator's internals,
-# linked against build/liballoc.a (so the tests themselves run on liballoc).
+# linked against every object of the allocator with its internal names
+# (build/liballoc-internal.a), so the tests themselves run on liballoc.
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
-UNIT_CFLAGS := $(CFLAGS_COMMON) -Iliballoc/src -Iprobes -pthread
+UNIT_CFLAGS := $(CFLAGS_COMMON) $(LIB_DEBUG_FLAGS) -iquote liballoc/src -iquote liballoc -Iprobes -pthread
 
-$(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/liballoc.a
+$(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/liballoc-internal.a
 	@mkdir -p $(dir $@)
-	$(CC) $(UNIT_CFLAGS) $< -o $@ $(BUILD)/liballoc.a -lcmocka -pthread
+	$(CC) $(UNIT_CFLAGS) $< -o $@ $(BUILD)/liballoc-internal.a -lcmocka -pthread
 
 .PHONY: test-unit
 test-unit: $(UNIT_BINS)

@@ -6,7 +6,7 @@
 
 #include "unit.h"
 
-#include "conf.h"
+#include "sys/conf.h"
 
 /* Parse with stderr captured; returns what was printed. */
 static const char *parse_capturing(const char *s)

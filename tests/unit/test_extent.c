@@ -6,11 +6,11 @@
 
 #include "unit.h"
 
-#include "conf.h"
-#include "extent.h"
-#include "pagemap.h"
-#include "size_class.h"
-#include "stats.h"
+#include "sys/conf.h"
+#include "core/extent.h"
+#include "core/pagemap.h"
+#include "core/size_class.h"
+#include "stats/stats.h"
 
 static void pagemap_knows_only_our_pages(void **state)
 {

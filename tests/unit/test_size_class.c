@@ -1,7 +1,7 @@
 /* Size classes: coverage, waste bound, lookup table, slot-index division. */
 #include "unit.h"
 
-#include "size_class.h"
+#include "core/size_class.h"
 
 static void every_size_gets_a_fitting_class(void **state)
 {

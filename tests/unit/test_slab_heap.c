@@ -4,7 +4,7 @@
 
 #include "unit.h"
 
-#include "slab_heap.h"
+#include "core/slab_heap.h"
 
 #define N 500
 

@@ -4,8 +4,8 @@
 
 #include "unit.h"
 
-#include "size_class.h"
-#include "tcache.h"
+#include "core/size_class.h"
+#include "core/tcache.h"
 
 enum { BATCH = 600, SIZE = 256 };
 

@@ -193,7 +193,7 @@ static void table_samples(FILE *out, const struct table_family *f, const struct 
 				      : m == BAND_BYTES ? l->bytes : l->total_allocs);
 		}
 	} else {
-		for (uint32_t k = 1; k < LAS_EV_KIND_COUNT && k < 8; k++) {
+		for (uint32_t k = 1; k < LAS_EV_KIND_COUNT && k < LAS_EV_COUNTERS; k++) {
 			sample_start(out, f->name, f->type, s);
 			fprintf(out, ",kind=\"%s\"", as_event_kind_name(k));
 			sample_u64(out, s->globals.violations[k]);

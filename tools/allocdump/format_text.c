@@ -153,7 +153,7 @@ static void large(FILE *out, const struct as_snapshot *s)
 static void events(FILE *out, const struct as_snapshot *s, unsigned max_events)
 {
 	fprintf(out, "\nEvents (%" PRIu64 " ever", s->events_head);
-	for (uint32_t k = 1; k < LAS_EV_KIND_COUNT && k < 8; k++)
+	for (uint32_t k = 1; k < LAS_EV_KIND_COUNT && k < LAS_EV_COUNTERS; k++)
 		if (s->globals.violations[k])
 			fprintf(out, ", %s %" PRIu64, as_event_kind_name(k), s->globals.violations[k]);
 	fputs(")\n", out);

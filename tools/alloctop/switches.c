@@ -5,15 +5,15 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Values a check is switched on with: what LIBALLOC_CONF's "debug" uses. */
-#define SWITCH_REDZONE "16"
-#define SWITCH_QUARANTINE "1M"
+#include "vocab.h"
 
+/* Checks are switched on with the sizes LIBALLOC_CONF's "debug" uses
+ * (LAS_DEBUG_REDZONE, LAS_DEBUG_QUARANTINE: liballoc/shared/vocab.h). */
 const struct switch_help switch_keys[] = {
 	{ 'j', "toggle junk filling (alloc+free)" },
-	{ 'z', "toggle redzones (" SWITCH_REDZONE " bytes)" },
+	{ 'z', "toggle redzones (debug:true's size)" },
 	{ 'c', "toggle check_free (double and invalid free)" },
-	{ 'u', "toggle quarantine (" SWITCH_QUARANTINE "iB, use-after-free)" },
+	{ 'u', "toggle quarantine (debug:true's size, use-after-free)" },
 	{ 'o', "cycle on_error: abort, report, ignore" },
 };
 const unsigned switch_nkeys = sizeof(switch_keys) / sizeof(switch_keys[0]);
@@ -34,13 +34,13 @@ const char *switch_setting(const struct las_checks *c, int key, char *buf, size_
 		snprintf(buf, len, "junk=%s", c->junk == LAS_JUNK_OFF ? "both" : "off");
 		break;
 	case 'z':
-		snprintf(buf, len, "redzone=%s", c->redzone ? "0" : SWITCH_REDZONE);
+		snprintf(buf, len, "redzone=%u", c->redzone ? 0u : LAS_DEBUG_REDZONE);
 		break;
 	case 'c':
 		snprintf(buf, len, "check_free=%s", c->check_free ? "false" : "true");
 		break;
 	case 'u':
-		snprintf(buf, len, "quarantine=%s", c->quarantine ? "0" : SWITCH_QUARANTINE);
+		snprintf(buf, len, "quarantine=%" PRIu64, c->quarantine ? (uint64_t)0 : LAS_DEBUG_QUARANTINE);
 		break;
 	case 'o':
 		snprintf(buf, len, "on_error=%s", next_onerr[c->on_error <= 2 ? c->on_error : 2]);

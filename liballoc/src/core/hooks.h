@@ -1,0 +1,27 @@
+/*
+ * hooks.h - the one way a layer above asks the core to tell it something:
+ * a table of functions the core calls where it finds what only that layer
+ * knows how to report. Entries may be NULL (nothing is reported).
+ */
+#ifndef LA_HOOKS_H
+#define LA_HOOKS_H
+
+#include "sys/internal.h"
+
+/* What arena_release refused: slots already free (double frees) and
+ * pointers that are not the start of a slot (interior pointers that the
+ * fast path, which does not divide, let into a thread cache). */
+struct release_faults {
+	unsigned dups, interior;
+	void *first_dup, *first_interior;
+};
+
+struct core_hooks {
+	/* Slots handed back to their slabs from a thread cache held some that
+	 * were not live blocks; `where` says which operation found them. */
+	void (*release_fault)(const struct release_faults *f, unsigned cls, const char *where);
+};
+
+extern struct core_hooks la_core_hooks LA_HIDDEN;
+
+#endif

@@ -1,0 +1,50 @@
+/*
+ * slot_mark.h - a free slot that is held outside its slab (in a per-thread
+ * stack of slots) can be marked: its second word holds its address xor a
+ * secret drawn at start-up (the first word is the stack's link). Live
+ * memory holds that exact value only by a 2^-64 chance, so a free of a
+ * marked slot is a second free. The arena marks slots before they stop
+ * being free in their slab and unmarks them after they are free there
+ * again, so a concurrent second free always finds one of the two.
+ */
+#ifndef LA_SLOT_MARK_H
+#define LA_SLOT_MARK_H
+
+#include "sys/internal.h"
+
+extern uintptr_t la_slot_secret LA_HIDDEN;
+
+/* Draws the secret; called once, before the first allocation. */
+LA_HIDDEN void slot_mark_init(void);
+
+static inline uintptr_t *slot_marker(void *slot)
+{
+	return (uintptr_t *)slot + 1;
+}
+
+static inline void slot_mark(void *slot)
+{
+	__atomic_store_n(slot_marker(slot), (uintptr_t)slot ^ la_slot_secret, __ATOMIC_RELAXED);
+}
+
+static inline void slot_unmark(void *slot)
+{
+	/* Release: whoever sees the mark gone sees the slot free in its slab. */
+	__atomic_store_n(slot_marker(slot), 0, __ATOMIC_RELEASE);
+}
+
+/* Marks the slot and says whether it was marked already: of two threads
+ * freeing the same block at the same instant, exactly one sees false. */
+static inline bool slot_mark_was_set(void *slot)
+{
+	uintptr_t key = (uintptr_t)slot ^ la_slot_secret;
+	return __atomic_exchange_n(slot_marker(slot), key, __ATOMIC_SEQ_CST) == key;
+}
+
+static inline bool slot_marked(void *slot)
+{
+	return __atomic_load_n(slot_marker(slot), __ATOMIC_ACQUIRE) ==
+	       ((uintptr_t)slot ^ la_slot_secret);
+}
+
+#endif

@@ -1,0 +1,32 @@
+/* conf.h - options, read once from LIBALLOC_CONF, adjustable by alloc_ctl. */
+#ifndef LA_CONF_H
+#define LA_CONF_H
+
+#include "sys/internal.h"
+#include "liballoc_stats.h"
+
+struct la_conf {
+	unsigned narenas;         /* 0 = 4 x CPUs */
+	bool tcache;
+	size_t tcache_max;        /* largest size cached per thread */
+	int64_t dirty_decay_ms;   /* age after which dirty pages are returned; -1 never */
+	double dirty_max_ratio;   /* dirty pages allowed, as a fraction of active */
+	size_t dirty_min;         /* dirty bytes always allowed (threshold floor) */
+	size_t reserve_min;       /* first reservation size */
+	unsigned reserve_growth;  /* K: reservations of one size before doubling */
+	bool stats;
+	char stats_dir[200];
+	unsigned stats_threads;   /* thread slots in the segment */
+	bool background_thread;   /* purge aged dirty pages from a thread */
+	struct las_checks checks; /* debug checks requested at start */
+};
+
+extern struct la_conf la_conf LA_HIDDEN;
+
+/* Parse a "key:value,..." string into la_conf; warns per bad entry. */
+LA_HIDDEN void conf_parse(const char *s, const char *origin);
+LA_HIDDEN void conf_init(void);
+/* Render the active configuration (for the stats segment). */
+LA_HIDDEN void conf_render(char *out, size_t len);
+
+#endif

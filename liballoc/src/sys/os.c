@@ -1,0 +1,45 @@
+/* os.c - mmap, munmap and madvise with mapping accounting. */
+#include <sys/mman.h>
+
+#include "sys/os.h"
+#include "sys/probes.h"
+#include "sys/counters.h"
+
+static void *map(size_t size, int flags)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	STAT_ADD(&la_globals->kernel_mappings, 1);
+	LA_PROBE(extent_map, p, size);
+	return p;
+}
+
+void *os_map(size_t size)
+{
+	return map(size, MAP_NORESERVE);
+}
+
+void *os_map_committed(size_t size)
+{
+	return map(size, 0);
+}
+
+void os_unmap(void *addr, size_t size)
+{
+	munmap(addr, size);
+	STAT_SUB(&la_globals->kernel_mappings, 1);
+	LA_PROBE(extent_unmap, addr, size);
+}
+
+void os_unmap_part(void *addr, size_t size)
+{
+	munmap(addr, size);
+}
+
+int os_purge(void *addr, size_t size)
+{
+	STAT_ADD(&la_globals->madvise_calls, 1);
+	/* DONTNEED, not FREE: RSS must drop now, observably, not under pressure. */
+	return madvise(addr, size, MADV_DONTNEED);
+}

@@ -1,0 +1,16 @@
+/* os.h - the only place that asks the kernel for address space. */
+#ifndef LA_OS_H
+#define LA_OS_H
+
+#include "sys/internal.h"
+
+LA_HIDDEN void *os_map(size_t size);          /* RW, anonymous, NORESERVE */
+/* RW, anonymous, committed: the kernel's overcommit policy judges it, as
+ * for any program's mmap (a huge block's own mapping). */
+LA_HIDDEN void *os_map_committed(size_t size);
+LA_HIDDEN void os_unmap(void *addr, size_t size);
+/* Give back the head or tail of a mapping (it stays one mapping). */
+LA_HIDDEN void os_unmap_part(void *addr, size_t size);
+LA_HIDDEN int os_purge(void *addr, size_t size); /* returns pages, keeps mapping */
+
+#endif
