@@ -53,7 +53,10 @@ static double element_q(const char *params, size_t len)
 	return 1;
 }
 
-int accept_wants_openmetrics(const char *accept)
+/* Which dialect an Accept header asks for: 1 for OpenMetrics (its q is
+ * above 0 and not below text/plain's), 0 for the text format (also when
+ * there is no header). */
+static int accept_wants_openmetrics(const char *accept)
 {
 	static const char om[] = "application/openmetrics-text";
 	double q_om = 0, q_text = 0;

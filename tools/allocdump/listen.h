@@ -14,8 +14,4 @@ struct listen_options {
 /* Serve until SIGTERM or SIGINT; returns the exit status (0 after a signal). */
 int listen_serve(const struct listen_options *o);
 
-/* Which dialect an Accept header asks for: 1 for OpenMetrics, 0 for the
- * text format (also when absent). */
-int accept_wants_openmetrics(const char *accept);
-
 #endif
