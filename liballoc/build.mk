@@ -20,8 +20,19 @@ $(BUILD)/obj/liballoc/%.o: liballoc/%.c $(LIB_HDRS) | $(BUILD)
 	@mkdir -p $(dir $@)
 	$(CC) $(LIB_CFLAGS) -c $< -o $@
 
-$(BUILD)/liballoc.so: $(LIB_OBJS)
-	$(CC) -shared -pthread -Wl,-z,now -Wl,-soname,liballoc.so -o $@ $(LIB_OBJS)
+# Versioned soname: programs linked with -lalloc need liballoc.so.$(LIB_SOMAJOR).
+# build/liballoc.so stays the real file (LD_PRELOAD=$PWD/build/liballoc.so);
+# build/liballoc.so.$(LIB_SOMAJOR) points at it, so that a program linked
+# against build/ with an rpath finds its soname there.
+LIB_SOMAJOR := 0
+LIB_SONAME := liballoc.so.$(LIB_SOMAJOR)
+LIB_REALNAME := liballoc.so.$(VERSION)
+
+$(BUILD)/liballoc.so: $(LIB_OBJS) liballoc/build.mk
+	$(CC) -shared -pthread -Wl,-z,now -Wl,-soname,$(LIB_SONAME) -o $@ $(LIB_OBJS)
+
+$(BUILD)/$(LIB_SONAME): $(BUILD)/liballoc.so
+	ln -sfn liballoc.so $@
 
 # The archive holds one object in which only the public API is global
 # (hidden symbols made local), so that it links into any program, whatever
@@ -35,12 +46,22 @@ $(BUILD)/liballoc.a: $(LIB_OBJS)
 $(BUILD)/liballoc-internal.a: $(LIB_OBJS)
 	rm -f $@ && ar rcs $@ $(LIB_OBJS)
 
-ALL_TARGETS += $(BUILD)/liballoc.so $(BUILD)/liballoc.a
+ALL_TARGETS += $(BUILD)/liballoc.so $(BUILD)/$(LIB_SONAME) $(BUILD)/liballoc.a
 
-install-lib: $(BUILD)/liballoc.so $(BUILD)/liballoc.a
-	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include
-	install -m 0755 $(BUILD)/liballoc.so $(DESTDIR)$(PREFIX)/lib/liballoc.so
+# Installed as a shared library is: liballoc.so.0.1.0, its soname
+# liballoc.so.0 -> liballoc.so.0.1.0, and the link-time name liballoc.so ->
+# liballoc.so.0; plus the archive, the headers and liballoc.pc for pkg-config
+# (liballoc/liballoc.pc.in; prefix-relative, so --define-variable=prefix=
+# relocates it).
+install-lib: $(BUILD)/liballoc.so $(BUILD)/liballoc.a liballoc/liballoc.pc.in
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
+	install -m 0755 $(BUILD)/liballoc.so $(DESTDIR)$(PREFIX)/lib/$(LIB_REALNAME)
+	ln -sfn $(LIB_REALNAME) $(DESTDIR)$(PREFIX)/lib/$(LIB_SONAME)
+	ln -sfn $(LIB_SONAME) $(DESTDIR)$(PREFIX)/lib/liballoc.so
 	install -m 0644 $(BUILD)/liballoc.a $(DESTDIR)$(PREFIX)/lib/liballoc.a
 	install -m 0644 liballoc/include/liballoc.h liballoc/include/liballoc_stats.h \
 		$(DESTDIR)$(PREFIX)/include/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' liballoc/liballoc.pc.in \
+		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/liballoc.pc
+	chmod 0644 $(DESTDIR)$(PREFIX)/lib/pkgconfig/liballoc.pc
 INSTALL_TARGETS += install-lib

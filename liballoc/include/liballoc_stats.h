@@ -101,8 +101,8 @@ struct las_globals {
 				       arena operation */
 	uint64_t handed_bytes;      /* current value of the above */
 	uint64_t purge_runs;        /* purge passes (threshold, decay, trim) */
-	uint64_t violations[LAS_EV_COUNTERS]; /* per las_event_kind (violations only:
-					       conf changes are not counted) */
+	uint64_t violations[LAS_EV_COUNTERS]; /* events per las_event_kind; a sum of
+					       violations leaves LAS_EV_CONF_CHANGE out */
 	uint64_t threads_created;   /* cumulative threads seen */
 	uint64_t threads_live;
 };

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "stat_internal.h"
+#include "vocab.h"
 
 #define SEQ_RETRIES 16
 
@@ -211,8 +212,10 @@ static void derive_totals(struct as_snapshot *s)
 			tot->threads_live++;
 	}
 	tot->threads_total = s->globals.threads_created;
-	for (int k = 0; k < LAS_EV_COUNTERS; k++)
-		tot->violations_total = as_sat_add(tot->violations_total, s->globals.violations[k]);
+	for (uint32_t k = 0; k < LAS_EV_COUNTERS; k++)
+		if (las_event_is_violation(k))
+			tot->violations_total =
+				as_sat_add(tot->violations_total, s->globals.violations[k]);
 }
 
 static void decode_events(const struct as_segment *seg, const unsigned char *img,

@@ -95,17 +95,25 @@ assert docs[1]["rates"]["allocs_per_sec"] == 0  # nothing changed in between
 out=$(ad --count 2 --watch 0.2 "$P1")
 check "text --count 2: two rounds with rates" test "$(grep -c '^Rates over' <<<"$out")" -eq 1 -a "$(grep -c '^=== ' <<<"$out")" -eq 2
 
-# --- OpenMetrics ------------------------------------------------------------
+# --- OpenMetrics and the Prometheus text format -----------------------------
+# (tests/prometheus/ runs promtool, the HTTP endpoint and a real Prometheus)
 om_check='
 import sys
 from prometheus_client.openmetrics.parser import text_string_to_metric_families
 text = open(sys.argv[1]).read()
 assert text.endswith("# EOF\n")
 fams = {f.name: f for f in text_string_to_metric_families(text)}
-pids = sys.argv[3:]
-live = {s.labels["pid"]: s.value for s in fams["liballoc_live_bytes"].samples}
-assert sorted(live) == sorted(pids), live
-assert all(v == float(sys.argv[2]) for v in live.values()), live
+live, npids, per_pid = float(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "per-pid"
+pids = sys.argv[5:]
+lb = fams["liballoc_live_bytes"].samples
+if per_pid:
+    assert sorted(s.labels["pid"] for s in lb) == sorted(pids), lb
+    assert all(s.value == live for s in lb), lb
+else:
+    # processes of one executable are one series, summed
+    assert [(s.labels, s.value) for s in lb] == [({"exe": "segfab"}, npids * live)], lb
+    assert all("pid" not in s.labels for f in fams.values() for s in f.samples)
+    assert [s.value for s in fams["liballoc_processes"].samples] == [npids]
 assert fams["liballoc_live_bytes"].unit == "bytes"
 assert fams["liballoc_allocations"].type == "counter"
 assert all(s.name == "liballoc_allocations_total" for s in fams["liballoc_allocations"].samples)
@@ -114,12 +122,37 @@ for f in fams.values():
     assert f.name.startswith("liballoc_"), f.name
     if f.unit: assert f.name.endswith("_" + f.unit), f.name
 cls = [s for s in fams["liballoc_class_live_bytes"].samples if s.labels["class"] == "7"]
-assert cls and all(s.value == 44 * 128 for s in cls), cls
+assert len(cls) == (npids if per_pid else 1) and all(s.value == 44 * 128 * (1 if per_pid else npids) for s in cls), cls
+# segfab: one double_free and one invalid_free per process, no conf_change kind
+kinds = {}
+for s in fams["liballoc_violations"].samples:
+    kinds[s.labels["kind"]] = kinds.get(s.labels["kind"], 0) + s.value
+assert kinds == {"double_free": npids, "invalid_free": npids, "buffer_overflow": 0,
+                 "buffer_underflow": 0, "use_after_free": 0}, kinds
+info = fams["liballoc_build_info"].samples
+assert len(info) == (npids if per_pid else 1) and info[0].labels["version"] == "0.1.0", info
 '
 ad --openmetrics "$P1" >"$DIR/om1"
-check "--openmetrics parses (one pid)" $PY -c "$om_check" "$DIR/om1" "$LIVE" "$P1"
+check "--openmetrics parses (one pid)" $PY -c "$om_check" "$DIR/om1" "$LIVE" 1 sum "$P1"
 ad --all --openmetrics >"$DIR/om2"
-check "--all --openmetrics: one exposition, both pids" $PY -c "$om_check" "$DIR/om2" "$LIVE" "$P1" "$P2"
+check "--all --openmetrics: one series for both pids of one exe, summed" \
+	$PY -c "$om_check" "$DIR/om2" "$LIVE" 2 sum "$P1" "$P2"
+ad --all --openmetrics --per-pid >"$DIR/om2p"
+check "--all --openmetrics --per-pid: a series per pid" \
+	$PY -c "$om_check" "$DIR/om2p" "$LIVE" 2 per-pid "$P1" "$P2"
+ad --all --prometheus >"$DIR/prom2"
+check "--all --prometheus: text format, same families as OpenMetrics" $PY -c '
+import sys
+from prometheus_client.parser import text_string_to_metric_families as text_parse
+from prometheus_client.openmetrics.parser import text_string_to_metric_families as om_parse
+text = open(sys.argv[1]).read()
+assert "# EOF" not in text and "# UNIT" not in text
+t = {f.name: (f.type, [(s.name, s.labels, s.value) for s in f.samples]) for f in text_parse(text)}
+o = {f.name: (f.type, [(s.name, s.labels, s.value) for s in f.samples])
+     for f in om_parse(open(sys.argv[2]).read())}
+assert t == o, sorted(set(t) ^ set(o))
+assert "# TYPE liballoc_allocations_total counter" in text
+' "$DIR/prom2" "$DIR/om2"
 
 # --- hostile strings stay inside their quotes -------------------------------
 live_pid; PW=$LP; fab "$PW" weird
@@ -170,6 +203,13 @@ expect_rc "first error decides, others still reported" 3 "pid $D1" "$P1" "$D1"
 expect_rc "bad pid is a usage error" 2 "not a pid" 12x
 expect_rc "no pid is a usage error" 2 "which process"
 expect_rc "bad --watch" 2 "--watch" --watch -1 "$P1"
+expect_rc "--listen with --json" 2 "--listen serves metrics" --listen 127.0.0.1:0 --json
+expect_rc "--listen with a pid" 2 "unexpected argument" --listen 127.0.0.1:0 "$P1"
+expect_rc "--listen with --all" 2 "exclude each other" --listen 127.0.0.1:0 --all
+expect_rc "--listen without a port" 2 "--listen wants HOST:PORT" --listen 127.0.0.1
+expect_rc "--listen with a bare IPv6 address" 2 "--listen wants HOST:PORT" --listen ::1:9000
+expect_rc "--listen on a port out of range" 2 "--listen wants HOST:PORT" --listen 127.0.0.1:65536
+expect_rc "--metrics-path not absolute" 2 "--metrics-path wants a path" --listen 127.0.0.1:0 --metrics-path metrics
 check "--help exits 0" sh -c "'$AD' --help >/dev/null"
 check "--version names the ABI" sh -c "'$AD' --version | grep -q 'ABI 1.0'"
 

@@ -1,11 +1,15 @@
 # tools/allocdump/build.mk - build/allocdump.
 ALLOCDUMP_SRCS := $(wildcard tools/allocdump/*.c)
-ALLOCDUMP_LIB_SRCS := $(filter-out tools/allocdump/main.c,$(ALLOCDUMP_SRCS))
+# The formats without main() and the HTTP endpoint: what the fuzz target links.
+ALLOCDUMP_LIB_SRCS := $(filter-out tools/allocdump/main.c tools/allocdump/listen.c,$(ALLOCDUMP_SRCS))
 ALLOCDUMP_HDRS := $(wildcard tools/allocdump/*.h) $(STAT_HDRS)
-ALLOCDUMP_CFLAGS := $(CFLAGS_COMMON) $(TOOL_SAN) -Iliballoc/stat -Itools/allocdump
+# --listen is built on libmicrohttpd (Debian libmicrohttpd-dev)
+MHD_CFLAGS := $(shell pkg-config --cflags libmicrohttpd 2>/dev/null)
+MHD_LIBS := $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
+ALLOCDUMP_CFLAGS := $(CFLAGS_COMMON) $(TOOL_SAN) -Iliballoc/stat -Itools/allocdump $(MHD_CFLAGS)
 
 $(BUILD)/allocdump: $(ALLOCDUMP_SRCS) $(ALLOCDUMP_HDRS) $(BUILD)/liballoc_stat.a | $(BUILD)
-	$(CC) $(ALLOCDUMP_CFLAGS) -o $@ $(ALLOCDUMP_SRCS) $(BUILD)/liballoc_stat.a -lm
+	$(CC) $(ALLOCDUMP_CFLAGS) -o $@ $(ALLOCDUMP_SRCS) $(BUILD)/liballoc_stat.a $(MHD_LIBS) -pthread -lm
 
 # man/allocdump.1 is installed by man/build.mk with every other page.
 install-allocdump: $(BUILD)/allocdump

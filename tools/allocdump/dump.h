@@ -26,10 +26,23 @@ void dump_text_list_line(FILE *out, const struct dump_item *it);
 /* One JSON value per item; as_array wraps items in [ ] (several pids, --all). */
 void dump_json(FILE *out, const struct dump_item *items, size_t n, int as_array);
 
-/* One OpenMetrics exposition for all items, ending in "# EOF". */
+/* Metrics for Prometheus: one exposition for all items (allocdump(1),
+ * PROMETHEUS METRICS). Processes with the same executable are summed into
+ * one series unless per_pid. */
+enum metrics_dialect {
+	METRICS_PROMETHEUS,  /* text format 0.0.4: node_exporter's textfile, promtool */
+	METRICS_OPENMETRICS, /* OpenMetrics 1.0, ending in "# EOF" */
+};
+struct metrics_options {
+	enum metrics_dialect dialect;
+	int per_pid; /* a pid label on every series, nothing summed */
+};
+void dump_metrics(FILE *out, const struct dump_item *items, size_t n,
+		  const struct metrics_options *opt);
+/* dump_metrics in OpenMetrics, summed by executable. */
 void dump_openmetrics(FILE *out, const struct dump_item *items, size_t n);
 
-/* Escaping for the two text formats; bytes that are not valid UTF-8 become
+/* Escaping for JSON and exposition label values; bytes that are not valid UTF-8 become
  * U+FFFD so parsers never reject the document. */
 void put_json_string(FILE *out, const char *s);
 void put_label_value(FILE *out, const char *s);

@@ -13,8 +13,9 @@
 #include <time.h>
 
 #include "dump.h"
+#include "listen.h"
 
-enum format { FMT_TEXT, FMT_JSON, FMT_OPENMETRICS };
+enum format { FMT_TEXT, FMT_JSON, FMT_OPENMETRICS, FMT_PROMETHEUS };
 
 struct options {
 	enum format format;
@@ -28,6 +29,9 @@ struct options {
 	unsigned max_events;
 	int timeout_ms;
 	const char *dir;
+	int per_pid;             /* --per-pid: metrics keep a pid label */
+	const char *listen_addr; /* --listen */
+	const char *metrics_path;
 	pid_t *pids;
 	size_t npids;
 };
@@ -46,9 +50,11 @@ struct round_state {
 
 static void usage(FILE *out)
 {
-	fputs("usage: allocdump [--json|--openmetrics] [--watch SECONDS] [--count N]\n"
-	      "                 [--events N] [--dir DIR] PID...\n"
-	      "       allocdump --all [--json|--openmetrics] [--watch SECONDS] [--count N]\n"
+	fputs("usage: allocdump [--json|--prometheus|--openmetrics] [--per-pid]\n"
+	      "                 [--watch SECONDS] [--count N] [--events N] [--dir DIR] PID...\n"
+	      "       allocdump --all [--json|--prometheus|--openmetrics] [--per-pid]\n"
+	      "                 [--watch SECONDS] [--count N]\n"
+	      "       allocdump --listen ADDR:PORT [--metrics-path PATH] [--per-pid] [--dir DIR]\n"
 	      "       allocdump --gc [--dry-run] [--dir DIR]\n"
 	      "       allocdump --set PID KEY=VALUE[,KEY=VALUE...] [--timeout MS]\n"
 	      "       allocdump --help | --version\n"
@@ -83,11 +89,16 @@ static int usage_error(const char *fmt, const char *arg)
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_DRY_RUN = 256, OPT_TIMEOUT, OPT_EVENTS, OPT_DIR };
+	enum { OPT_DRY_RUN = 256, OPT_TIMEOUT, OPT_EVENTS, OPT_DIR, OPT_PROMETHEUS, OPT_PER_PID,
+	       OPT_LISTEN, OPT_METRICS_PATH };
 	static const struct option longopts[] = {
 		{ "all", no_argument, NULL, 'a' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "openmetrics", no_argument, NULL, 'm' },
+		{ "prometheus", no_argument, NULL, OPT_PROMETHEUS },
+		{ "per-pid", no_argument, NULL, OPT_PER_PID },
+		{ "listen", required_argument, NULL, OPT_LISTEN },
+		{ "metrics-path", required_argument, NULL, OPT_METRICS_PATH },
 		{ "watch", required_argument, NULL, 'w' },
 		{ "count", required_argument, NULL, 'n' },
 		{ "gc", no_argument, NULL, 'g' },
@@ -103,6 +114,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	memset(o, 0, sizeof(*o));
 	o->max_events = 10;
 	o->timeout_ms = 1000;
+	o->metrics_path = "/metrics";
 	int c;
 	char *end;
 	while ((c = getopt_long(argc, argv, "ajmw:n:gs:hV", longopts, NULL)) != -1) {
@@ -113,6 +125,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'g': o->gc = 1; break;
 		case OPT_DRY_RUN: o->dry_run = 1; break;
 		case OPT_DIR: o->dir = optarg; break;
+		case OPT_PROMETHEUS: o->format = FMT_PROMETHEUS; break;
+		case OPT_PER_PID: o->per_pid = 1; break;
+		case OPT_LISTEN: o->listen_addr = optarg; break;
+		case OPT_METRICS_PATH:
+			if (optarg[0] != '/')
+				return usage_error("--metrics-path wants a path starting with /, not '%s'", optarg);
+			o->metrics_path = optarg;
+			break;
 		case 'w':
 			o->watch = strtod(optarg, &end);
 			if (*end || end == optarg || !(o->watch > 0) || o->watch > 86400)
@@ -150,11 +170,13 @@ static int parse_options(int argc, char **argv, struct options *o)
 		default: return usage_error("%s", "bad option");
 		}
 	}
-	int modes = (o->gc != 0) + (o->set_spec != NULL) + (o->all != 0);
+	int modes = (o->gc != 0) + (o->set_spec != NULL) + (o->all != 0) + (o->listen_addr != NULL);
 	if (modes > 1)
-		return usage_error("%s", "--all, --gc and --set exclude each other");
+		return usage_error("%s", "--all, --gc, --set and --listen exclude each other");
+	if (o->listen_addr && (o->format == FMT_JSON || o->watch > 0 || o->count > 0))
+		return usage_error("%s", "--listen serves metrics: no --json, --watch or --count");
 	o->npids = (size_t)(argc - optind);
-	if ((o->gc || o->set_spec || o->all) && o->npids)
+	if ((o->gc || o->set_spec || o->all || o->listen_addr) && o->npids)
 		return usage_error("unexpected argument '%s'", argv[optind]);
 	if (!modes && !o->npids)
 		return usage_error("%s", "which process? give a PID, or --all");
@@ -345,9 +367,13 @@ static int run_round(const struct options *o, struct round_state *st, long round
 	if (o->format == FMT_JSON) {
 		if (n || o->all || npids > 1)
 			dump_json(stdout, items, n, o->all || npids > 1);
-	} else if (o->format == FMT_OPENMETRICS) {
+	} else if (o->format == FMT_OPENMETRICS || o->format == FMT_PROMETHEUS) {
+		struct metrics_options mo = {
+			o->format == FMT_OPENMETRICS ? METRICS_OPENMETRICS : METRICS_PROMETHEUS,
+			o->per_pid
+		};
 		if (n || o->all)
-			dump_openmetrics(stdout, items, n);
+			dump_metrics(stdout, items, n, &mo);
 	} else {
 		if (repeated) {
 			time_t now = time(NULL);
@@ -408,6 +434,10 @@ int main(int argc, char **argv)
 		rc = run_gc(&o);
 	else if (o.set_spec)
 		rc = run_set(&o);
+	else if (o.listen_addr) {
+		struct listen_options lo = { o.listen_addr, o.metrics_path, o.dir, o.per_pid };
+		rc = listen_serve(&lo);
+	}
 	else {
 		struct round_state st = { 0 };
 		for (long round = 0; o.count == 0 || round < o.count; round++) {

@@ -172,8 +172,9 @@ static int ctl_stats(const char *key, void *oldp, size_t *oldlenp)
 		v = STAT_GET(&g->reservations);
 	else if (!strcmp(key, "violations")) {
 		v = 0;
-		for (int i = 0; i < LAS_EV_COUNTERS; i++)
-			v += STAT_GET(&g->violations[i]);
+		for (uint32_t i = 0; i < LAS_EV_COUNTERS; i++)
+			if (las_event_is_violation(i))
+				v += STAT_GET(&g->violations[i]);
 	} else
 		return ENOENT;
 	return read_u64(v, oldp, oldlenp);

@@ -394,7 +394,7 @@ void stats_count_end(struct las_thread *mine, struct las_thread *s)
 
 void stats_event(uint32_t kind, uint64_t addr, uint64_t size, uint32_t cls, const char *detail)
 {
-	if (las_event_is_violation(kind) && kind < LAS_EV_COUNTERS)
+	if (kind < LAS_EV_COUNTERS)
 		STAT_ADD(&la_globals->violations[kind], 1);
 	if (!events)
 		return;
