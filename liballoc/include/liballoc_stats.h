@@ -179,6 +179,7 @@ enum las_event_kind {
 	LAS_EV_BUFFER_UNDERFLOW,
 	LAS_EV_USE_AFTER_FREE,
 	LAS_EV_CONF_CHANGE,
+	LAS_EV_HEAP_CORRUPTION, /* a stored free-list link was overwritten */
 	LAS_EV_KIND_COUNT
 };
 

@@ -128,7 +128,7 @@ kinds = {}
 for s in fams["liballoc_violations"].samples:
     kinds[s.labels["kind"]] = kinds.get(s.labels["kind"], 0) + s.value
 assert kinds == {"double_free": npids, "invalid_free": npids, "buffer_overflow": 0,
-                 "buffer_underflow": 0, "use_after_free": 0}, kinds
+                 "buffer_underflow": 0, "use_after_free": 0, "heap_corruption": 0}, kinds
 info = fams["liballoc_build_info"].samples
 assert len(info) == (npids if per_pid else 1) and info[0].labels["version"] == "0.1.0", info
 '

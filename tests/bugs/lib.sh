@@ -13,7 +13,7 @@ BUGS_CFLAGS=(-std=gnu11 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE
 	-I"$ROOT/liballoc/include" -I"$ROOT/tests/bugs" -fno-builtin -pthread)
 
 # The five kinds a report may name, as an extended-regex alternation.
-BUG_KINDS='double-free|invalid-free|buffer-overflow|buffer-underflow|use-after-free'
+BUG_KINDS='double-free|invalid-free|buffer-overflow|buffer-underflow|use-after-free|heap-corruption'
 
 PASSED=0
 FAILED=0

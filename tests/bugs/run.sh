@@ -6,7 +6,7 @@
 #                               buffer-underflow use-after-free
 #   // CONF: key:value,...      LIBALLOC_CONF for the checks-on runs (may be
 #                               empty: the program switches checks itself)
-#   // CHECKS-OFF: silent|silent-ub|invalid-free|silent-or-caught
+#   // CHECKS-OFF: silent|silent-ub|invalid-free|caught|reported|silent-or-caught
 #   // THREAD: name             the report must name this thread (optional)
 #   // RING: yes                also verify the segment's event ring (optional)
 #   // SWITCH: key=value ...    the checks-on runs switch these from outside,
@@ -25,9 +25,22 @@
 #              (silent: clean exit; silent-ub: the bug corrupts unchecked state,
 #              any exit), or for invalid frees still exactly one invalid-free
 #              report and SIGABRT, never a crash inside liballoc;
+#              caught (what production mode detects with no settings: double
+#              frees of blocks in the thread cache or free in their slab,
+#              large double frees, overwritten free-list links): exactly one
+#              report of the EXPECT kind, then SIGABRT;
+#              reported: exactly one report, of any kind (production sees the
+#              bug but cannot tell which: a free into an unused slot is found
+#              as a second free when the cache flushes), then SIGABRT;
 #              silent-or-caught (large and huge double frees, which the page
 #              map may notice at no cost): a clean run, or one report of the
 #              expected kind or invalid-free, then SIGABRT;
+#   glibc      without liballoc, checks-off path: when glibc's default malloc
+#              aborts with its own message on a bad free (EXPECT double-free
+#              or invalid-free), liballoc's off run must have reported too
+#              (production never catches less than glibc's); glibc's other
+#              aborts (an underflow that smashed its inline chunk header) are
+#              shown; the counts of both are printed at the end;
 #   ring       (RING: yes) with on_error:report and with on_error:ignore (no
 #              report on stderr), paused at its end: allocdump --json must
 #              show the event in the ring and counted.
@@ -116,6 +129,8 @@ check_report() {
 		ptr=$((16#${BASH_REMATCH[1]}))
 		size=${BASH_REMATCH[2]}
 		case $kind in
+		heap-corruption) ;; # the free block whose link was overwritten, or
+				    # (found a step later) the address the link decoded to
 		double-free | invalid-free)
 			if [ "$addr" -ne "$ptr" ]; then
 				WHY=$(printf 'report is on 0x%x, the freed pointer was 0x%x' "$addr" "$ptr")
@@ -253,6 +268,25 @@ check_off() {
 	silent) expect_clean "$tag" || ok=1 ;;
 	silent-ub) no_report "$tag" || ok=1 ;;
 	invalid-free) expect_abort "$tag" invalid-free "$thread" || ok=1 ;;
+	reported)
+		local seen
+		seen=$(grep -m1 -oE "$REPORT_LINE" "$TMP/$tag.err" | sed 's/^liballoc: //; s/ on 0x$//')
+		if [ -n "$seen" ]; then
+			local track=$TRACK
+			TRACK=
+			expect_abort "$tag" "$seen" "" || ok=1
+			TRACK=$track
+		else
+			WHY="no report"
+			ok=1
+		fi ;;
+	caught)
+		# production may find it later (a flush at a thread's exit, in
+		# another thread) and has no track info: kind and block only
+		local track=$TRACK
+		TRACK=
+		expect_abort "$tag" "$expect" "" || ok=1
+		TRACK=$track ;;
 	silent-or-caught)
 		local seen
 		seen=$(grep -m1 -oE "$REPORT_LINE" "$TMP/$tag.err" | sed 's/^liballoc: //; s/ on 0x$//')
@@ -267,6 +301,31 @@ check_off() {
 	*) WHY="unknown CHECKS-OFF value '$off'"; ok=1 ;;
 	esac
 	verdict $ok "$name off [$off]" "$tag"
+}
+
+# check_glibc NAME: the same checks-off run on glibc's malloc. glibc catches
+# a bug when it aborts with a message of its own; then liballoc must have
+# reported in its off run ($TMP/NAME.off.err).
+GLIBC_CAUGHT=0 LIBALLOC_CAUGHT=0 GLIBC_ONLY=0
+check_glibc() {
+	local name=$1 expect=$2 tag=$1.glibc ours=no theirs=no
+	{ env -u LIBALLOC_CONF -u BUGS_PAUSE -u BUGS_SWITCH BUGS_CHECKS_OFF=1 \
+		timeout -k 5 60 "$BIN/$name" >"$TMP/$tag.out" 2>"$TMP/$tag.err"; } 2>/dev/null
+	local rc=$?
+	grep -qE "$REPORT_LINE" "$TMP/$name.off.err" && ours=yes
+	[ $rc -eq 134 ] && grep -qE '(free|malloc|realloc|corrupted|double free|invalid)' "$TMP/$tag.err" &&
+		theirs=yes
+	[ $ours = yes ] && LIBALLOC_CAUGHT=$((LIBALLOC_CAUGHT + 1))
+	[ $theirs = yes ] && GLIBC_CAUGHT=$((GLIBC_CAUGHT + 1))
+	echo "     $name production: liballoc $([ $ours = yes ] && echo reports || echo silent)," \
+		"glibc $([ $theirs = yes ] && echo "aborts: $(head -n 1 "$TMP/$tag.err")" || echo silent)"
+	if [ $theirs = yes ] && [ $ours = no ]; then
+		GLIBC_ONLY=$((GLIBC_ONLY + 1))
+		case $expect in
+		double-free | invalid-free)
+			fail "$name glibc: glibc's default catches it, liballoc's production mode does not" ;;
+		esac
+	fi
 }
 
 # Actions for run_rendezvous.
@@ -348,6 +407,7 @@ for name in "${names[@]}"; do
 		check_on_report "$name" "$expect" "$conf" "$thread"
 	fi
 	check_off "$name" "${off:-silent}" "$thread" "$expect"
+	check_glibc "$name" "$expect"
 	if [ "$(case_field "$src" RING)" = yes ]; then
 		if [ -n "$no_allocdump" ]; then
 			echo "SKIP $name ring: $no_allocdump"
@@ -357,4 +417,5 @@ for name in "${names[@]}"; do
 		fi
 	fi
 done
+echo "production mode (no settings): liballoc reports $LIBALLOC_CAUGHT, glibc's default aborts on $GLIBC_CAUGHT of ${#names[@]} programs; $GLIBC_ONLY caught by glibc only"
 summary

@@ -18,6 +18,7 @@ asan_error() {
 	invalid-free) echo 'attempting free on address which was not malloc' ;;
 	buffer-overflow | buffer-underflow) echo 'heap-buffer-overflow' ;;
 	use-after-free) echo 'heap-use-after-free' ;;
+	heap-corruption) echo 'heap-use-after-free' ;; # the write after free over the link
 	esac
 }
 

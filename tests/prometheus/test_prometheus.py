@@ -182,7 +182,8 @@ def test_exposition(stats, pid, doc):
     kinds = {s.labels["kind"]: s.value for s in fams["liballoc_violations"].samples}
     check("violations_total: the violation kinds only, all 0 (no conf_change)",
           sorted(kinds) == ["buffer_overflow", "buffer_underflow", "double_free",
-                            "invalid_free", "use_after_free"] and set(kinds.values()) == {0.0},
+                            "heap_corruption", "invalid_free", "use_after_free"]
+          and set(kinds.values()) == {0.0},
           kinds)
     check("the configuration change counts in config_changes_total (1)",
           val("liballoc_config_changes") == [doc["violations"]["conf_change"]] == [1],

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vocab.h"
 #include "dump.h"
 
 enum mtype { GAUGE, COUNTER };
@@ -292,8 +293,9 @@ static void table_samples(const struct writer *w, const struct table_family *f)
 				sample_u64(w, v);
 			}
 		} else if (f->t == T_VIOLATIONS) {
-			/* kinds below LAS_EV_CONF_CHANGE are violations; it is not */
-			for (uint32_t k = LAS_EV_NONE + 1; k < LAS_EV_CONF_CHANGE; k++) {
+			for (uint32_t k = 0; k < LAS_EV_KIND_COUNT && k < LAS_EV_COUNTERS; k++) {
+				if (!las_event_is_violation(k))
+					continue;
 				uint64_t v = 0;
 				for (size_t j = i; j < e; j++)
 					v = sat_add(v, w->m[j].s->globals.violations[k]);

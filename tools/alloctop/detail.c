@@ -1,4 +1,5 @@
 /* detail.c - the per-process detail view (see detail.h). */
+#include "vocab.h"
 #include "detail.h"
 
 #include <inttypes.h>
@@ -99,8 +100,8 @@ static void render_totals(const struct proc_entry *e, struct sink *s)
 	}
 	sink_printf(s, t->violations_total ? ST_BAD : ST_NORMAL, "  violations: %" PRIu64,
 		    t->violations_total);
-	for (unsigned k = LAS_EV_DOUBLE_FREE; k < LAS_EV_CONF_CHANGE; k++)
-		if (g->violations[k])
+	for (unsigned k = 0; k < LAS_EV_KIND_COUNT && k < LAS_EV_COUNTERS; k++)
+		if (las_event_is_violation(k) && g->violations[k])
 			sink_printf(s, ST_BAD, "  %s %" PRIu64, as_event_kind_name(k),
 				    g->violations[k]);
 	s->eol(s);

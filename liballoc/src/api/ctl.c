@@ -277,7 +277,7 @@ LA_EXPORT int alloc_check(void)
 {
 	if (!la_initialized)
 		la_init();
-	return debug_check_all();
+	return debug_check_all("alloc_check");
 }
 
 LA_EXPORT struct mallinfo2 mallinfo2(void)

@@ -11,9 +11,11 @@
 #include "core/arena.h"
 #include "core/extent.h"
 #include "core/purge_thread.h"
+#include "core/safe_link.h"
 #include "core/size_class.h"
 #include "core/slot_mark.h"
 #include "core/tcache.h"
+#include "modes/debug.h"
 #include "modes/switch.h"
 #include "stats/stats.h"
 #include "sys/base.h"
@@ -74,6 +76,7 @@ void la_init(void)
 	}
 	__atomic_store_n(&init_owner, me, __ATOMIC_RELAXED);
 	slot_mark_init(); /* before any slot can be released */
+	safe_link_init(); /* before any block is cached */
 	conf_init();
 	size_classes_init();
 	arenas_init();
@@ -109,5 +112,9 @@ __attribute__((destructor)) static void la_destructor(void)
 	/* Returning this thread's cache checks what it holds: an interior
 	 * pointer the fast path let in is reported now at the latest. */
 	modes_thread_flush();
+	/* Blocks never freed and blocks still in quarantine are checked too:
+	 * an overflow of a leaked block, a write after free just before exit. */
+	if (la_checks.redzone || la_checks.quarantine)
+		debug_check_all("exit");
 	stats_shutdown();
 }

@@ -52,7 +52,10 @@ static LA_NOINLINE void free_first(void *p, uintptr_t pm)
 	    class_slot_start(tag - 1, (uintptr_t)p - ((struct extent *)(pm & ~PM_CLASS_MASK))->addr)) {
 		struct release_faults f;
 		arena_release(&p, 1, tag - 1, &f);
-		if (!f.dups && !f.interior)
+		if (f.dups)
+			debug_violation(LAS_EV_DOUBLE_FREE, p, class_size(tag - 1), (int)tag - 1, "free",
+					NULL, 0);
+		else
 			tcache_count_small(tag - 1, -1);
 		return;
 	}
@@ -107,10 +110,14 @@ LA_EXPORT void *malloc(size_t size)
 	if (likely(size <= LOOKUP_MAX)) {
 		size_t cls = la_class_lookup[size];
 		void *p = la_tc.head[cls + 1];
-		if (likely(p != NULL)) {
+		/* Not NULL and a user-space address: a head decoded from an
+		 * overwritten link is neither, and goes to the slow path, which
+		 * reports it; nothing is read through it. */
+		if (likely(link_plausible((uintptr_t)p - 1))) {
 			struct las_thread *s = la_tc.slot;
 			JUMP_IF_NONZERO32(s->gate, slow);
-			la_tc.head[cls + 1] = *(void **)p;
+			la_tc.head[cls + 1] = (void *)(*(uintptr_t *)p ^ la_tc.link_key);
+			*(uintptr_t *)p = 0; /* no stale link mark in a live block */
 			la_tc.room[cls + 1]++;
 			s->class_alloc[cls]++;
 			PROBE_FAST(malloc, return probe_malloc_fast(p, size, cls, CALLER()));
@@ -132,7 +139,11 @@ LA_EXPORT void free(void *p)
 		DECREMENT_OR_JUMP(la_tc.room[tag], no_room);
 		struct las_thread *s = la_tc.slot;
 		JUMP_IF_NONZERO32(s->gate, gated);
-		*(void **)p = la_tc.head[tag];
+		/* The block carries the mark of a stored link: it may be in a
+		 * list already (a double free); the slow path confirms. */
+		if (unlikely(link_marked(p)))
+			goto gated;
+		*(uintptr_t *)p = link_encode(la_tc.head[tag], la_tc.link_key);
 		la_tc.head[tag] = p;
 		s->class_free[tag - 1]++;
 		PROBE_FAST(free, return probe_free_fast(p, tag, CALLER()));

@@ -278,6 +278,20 @@ static void release(void *const *ptrs, unsigned n, unsigned cls, struct release_
 	stats_handed(-(int64_t)(n - dups) * size);
 }
 
+bool arena_slot_is_free(const void *p)
+{
+	uintptr_t pm = pagemap_get(p);
+	unsigned tag = (unsigned)(pm & PM_CLASS_MASK);
+	if (!tag)
+		return false;
+	const struct extent *s = (const struct extent *)(pm & ~PM_CLASS_MASK);
+	unsigned cls = tag - 1;
+	uint32_t idx = class_slot_index(cls, (uintptr_t)p - s->addr);
+	if (s->addr + (uintptr_t)idx * class_size(cls) != (uintptr_t)p)
+		return false;
+	return __atomic_load_n(&s->bitmap[idx / 64], __ATOMIC_ACQUIRE) & (1ull << (idx % 64));
+}
+
 void arena_release(void *const *ptrs, unsigned n, unsigned cls, struct release_faults *f)
 {
 	release(ptrs, n, cls, f, false);

@@ -63,6 +63,9 @@ LA_HIDDEN unsigned arena_fill_marked(struct arena *a, unsigned cls, void **out, 
 /* Return slots of class cls (from any arena) to their slabs. A slot that
  * is marked (held in a stack of marked slots) is refused as a double free. */
 LA_HIDDEN void arena_release(void *const *ptrs, unsigned n, unsigned cls, struct release_faults *f);
+/* Is p the start of a slot that is free in its (tagged) slab? A racy read
+ * of the bitmap: a hint for reports, confirmed by arena_release. */
+LA_HIDDEN bool arena_slot_is_free(const void *p);
 /* The same from a stack of marked slots: unmarks the slots after marking
  * them free in their slabs, so they never look live meanwhile. */
 LA_HIDDEN void arena_release_marked(void *const *ptrs, unsigned n, unsigned cls,

@@ -20,6 +20,10 @@ struct core_hooks {
 	/* Slots handed back to their slabs from a thread cache held some that
 	 * were not live blocks; `where` says which operation found them. */
 	void (*release_fault)(const struct release_faults *f, unsigned cls, const char *where);
+	/* A stored link of a list of class cls was overwritten (safe_link.h)
+	 * and the list was cut there: `at` is the free block that held it, or,
+	 * when !is_block, the address the link decoded to (not to be read). */
+	void (*heap_corruption)(const void *at, bool is_block, unsigned cls, const char *where);
 };
 
 extern struct core_hooks la_core_hooks LA_HIDDEN;

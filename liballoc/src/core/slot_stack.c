@@ -3,6 +3,15 @@
 #include "core/slot_stack.h"
 #include "core/tcache.h"
 
+void slot_stack_cut(struct slot_stack *st, unsigned cls, void *slot)
+{
+	la_tc.slot->class_flush[cls] += st->count[cls] - 1u;
+	st->head[cls] = NULL;
+	st->count[cls] = 1; /* the caller takes `slot` itself off */
+	if (la_core_hooks.heap_corruption)
+		la_core_hooks.heap_corruption(slot, true, cls, "slot cache");
+}
+
 unsigned slot_stack_refill(struct slot_stack *st, const struct slot_stack_kind *k, unsigned cls,
 			   struct arena *a)
 {

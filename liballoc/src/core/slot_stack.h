@@ -8,6 +8,7 @@
 #ifndef LA_SLOT_STACK_H
 #define LA_SLOT_STACK_H
 
+#include "core/safe_link.h"
 #include "core/size_class.h"
 #include "sys/check.h"
 
@@ -27,10 +28,16 @@ struct slot_stack_kind {
 	bool marked;     /* slots are marked while held (slot_mark.h) */
 };
 
-static inline void **slot_stack_link(const struct slot_stack_kind *k, void *slot)
+/* Links are stored encoded (safe_link.h) and checked before they are
+ * followed. */
+static inline uintptr_t *slot_stack_link(const struct slot_stack_kind *k, void *slot)
 {
-	return (void **)((char *)slot + k->link_off);
+	return (uintptr_t *)((char *)slot + k->link_off);
 }
+
+/* The stack's link in `slot` was overwritten: the stack ends there (the
+ * slots below are lost to it) and the core's hook reports it. */
+LA_HIDDEN void slot_stack_cut(struct slot_stack *st, unsigned cls, void *slot);
 
 static inline void *slot_stack_pop(struct slot_stack *st, const struct slot_stack_kind *k,
 				   unsigned cls)
@@ -38,7 +45,11 @@ static inline void *slot_stack_pop(struct slot_stack *st, const struct slot_stac
 	void *slot = st->head[cls];
 	LA_ASSERT(!slot == !st->count[cls]);
 	if (slot) {
-		st->head[cls] = *slot_stack_link(k, slot);
+		uintptr_t next = *slot_stack_link(k, slot) ^ la_link_key;
+		if (unlikely(!link_valid(next)))
+			slot_stack_cut(st, cls, slot);
+		else
+			st->head[cls] = (void *)next;
 		st->count[cls]--;
 	}
 	return slot;
@@ -47,7 +58,7 @@ static inline void *slot_stack_pop(struct slot_stack *st, const struct slot_stac
 static inline void slot_stack_push(struct slot_stack *st, const struct slot_stack_kind *k,
 				   unsigned cls, void *slot)
 {
-	*slot_stack_link(k, slot) = st->head[cls];
+	*slot_stack_link(k, slot) = link_encode(st->head[cls], la_link_key);
 	st->head[cls] = slot;
 	st->count[cls]++;
 }

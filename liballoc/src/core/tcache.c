@@ -2,6 +2,7 @@
 #include <pthread.h>
 #include <sys/prctl.h>
 
+#include "core/pagemap.h"
 #include "core/tcache.h"
 #include "stats/stats.h"
 #include "sys/conf.h"
@@ -40,6 +41,7 @@ void tcache_thread_init(void)
 	tc->tid = la_gettid();
 	tc->arena = arena_assign(tc->tid);
 	tc->slot = stats_thread_acquire(tc->tid, tc->arena->id);
+	tc->link_key = la_link_key;
 	for (unsigned c = 0; c < NCLASSES; c++) {
 		tc->head[c + 1] = NULL;
 		tc->max[c + 1] = bin_max[c];
@@ -65,12 +67,10 @@ void *tcache_refill(unsigned cls)
 	if (!got)
 		return NULL;
 	/* Push in reverse so the lowest address is popped first. */
-	for (unsigned i = got; i-- > 1;) {
-		*(void **)objs[i] = tc->head[t];
-		tc->head[t] = objs[i];
-	}
 	LA_ASSERT(got - 1 <= tc->room[t]);
-	tc->room[t] -= got - 1;
+	for (unsigned i = got; i-- > 1;)
+		tcache_push(cls, objs[i]);
+	*(uintptr_t *)objs[0] = 0; /* it may hold a stale link from its last stay */
 	tc->slot->class_fill[cls] += got;
 	LA_PROBE_HOT(tcache_fill, cls, got);
 	return objs[0];
@@ -96,31 +96,107 @@ void tcache_count_small_unslotted(unsigned cls, int sign)
 	stats_count_end(la_tc.slot, s);
 }
 
+/* The object after p in a bin of class cls, or false when p's link was
+ * overwritten: not a user-space address on the 16-byte grid, or not a
+ * block of this class (page map). Nothing is read at a bad address. */
+static bool next_in_bin(const void *p, unsigned cls, void **next)
+{
+	uintptr_t n = *(const uintptr_t *)p ^ la_tc.link_key;
+	*next = (void *)n;
+	if (!link_valid(n))
+		return false;
+	return n == 0 || (pagemap_get((void *)n) & PM_CLASS_MASK) == cls + 1;
+}
+
+/* p's link is bad: report it, and count what the list held beyond p as
+ * gone from the cache (those blocks are lost, not handed out again). */
+static void cut_bin(const void *p, bool is_block, unsigned cls, uint32_t lost, const char *where)
+{
+	struct tcache *tc = &la_tc;
+	tc->room[cls + 1] += lost;
+	tc->slot->class_flush[cls] += lost;
+	if (la_core_hooks.heap_corruption)
+		la_core_hooks.heap_corruption(p, is_block, cls, where);
+}
+
+void *tcache_pop(unsigned cls)
+{
+	struct tcache *tc = &la_tc;
+	unsigned t = cls + 1;
+	void *p = tc->head[t], *next;
+	if (!p)
+		return NULL;
+	if (!link_valid((uintptr_t)p) || (pagemap_get(p) & PM_CLASS_MASK) != t) {
+		/* The link that led here (in the block the bin handed out last)
+		 * was overwritten after it went back: the list ends. */
+		tc->head[t] = NULL;
+		cut_bin(p, false, cls, tcache_count(tc, cls), "malloc");
+		return NULL;
+	}
+	if (!next_in_bin(p, cls, &next)) {
+		tc->head[t] = NULL;
+		cut_bin(p, true, cls, tcache_count(tc, cls) - 1, "malloc");
+	} else {
+		tc->head[t] = next;
+	}
+	*(uintptr_t *)p = 0; /* no stale link mark in a live block */
+	tc->room[t]++;
+	return p;
+}
+
+bool tcache_holds(unsigned cls, const void *p)
+{
+	struct tcache *tc = &la_tc;
+	void *q = tc->head[cls + 1], *next;
+	for (uint32_t left = tcache_count(tc, cls); q && left > 0; left--, q = next) {
+		if (q == p)
+			return true;
+		if (!next_in_bin(q, cls, &next))
+			return false; /* reported when the list is next walked */
+	}
+	return false;
+}
+
 void tcache_flush_bin(unsigned cls, uint32_t keep)
 {
 	struct tcache *tc = &la_tc;
 	unsigned t = cls + 1;
 	tc->refilled[t] = 0;
 	void *objs[FILL_MAX];
+	/* Walk no more than the cache holds: a list that loops (a block freed
+	 * twice while nothing could tell) must not hang us here. */
+	uint32_t left = tcache_count(tc, cls);
 	/* Keep the most recently freed (hottest) objects; flush the older. */
-	void **link = &tc->head[t];
-	uint32_t kept = 0;
-	for (; kept < keep && *link; kept++)
-		link = (void **)*link;
+	void *p = tc->head[t], *next = NULL;
+	void *last_kept = NULL;
+	for (uint32_t kept = 0; kept < keep && p && left > 0; kept++, left--) {
+		if (!next_in_bin(p, cls, &next)) {
+			*(uintptr_t *)p = link_encode(NULL, tc->link_key);
+			cut_bin(p, true, cls, left - 1, "thread-cache flush");
+			return;
+		}
+		last_kept = p;
+		p = next;
+	}
+	if (last_kept)
+		*(uintptr_t *)last_kept = link_encode(NULL, tc->link_key);
+	else
+		tc->head[t] = NULL;
 	unsigned n = 0;
-	void *p = *link;
-	*link = NULL;
-	/* Walk no more than the cache holds: a block freed twice with checks
-	 * off links the list into a cycle, which must not hang us here. */
-	uint32_t left = tcache_count(tc, cls) - kept;
-	while (p && left-- > 0) {
-		void *next = *(void **)p;
+	bool bad = false;
+	while (p && left > 0) {
+		bad = !next_in_bin(p, cls, &next);
 		objs[n++] = p;
-		if (n == FILL_MAX) {
+		left--;
+		if (n == FILL_MAX || bad) {
 			release_checked(objs, n, cls);
 			tc->slot->class_flush[cls] += n;
 			tc->room[t] += n;
 			n = 0;
+		}
+		if (bad) {
+			cut_bin(p, true, cls, left, "thread-cache flush");
+			break;
 		}
 		p = next;
 	}

@@ -7,6 +7,7 @@
 #define LA_TCACHE_H
 
 #include "core/arena.h"
+#include "core/safe_link.h"
 #include "core/size_class.h"
 #include "liballoc_stats.h"
 
@@ -24,6 +25,7 @@ struct tcache {
 	uint32_t room[NCLASSES + 1];
 	uint32_t max[NCLASSES + 1];
 	struct las_thread *slot; /* this thread's stats slot */
+	uintptr_t link_key;      /* la_link_key (safe_link.h), beside the lists */
 	struct arena *arena;
 	uint32_t state;
 	int tid;
@@ -59,6 +61,19 @@ LA_HIDDEN void tcache_flush_all(void);
 LA_HIDDEN void tcache_thread_exit(void);
 /* Refill an empty bin; returns one object or NULL. */
 LA_HIDDEN void *tcache_refill(unsigned cls);
+/* Pop the bin's first object (NULL when empty), its link validated; a
+ * bad link is reported through the core's hook and cuts the list. */
+LA_HIDDEN void *tcache_pop(unsigned cls);
+/* Push p on the bin (there is room). */
+static inline void tcache_push(unsigned cls, void *p)
+{
+	*(uintptr_t *)p = link_encode(la_tc.head[cls + 1], la_tc.link_key);
+	la_tc.head[cls + 1] = p;
+	la_tc.room[cls + 1]--;
+}
+/* Is p among the objects this thread's bin holds? (A free of a block
+ * that carries the link mark: confirm before calling it a double free.) */
+LA_HIDDEN bool tcache_holds(unsigned cls, const void *p);
 LA_HIDDEN void tcache_global_init(void);
 LA_HIDDEN void tcache_fork_child(void);
 /* The same for a thread without a stats slot (exiting, or starting up). */

@@ -13,6 +13,7 @@
 
 #include "core/extent.h"
 #include "core/pagemap.h"
+#include "core/safe_link.h"
 #include "core/size_class.h"
 #include "core/slot_mark.h"
 #include "core/slot_stack.h"
@@ -94,9 +95,12 @@ static LA_ALWAYS_INLINE void checked_free_fast(void *p, uintptr_t pm, const char
 			slot_unmark(p);
 	}
 	if (unlikely(twice)) {
-		/* Without check_free it is ignored: the block is not freed again. */
-		if (la_checks.check_free)
-			debug_violation(LAS_EV_DOUBLE_FREE, p, size, (int)cls, what, NULL, 0);
+		/* A slot that was ever in a list keeps its link mark: one without
+		 * it was never handed out (a free of a pointer into an unused
+		 * slot). Either way the block is not freed again. */
+		debug_violation(link_marked(p) || slot_marked(p) ? LAS_EV_DOUBLE_FREE
+								  : LAS_EV_INVALID_FREE,
+				p, size, (int)cls, what, NULL, 0);
 		return;
 	}
 	/* The fill spares the mark (bytes 8-15); bytes 0-7 become the link. */

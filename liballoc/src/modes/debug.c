@@ -154,24 +154,28 @@ static bool verify_zones(const struct block_info *bi, const char *what)
 /* alloc_check looks at blocks other threads may be freeing or making at
  * the same moment: damage counts only if the block is still the same live
  * block afterwards. */
-static bool walk_check_block(const struct block_info *bi)
+static bool walk_check_block(const struct block_info *bi, const char *what)
 {
-	const struct debug_hdr *h = bi->hdr;
+	struct debug_hdr *h = bi->hdr;
 	uint32_t kind;
 	const uint8_t *at;
 	size_t n;
 	if (__atomic_load_n(&h->magic, __ATOMIC_ACQUIRE) != HDR_LIVE)
 		return true;
-	bool header_ok = hdr_checksum(h, bi->base) == h->check;
+	bool header_ok = hdr_intact(h, bi->base);
 	bool damaged = !header_ok || find_zone_damage(bi, &kind, &at, &n);
 	if (!damaged || __atomic_load_n(&h->magic, __ATOMIC_ACQUIRE) != HDR_LIVE)
 		return true;
-	if (!header_ok) {
-		report_block(LAS_EV_BUFFER_UNDERFLOW, (void *)bi->base, bi, 0, "alloc_check",
-			     (const uint8_t *)h, 16);
-		return false;
-	}
-	return verify_zones(bi, "alloc_check");
+	if (!header_ok)
+		report_block(LAS_EV_BUFFER_UNDERFLOW, (void *)bi->base, bi, 0, what,
+			     (const uint8_t *)h + 16, 32);
+	else
+		verify_zones(bi, what);
+	/* Reported once: the block's free, or the next walk, passes it by. */
+	uint32_t live = HDR_LIVE;
+	__atomic_compare_exchange_n(&h->magic, &live, HDR_BAD, false, __ATOMIC_ACQ_REL,
+				    __ATOMIC_ACQUIRE);
+	return false;
 }
 /*
  * Check a pointer about to be freed. Returns the user length to fill and
@@ -181,12 +185,22 @@ static bool check_debug_block(void *p, struct block_info *bi, const char *what)
 {
 	struct debug_hdr *h = bi->hdr;
 	if (hdr_checksum(h, bi->base) != h->check ||
-	    (h->magic != HDR_LIVE && h->magic != HDR_FREED && h->magic != HDR_QUAR)) {
-		if ((uintptr_t)p - bi->base >= sizeof(*h) + 16 && h->magic == 0) {
+	    (h->magic != HDR_LIVE && h->magic != HDR_FREED && h->magic != HDR_QUAR) ||
+	    (h->magic == HDR_LIVE && (h->free_tid | h->free_pc) != 0)) {
+		/* A header of zeros is a slot never handed out (fresh pages):
+		 * the pointer is no block's, not a smashed one. */
+		if (bytes_all(h, sizeof(*h), 0) ||
+		    ((uintptr_t)p - bi->base >= sizeof(*h) + 16 && h->magic == 0)) {
 			report_block(LAS_EV_INVALID_FREE, p, bi, 0, what, NULL, 0);
 			return false;
 		}
-		report_block(LAS_EV_BUFFER_UNDERFLOW, p, bi, 0, what, (const uint8_t *)h, 16);
+		if (h->magic == HDR_BAD)
+			return false; /* reported already */
+		/* With the magic intact, the damage is in the fields after it. */
+		bool magic_ok = h->magic == HDR_LIVE || h->magic == HDR_FREED || h->magic == HDR_QUAR;
+		report_block(LAS_EV_BUFFER_UNDERFLOW, p, bi, 0, what,
+			     (const uint8_t *)h + (magic_ok ? 16 : 0), 32);
+		__atomic_store_n(&h->magic, HDR_BAD, __ATOMIC_RELEASE);
 		return false;
 	}
 	if ((uintptr_t)p != bi->base + h->user_off) {
@@ -197,7 +211,13 @@ static bool check_debug_block(void *p, struct block_info *bi, const char *what)
 		report_block(LAS_EV_DOUBLE_FREE, p, bi, h->requested, what, NULL, 0);
 		return false;
 	}
-	return verify_zones(bi, what);
+	if (verify_zones(bi, what))
+		return true;
+	/* Reported once: a later check (alloc_check, exit) passes it by. */
+	uint32_t live = HDR_LIVE;
+	__atomic_compare_exchange_n(&h->magic, &live, HDR_BAD, false, __ATOMIC_ACQ_REL,
+				    __ATOMIC_ACQUIRE);
+	return false;
 }
 /* A claimed debug block (its header just went LIVE -> FREED): fill it,
  * then quarantine it or hand it back. */
@@ -235,7 +255,7 @@ static bool free_debug_slot(void *p, uintptr_t pm)
 	uintptr_t base = e->addr + (uintptr_t)class_slot_index(cls, (uintptr_t)p - e->addr) * size;
 	struct debug_hdr *h = (struct debug_hdr *)base;
 	if ((uintptr_t)p != base + h->user_off || !zones_short_and_intact(h, size) ||
-	    hdr_checksum(h, base) != h->check)
+	    !hdr_intact(h, base))
 		return false;
 	uint32_t live = HDR_LIVE;
 	if (!__atomic_compare_exchange_n(&h->magic, &live, HDR_FREED, false, __ATOMIC_ACQ_REL,
@@ -318,15 +338,22 @@ bool debug_usable_size(void *p, uintptr_t pm, size_t *out)
 	*out = bi.hdr->magic == HDR_LIVE ? bi.hdr->requested : 0;
 	return true;
 }
+struct walk {
+	const char *what;
+	int bad;
+};
+
 static void check_run(struct extent *e, void *arg)
 {
+	struct walk *w = arg;
 	struct block_info bi = {.kind = BK_DEBUG, .cls = -1, .base = e->addr, .slot_size = e->size,
 				.e = e, .hdr = (struct debug_hdr *)e->addr};
-	*(int *)arg += !walk_check_block(&bi);
+	w->bad += !walk_check_block(&bi, w->what);
 }
 
 static void check_slab(struct extent *e, void *arg)
 {
+	struct walk *w = arg;
 	int bad = 0;
 	size_t size = class_size(e->cls);
 		uint32_t n = la_classes[e->cls].nobjs;
@@ -338,21 +365,21 @@ static void check_slab(struct extent *e, void *arg)
 						.base = e->addr + i * size, .slot_size = size,
 						.e = e};
 			bi.hdr = (struct debug_hdr *)bi.base;
-			bad += !walk_check_block(&bi);
+			bad += !walk_check_block(&bi, w->what);
 	}
-	*(int *)arg += bad;
+	w->bad += bad;
 }
 
 /* Walk every debug block: redzones of live ones, fills of quarantined. */
-int debug_check_all(void)
+int debug_check_all(const char *what)
 {
-	int bad = 0;
+	struct walk w = {what, 0};
 	/* Reports below run under the walk locks: nothing in them may
 	 * allocate, and backtrace() does only the first time. */
 	report_warm_backtrace();
-	arena_walk_slabs(check_slab, &bad);
-	block_walk_runs(check_run, &bad);
-	return bad + quarantine_verify_all();
+	arena_walk_slabs(check_slab, &w);
+	block_walk_runs(check_run, &w);
+	return w.bad + quarantine_verify_all(what);
 }
 
 bool debug_live_size(void *p, uintptr_t pm, size_t *out)
@@ -361,7 +388,7 @@ bool debug_live_size(void *p, uintptr_t pm, size_t *out)
 	block_classify(p, pm, &bi);
 	switch (bi.kind) {
 	case BK_DEBUG:
-		if (hdr_checksum(bi.hdr, bi.base) != bi.hdr->check ||
+		if (!hdr_intact(bi.hdr, bi.base) ||
 		    (uintptr_t)p != bi.base + bi.hdr->user_off || bi.hdr->magic != HDR_LIVE) {
 			debug_free(p, pm, "realloc"); /* reports what is wrong */
 			return false;

@@ -13,6 +13,8 @@ LA_HIDDEN bool debug_usable_size(void *p, uintptr_t pm, size_t *out);
 /* Bytes of a live block to keep across realloc; false (after reporting
  * what is wrong) when p is not one. */
 LA_HIDDEN bool debug_live_size(void *p, uintptr_t pm, size_t *out);
-LA_HIDDEN int debug_check_all(void);
+/* Check every live debug block and the quarantine; `what` names the
+ * occasion in reports ("alloc_check", "exit"). Returns the violations. */
+LA_HIDDEN int debug_check_all(const char *what);
 
 #endif

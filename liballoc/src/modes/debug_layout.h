@@ -19,6 +19,7 @@
 #define HDR_LIVE 0x4c495645u  /* "LIVE" */
 #define HDR_FREED 0x46524545u /* "FREE" */
 #define HDR_QUAR 0x51554152u  /* "QUAR" */
+#define HDR_BAD 0x21444142u   /* "BAD!": damage reported, kept out of use */
 
 struct debug_hdr {
 	uint32_t magic;
@@ -36,10 +37,22 @@ LA_STATIC_ASSERT(sizeof(struct debug_hdr) == 48, "the debug header is 48 bytes (
 /* The header's own checksum: a smashed header is an underflow. */
 static inline uint32_t hdr_checksum(const struct debug_hdr *h, uintptr_t base)
 {
+	/* Every field that stays the same while the block is live; the
+	 * magic's damage shows by itself, and free_tid and free_pc must read
+	 * zero until the free (hdr_intact): a write to any byte of a live
+	 * block's header is caught. */
 	uint64_t x = h->requested * 0x9e3779b97f4a7c15ull;
 	x ^= ((uint64_t)h->user_off << 32 | h->redzone) * 0xc2b2ae3d27d4eb4full;
+	x ^= (h->alloc_pc ^ ((uint64_t)h->alloc_tid << 40)) * 0xd6e8feb86659fd93ull;
 	x ^= base * 0x165667b19e3779f9ull;
 	return (uint32_t)(x ^ (x >> 32));
+}
+
+/* The header of a live block is intact: its checksum, and the fields that
+ * only the free writes still zero. */
+static inline bool hdr_intact(const struct debug_hdr *h, uintptr_t base)
+{
+	return hdr_checksum(h, base) == h->check && (h->free_tid | h->free_pc) == 0;
 }
 
 /* Do all len bytes at p equal `byte`? Inline for the short runs that

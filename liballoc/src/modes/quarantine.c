@@ -240,7 +240,7 @@ void quarantine_trim(uint64_t limit)
 	} while (n == 32);
 }
 
-int quarantine_verify_all(void)
+int quarantine_verify_all(const char *what)
 {
 	struct {
 		void *user;
@@ -250,6 +250,10 @@ int quarantine_verify_all(void)
 		size_t nbytes;
 	} found[16];
 	int bad = 0, kept = 0;
+	char detail[64];
+	struct la_buf b = {detail, 0, sizeof(detail)};
+	buf_str(&b, what);
+	buf_str(&b, ": written after free");
 	quarantine_stage_flush(); /* this thread's staged blocks are checked too */
 	pthread_mutex_lock(&q_lock);
 	for (uint32_t i = 0; ring && i < q_count; i++) {
@@ -276,7 +280,7 @@ int quarantine_verify_all(void)
 	pthread_mutex_unlock(&q_lock);
 	for (int i = 0; i < kept; i++)
 		debug_violation(LAS_EV_USE_AFTER_FREE, found[i].user, found[i].len, found[i].cls,
-				"alloc_check: written after free", found[i].bytes, found[i].nbytes);
+				detail, found[i].bytes, found[i].nbytes);
 	return bad;
 }
 

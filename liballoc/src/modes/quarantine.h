@@ -13,7 +13,7 @@ LA_HIDDEN bool quarantine_holds_plain(uintptr_t p);
 LA_HIDDEN void quarantine_trim(uint64_t limit);
 /* Move this thread's staged blocks into the quarantine proper. */
 LA_HIDDEN void quarantine_stage_flush(void);
-LA_HIDDEN int quarantine_verify_all(void);
+LA_HIDDEN int quarantine_verify_all(const char *what);
 LA_HIDDEN void quarantine_fork_prepare(void);
 LA_HIDDEN void quarantine_fork_parent(void);
 LA_HIDDEN void quarantine_fork_child(void);

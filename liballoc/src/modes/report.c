@@ -135,15 +135,28 @@ void report_warm_backtrace(void)
 }
 
 /* The core's hook: a thread-cache flush met slots that were not live
- * blocks. A second free is reported while check_free is on; a pointer that
- * is not the start of a block always. */
+ * blocks (freed twice, or not the start of a block): reported in every
+ * mode, as glibc reports what its checks find. */
 void report_release_fault(const struct release_faults *f, unsigned cls, const char *where)
 {
 	(void)where;
-	if (f->dups && la_checks.check_free)
+	if (f->dups)
 		debug_violation(LAS_EV_DOUBLE_FREE, f->first_dup, class_size(cls), (int)cls,
 				"thread-cache flush", NULL, 0);
 	if (f->interior)
 		debug_violation(LAS_EV_INVALID_FREE, f->first_interior, class_size(cls), (int)cls,
 				"thread-cache flush (not the start of a block)", NULL, 0);
+}
+
+/* The core's hook: a stored link in a free block was overwritten (a write
+ * after free, or an overflow of the block before it). */
+void report_heap_corruption(const void *at, bool is_block, unsigned cls, const char *where)
+{
+	char detail[64];
+	struct la_buf b = {detail, 0, sizeof(detail)};
+	buf_str(&b, where);
+	buf_str(&b, is_block ? ": its free-list link was overwritten"
+			     : ": a free-list link decoded to this address");
+	debug_violation(LAS_EV_HEAP_CORRUPTION, at, class_size(cls), (int)cls, detail,
+			is_block ? (const uint8_t *)at : NULL, is_block ? 8 : 0);
 }

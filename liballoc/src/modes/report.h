@@ -22,5 +22,7 @@ struct release_faults;
 /* For the core's hook table (core/hooks.h). */
 LA_HIDDEN void report_release_fault(const struct release_faults *f, unsigned cls,
 				    const char *where);
+LA_HIDDEN void report_heap_corruption(const void *at, bool is_block, unsigned cls,
+				      const char *where);
 
 #endif

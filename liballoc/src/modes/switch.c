@@ -39,6 +39,7 @@ void checks_init(void)
 	la_checks_on = las_vocab_checks_on(&la_checks);
 	la_plain_checks = plain_layout_suffices(&la_checks);
 	la_core_hooks.release_fault = report_release_fault;
+	la_core_hooks.heap_corruption = report_heap_corruption;
 	if (la_checks_on)
 		stats_set_gates(LAS_GATE_CHECKS);
 }

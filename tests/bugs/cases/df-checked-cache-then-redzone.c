@@ -1,6 +1,6 @@
 // EXPECT: double-free
 // CONF: check_free:true
-// CHECKS-OFF: silent-ub
+// CHECKS-OFF: caught
 // WHAT: freed under check_free alone (the block waits in another thread's checked cache), freed again after redzones were switched on
 #include "bug_support.h"
 

@@ -1,6 +1,6 @@
 // EXPECT: double-free
 // CONF: check_free:true
-// CHECKS-OFF: silent-ub
+// CHECKS-OFF: caught
 // WHAT: a memalign(64) block freed twice
 #include <malloc.h>
 #include "bug_support.h"

@@ -1,6 +1,6 @@
 // EXPECT: double-free
 // CONF: check_free:true
-// CHECKS-OFF: silent-ub
+// CHECKS-OFF: caught
 // THREAD: bugs-freer
 // WHAT: allocated and freed by main, freed again by another thread
 #include "bug_support.h"

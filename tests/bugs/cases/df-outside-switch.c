@@ -1,7 +1,7 @@
 // EXPECT: double-free
 // CONF:
 // SWITCH: check_free=true
-// CHECKS-OFF: silent-ub
+// CHECKS-OFF: caught
 // THREAD: bugs-blocked
 // WHAT: check_free switched on from outside (allocdump --set) while a thread is blocked; once released, that thread frees a new block twice
 #include "bug_support.h"

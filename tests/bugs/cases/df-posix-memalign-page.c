@@ -1,6 +1,6 @@
 // EXPECT: double-free
 // CONF: check_free:true
-// CHECKS-OFF: silent-ub
+// CHECKS-OFF: caught
 // WHAT: a posix_memalign(4096, 5000) block freed twice
 #include "bug_support.h"
 

@@ -1,6 +1,6 @@
 // EXPECT: double-free
 // CONF: check_free:true
-// CHECKS-OFF: silent-ub
+// CHECKS-OFF: caught
 // WHAT: realloc moves a block (freeing the old one); the stale old pointer is then freed
 #include "bug_support.h"
 

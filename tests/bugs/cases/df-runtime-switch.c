@@ -1,6 +1,6 @@
 // EXPECT: double-free
 // CONF:
-// CHECKS-OFF: silent-ub
+// CHECKS-OFF: caught
 // RING: yes
 // WHAT: check_free switched on with alloc_ctl mid-run; a block allocated after the switch is freed twice
 #include "bug_support.h"

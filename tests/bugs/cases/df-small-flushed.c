@@ -1,6 +1,6 @@
 // EXPECT: double-free
 // CONF: check_free:true
-// CHECKS-OFF: silent-ub
+// CHECKS-OFF: caught
 // WHAT: a small block freed, pushed out of the thread cache by many frees of its class, freed again
 #include "bug_support.h"
 

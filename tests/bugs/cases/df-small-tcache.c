@@ -1,6 +1,6 @@
 // EXPECT: double-free
 // CONF: check_free:true
-// CHECKS-OFF: silent-ub
+// CHECKS-OFF: caught
 // RING: yes
 // WHAT: a small block freed twice in a row, so it still sits in the thread cache
 #include "bug_support.h"

@@ -1,6 +1,6 @@
 // EXPECT: double-free
 // CONF: check_free:true,track:true
-// CHECKS-OFF: silent-ub
+// CHECKS-OFF: caught
 // TRACK: allocated freed
 // WHAT: with track:true the double-free report also says where the block was allocated and first freed
 #include "bug_support.h"

@@ -1,6 +1,6 @@
 // EXPECT: double-free
 // CONF: check_free:true
-// CHECKS-OFF: silent-ub
+// CHECKS-OFF: caught
 // THREAD: bugs-second
 // WHAT: allocated in one thread, freed by a second thread, then again by a third
 #include "bug_support.h"

@@ -1,0 +1,14 @@
+// EXPECT: buffer-underflow
+// CONF: debug:true
+// CHECKS-OFF: silent-ub
+// WHAT: a write 24 bytes before a block, past its pre-redzone into the debug header's thread and caller fields, which the header checksum covers
+#include "bug_support.h"
+
+int main(void)
+{
+	char *p = bug_xmalloc(32);
+	bug_mark("small", p, 32);
+	bug_poke(p, -40, 'X');
+	free(bug_opaque(p));
+	return bug_finish();
+}
