@@ -1,8 +1,10 @@
 # tests/allocdump/build.mk - allocdump against fabricated segments, and
 # against real processes running build/liballoc.so.
 .PHONY: test-allocdump
-test-allocdump: $(BUILD)/allocdump $(BUILD)/tests/segfab
+test-allocdump: $(BUILD)/allocdump $(BUILD)/alloctop $(BUILD)/tests/segfab \
+		$(BUILD)/tests/alloctop/fakeprocs
 	@bash tests/allocdump/test_allocdump.sh $(BUILD)
+	@bash tests/allocdump/test_hardening.sh $(BUILD)
 
 TEST_TARGETS += test-allocdump
 

@@ -70,12 +70,14 @@ static void apply_pending(unsigned char *m, enum answer how)
 		c->applied = c->requested;
 		record_conf_change(m, "control block");
 	}
-	__atomic_store_n(&c->applied_gen, want, __ATOMIC_RELEASE);
-	__atomic_fetch_and(&c->gate, ~LAS_GATE_PENDING, __ATOMIC_RELEASE);
 	if (how == ANSWER_SUPERSEDE) {
+		/* alloc_ctl in the process, before the answer is published: a
+		 * reader can only see the request superseded */
 		c->applied.junk = c->applied.junk ? LAS_JUNK_OFF : LAS_JUNK_BOTH;
 		record_conf_change(m, "alloc_ctl");
 	}
+	__atomic_store_n(&c->applied_gen, want, __ATOMIC_RELEASE);
+	__atomic_fetch_and(&c->gate, ~LAS_GATE_PENDING, __ATOMIC_RELEASE);
 }
 
 static int child(const char *dir, int i, const char *name, int churn, enum answer apply,

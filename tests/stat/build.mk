@@ -72,14 +72,17 @@ test-san:
 ifeq ($(SAN),)
 	@$(MAKE) --no-print-directory BUILD=$(SAN_BUILD) SAN=address,undefined \
 		$(SAN_BUILD)/allocdump $(SAN_BUILD)/alloctop $(SAN_BUILD)/tests/segfab \
-		$(SAN_BUILD)/tests/segchurn >$(BUILD)/san-build.log 2>&1 || \
+		$(SAN_BUILD)/tests/segchurn $(SAN_BUILD)/tests/alloctop/fakeprocs \
+		>$(BUILD)/san-build.log 2>&1 || \
 		{ tail -30 $(BUILD)/san-build.log; exit 1; }
 else
 	@$(MAKE) --no-print-directory $(SAN_BUILD)/allocdump $(SAN_BUILD)/alloctop \
-		$(SAN_BUILD)/tests/segfab $(SAN_BUILD)/tests/segchurn
+		$(SAN_BUILD)/tests/segfab $(SAN_BUILD)/tests/segchurn \
+		$(SAN_BUILD)/tests/alloctop/fakeprocs
 endif
 	@echo "test-san: allocdump on hostile fabricated segments ($(SAN_BUILD))"
 	@$(SAN_RUN_ENV) bash tests/allocdump/test_allocdump.sh $(SAN_BUILD)
+	@$(SAN_RUN_ENV) bash tests/allocdump/test_hardening.sh $(SAN_BUILD)
 	@echo "test-san: every tool on changing segments ($(SAN_BUILD))"
 	@$(SAN_RUN_ENV) HOSTILE_SECONDS=8 bash tests/stat/hostile_test.sh $(SAN_BUILD)
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "dump.h"
@@ -299,6 +300,15 @@ struct skipped {
 	unsigned invalid;      /* damaged segments, or an ABI we do not read */
 };
 
+/* Is the file of pid older than a starting process takes to initialise it? */
+static int older_than_grace(const struct options *o, pid_t pid)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/liballoc.%d", o->dir ? o->dir : as_stats_dir(), (int)pid);
+	return lstat(path, &st) == 0 && time(NULL) - st.st_mtime >= AS_GC_GRACE_S;
+}
+
 /* Take one snapshot; 0 when it should be reported. Errors for pids the
  * user named are printed and returned; with --all, segments we may not read
  * or that are stale are skipped quietly, and files that are no valid
@@ -328,6 +338,11 @@ static int take(const struct options *o, pid_t pid, struct as_snapshot *snap, ch
 		return AS_OK;
 	int quiet = o->all && (rc == AS_ERR_PERM || rc == AS_ERR_STALE ||
 			       rc == AS_ERR_NOTREADY || rc == AS_ERR_NOPROC);
+	if (o->all && rc == AS_ERR_NOTREADY &&
+	    (as_pid_status(pid, 0) != AS_PID_ALIVE || older_than_grace(o, pid))) {
+		sk->not_segments++; /* never initialised: not a starting process */
+		quiet = 1;
+	}
 	if (o->all && (rc == AS_ERR_CORRUPT || rc == AS_ERR_VERSION)) {
 		if (err.flags & AS_ERRF_NOT_SEGMENT)
 			sk->not_segments++;

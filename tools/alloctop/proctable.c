@@ -155,6 +155,21 @@ static int active_since(const struct as_snapshot *before, const struct as_snapsh
 	       now->update_seq != before->update_seq;
 }
 
+/* e's process is gone, a zombie, or its pid was reused. */
+static void fail_exited(struct proc_entry *e, int status, int same_file, unsigned *flags)
+{
+	struct as_error err = { .code = AS_ERR_STALE };
+	if (status == AS_PID_ZOMBIE)
+		snprintf(err.msg, sizeof(err.msg),
+			 "%s: process %d has exited (a zombie, not reaped yet); segment left behind",
+			 e->path, (int)e->pid);
+	else
+		snprintf(err.msg, sizeof(err.msg),
+			 "%s: process %d is gone (or its pid was reused); segment left behind",
+			 e->path, (int)e->pid);
+	entry_fail(e, &err, same_file, flags);
+}
+
 /* Take one snapshot of e, rolling the previous one over for rates. *flags
  * gets the AS_ERRF_* of a failure (0 otherwise). */
 static void entry_refresh(struct proc_entry *e, unsigned *flags)
@@ -177,6 +192,12 @@ static void entry_refresh(struct proc_entry *e, unsigned *flags)
 			entry_fail(e, &err, 1, flags);
 			return;
 		}
+		/* a leftover of a process gone: no need to read it */
+		int status = as_segment_status(e->seg);
+		if (status != AS_PID_ALIVE) {
+			fail_exited(e, status, 1, flags);
+			return;
+		}
 	}
 	memset(&snap, 0, sizeof(snap));
 	if (as_snapshot_take(e->seg, &snap, &err) != AS_OK) {
@@ -190,17 +211,7 @@ static void entry_refresh(struct proc_entry *e, unsigned *flags)
 		status = as_pid_status(e->pid, snap.start_time_ticks);
 	if (status != AS_PID_ALIVE) {
 		as_snapshot_free(&snap);
-		err.code = AS_ERR_STALE;
-		err.flags = 0;
-		if (status == AS_PID_ZOMBIE)
-			snprintf(err.msg, sizeof(err.msg),
-				 "%s: process %d has exited (a zombie, not reaped yet); segment left behind",
-				 e->path, (int)e->pid);
-		else
-			snprintf(err.msg, sizeof(err.msg),
-				 "%s: process %d is gone (or its pid was reused); segment left behind",
-				 e->path, (int)e->pid);
-		entry_fail(e, &err, fresh, flags);
+		fail_exited(e, status, fresh, flags);
 		return;
 	}
 	if (e->have_snap && (snap.start_time_ticks != e->cur.start_time_ticks ||
@@ -385,13 +396,15 @@ static long elapsed_ms(const struct timespec *start)
 }
 
 /* Not a liballoc segment at all: no magic, or never initialised although
- * its file is older than a starting process takes. */
+ * its process is gone or its file older than a starting process takes. */
 static int is_garbage(const struct proc_entry *e, unsigned flags)
 {
 	if (flags & AS_ERRF_NOT_SEGMENT)
 		return 1;
 	if (e->state != PS_NOTREADY)
 		return 0;
+	if (as_pid_status(e->pid, 0) != AS_PID_ALIVE)
+		return 1;
 	uint64_t ino, size;
 	int64_t mtime;
 	struct timespec now;
