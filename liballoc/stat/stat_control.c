@@ -115,6 +115,8 @@ static void read_block(void *arg)
 		dst[i] = __atomic_load_n(&src[i], __ATOMIC_ACQUIRE);
 }
 
+static void raise_gates(void *arg);
+
 /* Fill `requested`, take a generation (the release point), raise the gate
  * in the control block and in every live thread's own gate word. */
 static void write_request(void *arg)
@@ -128,7 +130,15 @@ static void write_request(void *arg)
 		__atomic_store_n(&dst[i], src[i], __ATOMIC_RELAXED);
 	__atomic_store_n(&c->requester_pid, (int32_t)getpid(), __ATOMIC_RELAXED);
 	a->gen = __atomic_add_fetch(&c->request_gen, 1, __ATOMIC_RELEASE);
-	__atomic_fetch_or(&c->gate, LAS_GATE_PENDING, __ATOMIC_RELEASE);
+	raise_gates(arg);
+}
+
+/* The gate in the control block and in every live thread's slot. */
+static void raise_gates(void *arg)
+{
+	struct ctl_access *a = arg;
+	struct as_segment *seg = a->seg;
+	__atomic_fetch_or(&seg->ctl->gate, LAS_GATE_PENDING, __ATOMIC_RELEASE);
 	const struct las_table *t = &seg->tables[LAS_T_THREADS];
 	for (uint32_t i = 1; i < a->slots; i++) {
 		struct las_thread *slot = (struct las_thread *)((char *)seg->ctl_map + t->offset +
@@ -340,6 +350,13 @@ int as_control_result_wait(struct as_segment *seg, int timeout_ms,
 			nap_ms(2);
 			continue;
 		}
+		/* Not answered yet: raise the gates again. The process rewrites
+		 * every gate word whenever it switches its own checks, which
+		 * would otherwise leave this request unseen until the next one. */
+		struct ctl_access a = { .seg = seg, .slots = slots_in_use(seg) };
+		int sig = as_guarded(raise_gates, &a);
+		if (sig)
+			return fault_error(seg, err, sig);
 		res->pid_status = as_segment_status(seg);
 		if (res->pid_status != AS_PID_ALIVE)
 			return as_fail(err, AS_ERR_STALE, seg->pid, seg->path,

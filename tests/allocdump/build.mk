@@ -15,3 +15,16 @@ test-allocdump-real: $(BUILD)/allocdump $(BUILD)/tests/known_allocs $(BUILD)/lib
 	@/usr/bin/python3 tests/allocdump/test_real.py $(BUILD)
 
 TEST_TARGETS += test-allocdump-real
+
+# No lost request: 1,000 --set against a process switching its own checks.
+# The test program runs under LD_PRELOAD=liballoc.so: no sanitizer, no
+# builtin malloc (its pairs must stay).
+$(BUILD)/tests/set_race: tests/allocdump/set_race.c | $(BUILD)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) -fno-builtin-malloc -fno-builtin-free -o $@ $< -ldl
+
+.PHONY: test-allocdump-race
+test-allocdump-race: $(BUILD)/allocdump $(BUILD)/tests/set_race $(BUILD)/liballoc.so
+	@bash tests/allocdump/test_set_race.sh $(BUILD)
+
+TEST_TARGETS += test-allocdump-race
