@@ -100,7 +100,9 @@ else bad "$san sanitizer reports: ${died_by[*]}"; fi
 if [ -n "$have_tmux" ]; then
 	"${T[@]}" send-keys -t main q
 	found=
-	for _ in $(seq 1 100); do
+	# the keys sent are queued: give it time to work through them (a
+	# generous bound, not a timing check)
+	for _ in $(seq 1 600); do
 		if "${T[@]}" capture-pane -p -t main | grep -q '^rc='; then found=1; break; fi
 		sleep 0.05
 	done
