@@ -1,13 +1,14 @@
 # liballoc/stat/build.mk - the stats reader library: build/liballoc_stat.a
 #
-# Built without sanitizers so that any tool can link it; the tests under
-# tests/stat/ compile the same sources with ASan/UBSan themselves.
+# It parses what other processes write, so make SAN=address,undefined
+# builds it with the sanitizers too, like every tool that links it (make
+# test also runs a sanitizer build of it, see tests/stat/build.mk).
 # liballoc/shared/vocab.c (the check vocabulary and event names) is built
 # into both the allocator and this library: one definition of the words.
 STAT_SRCS := $(wildcard liballoc/stat/*.c) liballoc/shared/vocab.c
 STAT_HDRS := $(wildcard liballoc/stat/*.h) liballoc/include/liballoc_stats.h \
 	liballoc/shared/vocab.h
-STAT_CFLAGS := $(CFLAGS_COMMON) -Iliballoc/stat -Iliballoc/shared
+STAT_CFLAGS := $(CFLAGS_COMMON) $(TOOL_SAN) -Iliballoc/stat -Iliballoc/shared
 STAT_OBJS := $(patsubst liballoc/stat/%.c,$(BUILD)/obj/stat/%.o,$(filter liballoc/stat/%,$(STAT_SRCS))) \
 	$(BUILD)/obj/stat/vocab.o
 

@@ -10,14 +10,26 @@
  * shared with the process, so they are changed with atomic ORs on a shared
  * mapping, never by read-modify-write through pwrite. That mapping is the
  * reader's only one: the file was checked to be as large as validated just
- * before mapping; a same-user writer shrinking its own file afterwards could
- * still raise SIGBUS during a --set.
+ * before mapping, and every access runs under as_guarded, so a writer
+ * shrinking its file afterwards makes the request fail with an error, not
+ * the reader die of SIGBUS.
+ *
+ * What the reader expects of the process (the other half, in the
+ * allocator): it applies `requested` when request_gen moves, then sets
+ * `applied` to what it runs and applied_gen to the generation it read;
+ * alloc_ctl in the process changes `applied` (and records a conf_change
+ * event "alloc_ctl") but never `requested` nor the generations. A request
+ * is then applied (applied_gen reached it and `applied` is what it asked),
+ * superseded (a later request, or an alloc_ctl event after it), or refused
+ * (answered, nothing later, other settings).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <signal.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -52,7 +64,9 @@ int as_checks_parse(struct las_checks *checks, const char *spec, struct as_error
 }
 
 /* Map the segment shared, after checking the file is still the size that
- * was validated (so the control block and thread table lie inside). */
+ * was validated (so the control block and thread table lie inside). The
+ * file may shrink at any time after: every access goes through
+ * as_guarded. */
 static int map_control(struct as_segment *seg, struct as_error *err)
 {
 	if (seg->ctl)
@@ -75,11 +89,58 @@ static int map_control(struct as_segment *seg, struct as_error *err)
 	return AS_OK;
 }
 
-/* Raise LAS_GATE_PENDING in every live thread's own gate word. */
-static void raise_thread_gates(struct as_segment *seg)
+static int fault_error(struct as_segment *seg, struct as_error *err, int sig)
 {
+	return as_fail(err, AS_ERR_CORRUPT, seg->pid, seg->path,
+		       "the segment shrank or was replaced while being written (%s caught; "
+		       "the request may be incomplete)", sig == SIGBUS ? "SIGBUS" : "SIGSEGV");
+}
+
+/* --- guarded accesses to the shared mapping ------------------------------ */
+
+struct ctl_access {
+	struct as_segment *seg;
+	struct las_control *out;  /* read_block */
+	uint64_t gen;             /* commit: the generation taken */
+	uint32_t slots;           /* commit: thread slots to raise gates in */
+};
+
+/* Word by word, each load atomic (the process writes concurrently). */
+static void read_block(void *arg)
+{
+	struct ctl_access *a = arg;
+	uint32_t *dst = (uint32_t *)a->out;
+	const uint32_t *src = (const uint32_t *)a->seg->ctl;
+	for (size_t i = 0; i < sizeof(*a->out) / 4; i++)
+		dst[i] = __atomic_load_n(&src[i], __ATOMIC_ACQUIRE);
+}
+
+static void raise_gates(void *arg);
+
+/* Fill `requested`, take a generation (the release point), raise the gate
+ * in the control block and in every live thread's own gate word. */
+static void write_request(void *arg)
+{
+	struct ctl_access *a = arg;
+	struct as_segment *seg = a->seg;
+	struct las_control *c = seg->ctl;
+	const uint32_t *src = (const uint32_t *)&seg->pending;
+	uint32_t *dst = (uint32_t *)&c->requested;
+	for (size_t i = 0; i < sizeof(seg->pending) / 4; i++)
+		__atomic_store_n(&dst[i], src[i], __ATOMIC_RELAXED);
+	__atomic_store_n(&c->requester_pid, (int32_t)getpid(), __ATOMIC_RELAXED);
+	a->gen = __atomic_add_fetch(&c->request_gen, 1, __ATOMIC_RELEASE);
+	raise_gates(arg);
+}
+
+/* The gate in the control block and in every live thread's slot. */
+static void raise_gates(void *arg)
+{
+	struct ctl_access *a = arg;
+	struct as_segment *seg = a->seg;
+	__atomic_fetch_or(&seg->ctl->gate, LAS_GATE_PENDING, __ATOMIC_RELEASE);
 	const struct las_table *t = &seg->tables[LAS_T_THREADS];
-	for (uint32_t i = 1; i < t->count; i++) {
+	for (uint32_t i = 1; i < a->slots; i++) {
 		struct las_thread *slot = (struct las_thread *)((char *)seg->ctl_map + t->offset +
 								 (uint64_t)i * t->entry_size);
 		if (__atomic_load_n(&slot->state, __ATOMIC_ACQUIRE) == LAS_SLOT_LIVE)
@@ -91,12 +152,9 @@ int as_control_read(struct as_segment *seg, struct las_control *out, struct as_e
 {
 	const struct las_table *t = &seg->tables[LAS_T_CONTROL];
 	if (seg->ctl) {
-		/* word by word, each load atomic (the process writes concurrently) */
-		uint32_t *dst = (uint32_t *)out;
-		const uint32_t *src = (const uint32_t *)seg->ctl;
-		for (size_t i = 0; i < sizeof(*out) / 4; i++)
-			dst[i] = __atomic_load_n(&src[i], __ATOMIC_ACQUIRE);
-		return AS_OK;
+		struct ctl_access a = { .seg = seg, .out = out };
+		int sig = as_guarded(read_block, &a);
+		return sig ? fault_error(seg, err, sig) : AS_OK;
 	}
 	if (as_source_read(seg, out, sizeof(*out), t->offset) != 0)
 		return as_fail(err, AS_ERR_CORRUPT, seg->pid, seg->path,
@@ -112,7 +170,9 @@ int as_control_set(struct as_segment *seg, const char *key_eq_value, struct as_e
 	if (!seg->pending_valid) {
 		/* start from what the process runs with, so one key changes one thing */
 		struct las_control now;
-		as_control_read(seg, &now, err);
+		rc = as_control_read(seg, &now, err);
+		if (rc)
+			return rc;
 		seg->pending = now.applied;
 		seg->pending_valid = 1;
 	}
@@ -122,50 +182,198 @@ int as_control_set(struct as_segment *seg, const char *key_eq_value, struct as_e
 	return AS_OK;
 }
 
-int as_control_commit(struct as_segment *seg, struct as_error *err)
+static long ms_since(const struct timespec *start)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000;
+}
+
+static void nap_ms(long ms)
+{
+	struct timespec nap = { 0, ms * 1000 * 1000 };
+	nanosleep(&nap, NULL);
+}
+
+/* Events ever written, read through the file (no mapping); 0 if unreadable. */
+static uint64_t event_head(const struct as_segment *seg)
+{
+	uint64_t head = 0;
+	if (as_source_read(seg, &head, sizeof(head), seg->tables[LAS_T_EVENTS].offset) != 0)
+		return 0;
+	return head;
+}
+
+/* Thread slots that may be live: those up to globals.threads_created. */
+static uint32_t slots_in_use(const struct as_segment *seg)
+{
+	struct las_globals g;
+	uint32_t count = seg->tables[LAS_T_THREADS].count;
+	if (as_source_read(seg, &g, sizeof(g), seg->tables[LAS_T_GLOBALS].offset) != 0)
+		return count;
+	return g.threads_created < count ? (uint32_t)g.threads_created + 1 : count;
+}
+
+int as_control_commit_wait(struct as_segment *seg, int timeout_ms, struct as_error *err)
 {
 	int rc = map_control(seg, err);
 	if (rc)
 		return rc;
 	if (!seg->pending_valid)
 		return as_fail(err, AS_ERR_USAGE, seg->pid, seg->path, "nothing to commit");
-	struct las_control *c = seg->ctl;
-	const uint32_t *src = (const uint32_t *)&seg->pending;
-	uint32_t *dst = (uint32_t *)&c->requested;
-	for (size_t i = 0; i < sizeof(seg->pending) / 4; i++)
-		__atomic_store_n(&dst[i], src[i], __ATOMIC_RELAXED);
-	__atomic_store_n(&c->requester_pid, (int32_t)getpid(), __ATOMIC_RELAXED);
-	seg->committed_gen = __atomic_add_fetch(&c->request_gen, 1, __ATOMIC_RELEASE);
-	__atomic_fetch_or(&c->gate, LAS_GATE_PENDING, __ATOMIC_RELEASE);
-	raise_thread_gates(seg);
+	/* One requester at a time, so that two never mix their settings in
+	 * `requested`. The process itself takes no part in the lock. */
+	struct timespec start;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	while (flock(seg->fd, LOCK_EX | LOCK_NB) != 0) {
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return as_fail(err, AS_ERR_IO, seg->pid, seg->path, "flock: %s",
+				       strerror(errno));
+		if (ms_since(&start) >= timeout_ms)
+			return as_fail(err, AS_ERR_TIMEOUT, seg->pid, seg->path,
+				       "another requester held the segment's control lock for %d ms; "
+				       "nothing was changed", timeout_ms);
+		nap_ms(2);
+	}
+	seg->events_at_commit = event_head(seg);
+	struct ctl_access a = { .seg = seg, .slots = slots_in_use(seg) };
+	int sig = as_guarded(write_request, &a);
+	flock(seg->fd, LOCK_UN);
+	if (sig)
+		return fault_error(seg, err, sig);
+	seg->committed_gen = a.gen;
 	return AS_OK;
+}
+
+int as_control_commit(struct as_segment *seg, struct as_error *err)
+{
+	return as_control_commit_wait(seg, 1000, err);
+}
+
+static int checks_equal(const struct las_checks *a, const struct las_checks *b)
+{
+	return a->junk == b->junk && a->redzone == b->redzone && a->check_free == b->check_free &&
+	       a->on_error == b->on_error && a->quarantine == b->quarantine &&
+	       a->backtrace == b->backtrace && a->track == b->track;
+}
+
+/* Did the process switch its own checks (alloc_ctl) since the request was
+ * made? Its conf_change events say so (liballoc-debug(7)). */
+static int process_switched_itself(const struct as_segment *seg)
+{
+	struct las_event_ring *ring = malloc(sizeof(*ring));
+	int found = 0;
+	if (!ring || as_source_read(seg, ring, sizeof(*ring), seg->tables[LAS_T_EVENTS].offset)) {
+		free(ring);
+		return 0;
+	}
+	uint64_t from = seg->events_at_commit;
+	if (ring->head > LAS_EVENTS && from < ring->head - LAS_EVENTS)
+		from = ring->head - LAS_EVENTS;
+	for (uint64_t i = from; i < ring->head && !found; i++) {
+		const struct las_event *e = &ring->entries[i % LAS_EVENTS];
+		found = e->seq == 2 * (i + 1) && e->kind == LAS_EV_CONF_CHANGE &&
+			strncmp(e->detail, "alloc_ctl", 9) == 0;
+	}
+	free(ring);
+	return found;
+}
+
+/* "junk,rz32" or "no checks" for a sentence. */
+static const char *checks_words(char *buf, size_t len, const struct las_checks *c)
+{
+	as_fmt_checks(buf, len, c);
+	if (!strcmp(buf, "-"))
+		snprintf(buf, len, "no checks");
+	return buf;
+}
+
+/* How long to look for the event that explains a difference: the process
+ * writes it under the lock it applied with, within microseconds. */
+#define EXPLAIN_MS 50
+
+int as_control_result_wait(struct as_segment *seg, int timeout_ms,
+			   struct as_control_result *res, struct as_error *err)
+{
+	struct as_control_result local;
+	if (!res)
+		res = &local;
+	memset(res, 0, sizeof(*res));
+	res->gen = seg->committed_gen;
+	res->asked = seg->pending;
+	int rc = map_control(seg, err);
+	if (rc)
+		return rc;
+	if (!seg->committed_gen)
+		return as_fail(err, AS_ERR_USAGE, seg->pid, seg->path, "no request was made");
+	struct timespec start;
+	long explained_since = -1;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		struct las_control c;
+		rc = as_control_read(seg, &c, err);
+		if (rc)
+			return rc;
+		res->request_gen = c.request_gen;
+		res->applied_gen = c.applied_gen;
+		res->now = c.applied;
+		char asked[128], now[128];
+		checks_words(asked, sizeof(asked), &res->asked);
+		checks_words(now, sizeof(now), &res->now);
+		if (c.applied_gen >= res->gen) {
+			if (checks_equal(&c.applied, &res->asked))
+				return as_fail(err, AS_OK, seg->pid, seg->path,
+					       "request %llu applied: the process runs %s",
+					       (unsigned long long)res->gen, now);
+			if (c.request_gen > res->gen) {
+				res->later_pid = c.requester_pid;
+				return as_fail(err, AS_ERR_SUPERSEDED, seg->pid, seg->path,
+					       "request %llu (%s) superseded by request %llu from pid %d: "
+					       "the process runs %s",
+					       (unsigned long long)res->gen, asked,
+					       (unsigned long long)c.request_gen, (int)c.requester_pid,
+					       now);
+			}
+			if (process_switched_itself(seg))
+				return as_fail(err, AS_ERR_SUPERSEDED, seg->pid, seg->path,
+					       "request %llu (%s) superseded by the process itself "
+					       "(alloc_ctl): it runs %s",
+					       (unsigned long long)res->gen, asked, now);
+			long waited = ms_since(&start);
+			if (explained_since < 0)
+				explained_since = waited;
+			if (waited - explained_since >= EXPLAIN_MS)
+				return as_fail(err, AS_ERR_REFUSED, seg->pid, seg->path,
+					       "request %llu (%s) answered, but the process runs %s "
+					       "(it did not take the settings as asked)",
+					       (unsigned long long)res->gen, asked, now);
+			nap_ms(2);
+			continue;
+		}
+		/* Not answered yet: raise the gates again. The process rewrites
+		 * every gate word whenever it switches its own checks, which
+		 * would otherwise leave this request unseen until the next one. */
+		struct ctl_access a = { .seg = seg, .slots = slots_in_use(seg) };
+		int sig = as_guarded(raise_gates, &a);
+		if (sig)
+			return fault_error(seg, err, sig);
+		res->pid_status = as_segment_status(seg);
+		if (res->pid_status != AS_PID_ALIVE)
+			return as_fail(err, AS_ERR_STALE, seg->pid, seg->path,
+				       "%s before applying request %llu",
+				       as_pid_status_text(res->pid_status),
+				       (unsigned long long)res->gen);
+		if (ms_since(&start) >= timeout_ms)
+			return as_fail(err, AS_ERR_TIMEOUT, seg->pid, seg->path,
+				       "request %llu (%s) not applied within %d ms; it stays pending "
+				       "(the process applies it at its next allocation or free)",
+				       (unsigned long long)res->gen, asked, timeout_ms);
+		nap_ms(5);
+	}
 }
 
 int as_control_wait_applied(struct as_segment *seg, int timeout_ms, struct as_error *err)
 {
-	if (map_control(seg, err))
-		return -1;
-	struct timespec start, now;
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (;;) {
-		if (__atomic_load_n(&seg->ctl->applied_gen, __ATOMIC_ACQUIRE) >= seg->committed_gen)
-			return 0;
-		if (as_segment_is_stale(seg)) {
-			as_fail(err, AS_ERR_STALE, seg->pid, seg->path,
-				"process exited before applying the request");
-			return -1;
-		}
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		long waited = (now.tv_sec - start.tv_sec) * 1000 +
-			      (now.tv_nsec - start.tv_nsec) / 1000000;
-		if (waited >= timeout_ms) {
-			as_fail(err, AS_ERR_TIMEOUT, seg->pid, seg->path,
-				"request %llu not applied within %d ms (the process applies it at "
-				"its next allocation)",
-				(unsigned long long)seg->committed_gen, timeout_ms);
-			return -1;
-		}
-		struct timespec nap = { 0, 5 * 1000 * 1000 };
-		nanosleep(&nap, NULL);
-	}
+	int rc = as_control_result_wait(seg, timeout_ms, NULL, err);
+	return rc == AS_OK || rc == AS_ERR_SUPERSEDED || rc == AS_ERR_REFUSED ? 0 : -1;
 }

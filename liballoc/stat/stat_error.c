@@ -24,6 +24,8 @@ const char *as_err_name(int code)
 	case AS_ERR_NOTREADY: return "segment not ready";
 	case AS_ERR_IO: return "I/O error";
 	case AS_ERR_TIMEOUT: return "timed out";
+	case AS_ERR_SUPERSEDED: return "superseded";
+	case AS_ERR_REFUSED: return "refused";
 	default: return "unknown error";
 	}
 }
@@ -34,6 +36,7 @@ int as_fail(struct as_error *err, int code, pid_t pid, const char *path,
 	if (!err)
 		return code;
 	err->code = code;
+	err->flags = 0;
 	char detail[400];
 	va_list ap;
 	va_start(ap, fmt);

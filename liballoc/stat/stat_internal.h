@@ -17,6 +17,8 @@ struct as_segment {
 	int writable;
 	pid_t pid;                /* from the validated header */
 	uint64_t start_time_ticks;
+	uid_t owner;              /* file owner (fstat), or the header's uid */
+	int foreign;              /* owned by another user than the reader */
 	char path[PATH_MAX];
 	struct las_table tables[LAS_T_COUNT]; /* geometry validated at open */
 	uint64_t size;            /* file size validated at open */
@@ -27,8 +29,7 @@ struct as_segment {
 	struct las_checks pending;
 	int pending_valid;
 	uint64_t committed_gen;
-	unsigned char *image;     /* as_load_image's buffer */
-	size_t image_len;
+	uint64_t events_at_commit; /* event ring head when the request was made */
 };
 
 /* Fill err (may be NULL) with code and "pid P, FILE: message"; returns code. */
@@ -39,20 +40,28 @@ int as_fail(struct as_error *err, int code, pid_t pid, const char *path,
 int as_source_read(const struct as_segment *seg, void *dst, size_t len, uint64_t off);
 
 /*
- * Copy the segment into the segment's private buffer (validated size; kept
- * between calls so that never-used thread slots stay zero without being
- * cleared again) and validate it. On success *img (owned by seg, valid
- * until the next call or as_close) and *len are set.
+ * Read the header and the source's size, and validate the header and the
+ * geometry of every table against that size. On success *h and *size hold
+ * what the tables may then be read with (as_source_read; a short read
+ * means the file changed meanwhile).
  */
-int as_load_image(struct as_segment *seg, unsigned char **img, size_t *len,
-		  struct as_error *err);
+int as_read_header(const struct as_segment *seg, struct las_header *h, uint64_t *size,
+		   struct as_error *err);
 
 /* "liballoc.<pid>" -> pid, or 0 when the name is anything else. */
 pid_t as_pid_from_name(const char *name);
 
-/* Validation with a pid/path for messages. */
+/* Validation of a header copy against the size of what it describes, with
+ * a pid/path for messages (the file-name pid must match when pid > 0). len
+ * is how many bytes of the header could be read (< sizeof when short). */
+int as_validate_header(const struct las_header *h, size_t len, uint64_t size, pid_t pid,
+		       const char *path, struct as_error *err);
+/* The same on a complete image. */
 int as_validate_image_for(const void *buf, size_t len, pid_t pid, const char *path,
 			  struct as_error *err);
+
+/* /proc/<pid>/stat: state letter and start time; 0 when unreadable. */
+int as_proc_stat(pid_t pid, char *state, uint64_t *start_ticks);
 
 /* Saturating arithmetic: hostile counters must not wrap into plausible values. */
 static inline uint64_t as_sat_add(uint64_t a, uint64_t b)

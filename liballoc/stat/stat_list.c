@@ -1,6 +1,7 @@
 /*
  * stat_list.c - discover segments in a directory and garbage-collect the
- * stale ones (process gone or pid recycled).
+ * stale ones (process gone or a zombie, pid recycled) and files under a
+ * segment's name that are not segments at all.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "stat_internal.h"
@@ -74,16 +76,25 @@ int as_list(const char *dir, as_list_cb cb, void *arg, struct as_error *err)
 	return seen;
 }
 
-/* Start time recorded in the segment at path, 0 if unreadable or not a
- * well-formed header for that pid. */
-static uint64_t recorded_start_ticks(const char *path, pid_t pid)
+/* What the header at path says: its start time (0 unless a well-formed
+ * header for that pid), and whether the file is a liballoc segment at all
+ * (magic present, initialised). */
+static uint64_t recorded_start_ticks(const char *path, pid_t pid, int *is_segment)
 {
+	*is_segment = 1; /* unreadable: assume it is, and keep it */
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return 0;
 	struct las_header h;
+	memset(&h, 0, sizeof(h));
 	ssize_t n = pread(fd, &h, sizeof(h), 0);
 	close(fd);
+	if (n < 0)
+		return 0;
+	if ((size_t)n < sizeof(h.magic) ||
+	    (h.magic != LAS_MAGIC && h.magic != __builtin_bswap64(LAS_MAGIC)) ||
+	    (h.magic == LAS_MAGIC && (size_t)n == sizeof(h) && !h.ready))
+		*is_segment = 0;
 	if (n != (ssize_t)sizeof(h) || h.magic != LAS_MAGIC || h.pid != pid)
 		return 0;
 	return h.start_time_ticks;
@@ -99,6 +110,7 @@ int as_gc_report(const char *dir, int dry_run, as_gc_cb report, void *arg,
 	if (n < 0)
 		return -1;
 	uid_t me = geteuid();
+	time_t now = time(NULL);
 	int removed = 0;
 	for (int i = 0; i < n; i++) {
 		char path[PATH_MAX];
@@ -109,11 +121,14 @@ int as_gc_report(const char *dir, int dry_run, as_gc_cb report, void *arg,
 			continue;
 		if (me != 0 && st.st_uid != me)
 			continue;
+		int is_segment;
+		uint64_t ticks = recorded_start_ticks(path, pids[i], &is_segment);
+		int status = as_pid_status(pids[i], ticks);
 		const char *reason;
-		if (kill(pids[i], 0) != 0 && errno == ESRCH)
-			reason = "process gone";
-		else if (as_pid_is_stale(pids[i], recorded_start_ticks(path, pids[i])))
-			reason = "pid recycled";
+		if (status != AS_PID_ALIVE)
+			reason = as_pid_status_text(status);
+		else if (!is_segment && now - st.st_mtime >= AS_GC_GRACE_S)
+			reason = "not a liballoc segment";
 		else
 			continue;
 		if (!dry_run && unlink(path) != 0) {

@@ -6,10 +6,13 @@
  * (root may read anyone's), and no larger than AS_SEGMENT_MAX.
  *
  * Snapshots never read the file through a mapping: a file that shrinks
- * while mapped would raise SIGBUS in the reader. Instead the whole file is
- * pread() into a private buffer whose size was checked, and validation and
- * decoding use only that copy. The one shared mapping is the control block
- * of a segment opened for writing (see stat_control.c).
+ * while mapped would raise SIGBUS in the reader. Instead the header is
+ * pread() and validated against the file's size, then each table is
+ * pread() into private memory sized by the validated geometry (only the
+ * thread slots in use, within AS_FOREIGN_* for another user's file), so a
+ * large or sparse file costs reading time, not memory. The one shared
+ * mapping is the control block of a segment opened for writing, and every
+ * access to it is guarded (see stat_control.c, stat_guard.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -40,7 +43,6 @@ void as_close(struct as_segment *seg)
 	if (seg->fd >= 0)
 		close(seg->fd);
 	free(seg->mem);
-	free(seg->image);
 	free(seg);
 }
 
@@ -87,95 +89,49 @@ static int source_size(const struct as_segment *seg, uint64_t *size, struct as_e
 	return AS_OK;
 }
 
-/*
- * Read the image, skipping thread slots that were never used: the writer
- * hands out slots in order, so slots above globals.threads_created are
- * zero, and a big segment is mostly such slots. The buffer is zeroed
- * (calloc), so what is skipped reads as the free slots it is. Any doubt
- * about the geometry (the values are untrusted): read everything.
- */
-static int read_image(const struct as_segment *seg, unsigned char *buf, uint64_t size)
+int as_read_header(const struct as_segment *seg, struct las_header *h, uint64_t *size,
+		   struct as_error *err)
 {
-	struct las_header h;
-	if (size < sizeof(h) || as_source_read(seg, &h, sizeof(h), 0) != 0)
-		return as_source_read(seg, buf, size, 0);
-	const struct las_table *th = &h.tables[LAS_T_THREADS];
-	const struct las_table *gl = &h.tables[LAS_T_GLOBALS];
-	uint64_t th_bytes = (uint64_t)th->entry_size * th->count;
-	/* Written so that no sum of untrusted values can wrap around. */
-	if (th->offset < sizeof(h) || th->offset > size || th_bytes > size - th->offset ||
-	    gl->offset > th->offset || sizeof(struct las_globals) > th->offset - gl->offset ||
-	    gl->entry_size < sizeof(struct las_globals) || th->entry_size == 0)
-		return as_source_read(seg, buf, size, 0);
-	if (as_source_read(seg, buf, th->offset, 0) != 0)
-		return -1;
-	struct las_globals g;
-	memcpy(&g, buf + gl->offset, sizeof(g));
-	uint64_t used = g.threads_created + 1;
-	if (used > th->count)
-		used = th->count;
-	if (as_source_read(seg, buf + th->offset, used * th->entry_size, th->offset) != 0)
-		return -1;
-	uint64_t rest = th->offset + th_bytes;
-	return as_source_read(seg, buf + rest, size - rest, rest);
-}
-
-int as_load_image(struct as_segment *seg, unsigned char **img, size_t *len,
-		  struct as_error *err)
-{
-	*img = NULL;
-	*len = 0;
-	/* The file may change size under us (a hostile or dying writer): retry
-	 * a few times, then give up with an error rather than trust it. */
-	for (int attempt = 0; attempt < 3; attempt++) {
-		uint64_t size = 0;
-		int rc = source_size(seg, &size, err);
-		if (rc)
-			return rc;
-		if (size > AS_SEGMENT_MAX)
-			return as_fail(err, AS_ERR_CORRUPT, seg->pid, seg->path,
-				       "corrupt segment: %llu bytes exceeds the %llu byte limit",
-				       (unsigned long long)size,
-				       (unsigned long long)AS_SEGMENT_MAX);
-		if (!seg->image || seg->image_len != size) {
-			free(seg->image);
-			seg->image = calloc(1, size ? size : 1);
-			seg->image_len = seg->image ? size : 0;
-		}
-		unsigned char *buf = seg->image;
-		if (!buf)
-			return as_fail(err, AS_ERR_IO, seg->pid, seg->path, "out of memory");
-		if (read_image(seg, buf, size) == 0) {
-			uint64_t again = 0;
-			if (source_size(seg, &again, err) == AS_OK && again == size) {
-				rc = as_validate_image_for(buf, size, seg->pid, seg->path, err);
-				if (rc)
-					return rc;
-				*img = buf;
-				*len = size;
-				return AS_OK;
-			}
-		}
-	}
-	return as_fail(err, AS_ERR_CORRUPT, seg->pid, seg->path,
-		       "corrupt segment: file kept changing size while being read");
+	int rc = source_size(seg, size, err);
+	if (rc)
+		return rc;
+	if (*size > AS_SEGMENT_MAX)
+		return as_fail(err, AS_ERR_CORRUPT, seg->pid, seg->path,
+			       "corrupt segment: %llu bytes exceeds the %llu byte limit",
+			       (unsigned long long)*size, (unsigned long long)AS_SEGMENT_MAX);
+	size_t len = *size < sizeof(*h) ? (size_t)*size : sizeof(*h);
+	memset(h, 0, sizeof(*h));
+	if (len && as_source_read(seg, h, len, 0) != 0)
+		return as_fail(err, AS_ERR_CORRUPT, seg->pid, seg->path,
+			       "corrupt segment: file shrank while being read");
+	return as_validate_header(h, len, *size, seg->pid, seg->path, err);
 }
 
 /* Validate once at open and remember identity and geometry. */
 static int segment_init(struct as_segment *seg, struct as_error *err)
 {
-	unsigned char *img;
-	size_t len;
-	int rc = as_load_image(seg, &img, &len, err);
+	struct las_header h;
+	uint64_t size;
+	int rc = as_read_header(seg, &h, &size, err);
 	if (rc)
 		return rc;
-	struct las_header h;
-	memcpy(&h, img, sizeof(h));
 	seg->pid = h.pid;
 	seg->start_time_ticks = h.start_time_ticks;
 	memcpy(seg->tables, h.tables, sizeof(seg->tables));
-	seg->size = len;
+	seg->size = size;
+	if (seg->fd < 0)
+		seg->owner = h.uid;
 	return AS_OK;
+}
+
+uid_t as_segment_owner(const struct as_segment *seg)
+{
+	return seg ? seg->owner : (uid_t)-1;
+}
+
+int as_segment_is_foreign(const struct as_segment *seg)
+{
+	return seg && seg->foreign;
 }
 
 int as_open_memory(const void *buf, size_t len, struct as_segment **out,
@@ -286,6 +242,8 @@ static int open_file(const char *path, pid_t pid_hint, int writable,
 	seg->fd = fd;
 	seg->writable = writable;
 	seg->pid = pid_hint;
+	seg->owner = st.st_uid;
+	seg->foreign = st.st_uid != me;
 	snprintf(seg->path, sizeof(seg->path), "%s", path);
 	int rc = segment_init(seg, err);
 	/* A file planted by another user under a live process's pid: the

@@ -1,9 +1,12 @@
 /*
- * stat_stale.c - tell whether a segment's process is gone or its pid was
- * recycled, and remove such segments.
+ * stat_stale.c - tell whether a segment's process is alive, gone, a zombie
+ * or its pid recycled, and remove such segments.
  *
  * A pid is recycled when /proc/<pid>/stat shows a start time (field 22,
- * clock ticks since boot) different from the one the segment recorded.
+ * clock ticks since boot) different from the one the segment recorded. A
+ * process that has exited but was not reaped yet (state Z, or X while it
+ * is being reaped) still answers kill(pid, 0) but will never allocate
+ * again: it counts as gone.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,9 +18,13 @@
 
 #include "stat_internal.h"
 
-uint64_t as_pid_start_ticks(pid_t pid)
+/* State letter (field 3) and start time (field 22) of /proc/<pid>/stat;
+ * 0 when unreadable (process gone, or /proc hidden from us). */
+int as_proc_stat(pid_t pid, char *state, uint64_t *start_ticks)
 {
 	char path[64], buf[1024];
+	*state = 0;
+	*start_ticks = 0;
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -30,33 +37,70 @@ uint64_t as_pid_start_ticks(pid_t pid)
 	/* comm (field 2) may contain spaces and ')': fields resume after the
 	 * last ')'. The next field is 3 (state); start time is field 22. */
 	char *p = strrchr(buf, ')');
-	if (!p)
+	if (!p || p[1] != ' ' || !p[2])
 		return 0;
+	*state = p[2];
 	p++;
 	for (int field = 3; field < 22; field++) {
 		p = strchr(p + 1, ' ');
 		if (!p)
-			return 0;
+			return 1;
 	}
-	return strtoull(p + 1, NULL, 10);
+	*start_ticks = strtoull(p + 1, NULL, 10);
+	return 1;
+}
+
+uint64_t as_pid_start_ticks(pid_t pid)
+{
+	char state;
+	uint64_t ticks;
+	as_proc_stat(pid, &state, &ticks);
+	return ticks;
+}
+
+int as_pid_status(pid_t pid, uint64_t start_time_ticks)
+{
+	if (pid <= 0)
+		return AS_PID_GONE;
+	if (kill(pid, 0) != 0 && errno == ESRCH)
+		return AS_PID_GONE;
+	char state;
+	uint64_t now;
+	if (!as_proc_stat(pid, &state, &now))
+		return AS_PID_ALIVE; /* hidden /proc (hidepid): trust kill() alone */
+	if (state == 'Z' || state == 'X')
+		return AS_PID_ZOMBIE;
+	if (now != 0 && start_time_ticks != 0 && now != start_time_ticks)
+		return AS_PID_RECYCLED;
+	return AS_PID_ALIVE;
+}
+
+const char *as_pid_status_text(int status)
+{
+	switch (status) {
+	case AS_PID_ALIVE: return "process alive";
+	case AS_PID_GONE: return "process gone";
+	case AS_PID_ZOMBIE: return "process exited (zombie, not reaped yet)";
+	case AS_PID_RECYCLED: return "pid recycled";
+	}
+	return "?";
 }
 
 int as_pid_is_stale(pid_t pid, uint64_t start_time_ticks)
 {
-	if (pid <= 0)
-		return 1;
-	if (kill(pid, 0) != 0 && errno == ESRCH)
-		return 1;
-	uint64_t now = as_pid_start_ticks(pid);
-	/* Unreadable /proc (hidepid): trust kill() alone. */
-	return now != 0 && start_time_ticks != 0 && now != start_time_ticks;
+	return as_pid_status(pid, start_time_ticks) != AS_PID_ALIVE;
+}
+
+int as_segment_status(const struct as_segment *seg)
+{
+	if (!seg || seg->fd < 0)
+		return AS_PID_ALIVE;
+	return as_pid_status(seg->pid, seg->start_time_ticks);
 }
 
 int as_segment_is_stale(const struct as_segment *seg)
 {
-	if (!seg || seg->fd < 0)
-		return 0;
-	return as_pid_is_stale(seg->pid, seg->start_time_ticks);
+	return as_segment_status(seg) != AS_PID_ALIVE;
 }
 
 int as_segment_remove_stale(struct as_segment *seg, struct as_error *err)

@@ -1,8 +1,8 @@
 /*
  * stat_validate.c - check a segment image before anything in it is used.
  *
- * Everything is checked against the length of the caller's private copy,
- * never against values the segment claims about itself: the header, then
+ * Everything is checked against the size of the file (or of the caller's
+ * buffer), never against values the segment claims about itself: the header, then
  * the geometry of every table (bounds with overflow-safe arithmetic,
  * alignment, minimum entry size, expected counts, no overlap with the header
  * or each other), then the NUL-termination of the header strings.
@@ -80,19 +80,24 @@ static int check_tables(const struct las_header *h, uint64_t size, pid_t pid,
 	return AS_OK;
 }
 
-int as_validate_image_for(const void *buf, size_t len, pid_t pid, const char *path,
-			  struct as_error *err)
+int as_validate_header(const struct las_header *hp, size_t len, uint64_t size, pid_t pid,
+		       const char *path, struct as_error *err)
 {
 	struct las_header h;
 	const size_t ident = offsetof(struct las_header, byte_order);
 
-	if (!buf || len == 0)
+	memset(&h, 0, sizeof(h));
+	memcpy(&h, hp, len < sizeof(h) ? len : sizeof(h));
+	if (size == 0)
 		return as_fail(err, AS_ERR_NOTREADY, pid, path,
 			       "segment not initialised yet (empty file)");
-	if (len < ident)
-		return as_fail(err, AS_ERR_CORRUPT, pid, path,
-			       "corrupt segment: truncated (%zu bytes, no header)", len);
-	memcpy(&h, buf, len < sizeof(h) ? len : sizeof(h));
+	if (len < ident) {
+		as_fail(err, AS_ERR_CORRUPT, pid, path,
+			"corrupt segment: truncated (%zu bytes, no header)", len);
+		if (err)
+			err->flags |= AS_ERRF_NOT_SEGMENT;
+		return AS_ERR_CORRUPT;
+	}
 	if (h.magic == 0)
 		return as_fail(err, AS_ERR_NOTREADY, pid, path,
 			       "segment not initialised yet (no magic)");
@@ -100,9 +105,12 @@ int as_validate_image_for(const void *buf, size_t len, pid_t pid, const char *pa
 		if (h.magic == __builtin_bswap64(LAS_MAGIC))
 			return as_fail(err, AS_ERR_VERSION, pid, path,
 				       "segment written with the other byte order");
-		return as_fail(err, AS_ERR_CORRUPT, pid, path,
-			       "corrupt segment: bad magic 0x%016llx",
-			       (unsigned long long)h.magic);
+		as_fail(err, AS_ERR_CORRUPT, pid, path,
+			"corrupt segment: bad magic 0x%016llx (not a liballoc segment)",
+			(unsigned long long)h.magic);
+		if (err)
+			err->flags |= AS_ERRF_NOT_SEGMENT;
+		return AS_ERR_CORRUPT;
 	}
 	if (h.abi_major != LAS_ABI_MAJOR)
 		return as_fail(err, AS_ERR_VERSION, pid, path,
@@ -115,14 +123,14 @@ int as_validate_image_for(const void *buf, size_t len, pid_t pid, const char *pa
 	if (h.byte_order != LAS_BYTE_ORDER_LITTLE)
 		return as_fail(err, AS_ERR_VERSION, pid, path,
 			       "segment byte order mark 0x%08x not understood", h.byte_order);
-	if (h.header_size < sizeof(h) || h.header_size > len)
+	if (h.header_size < sizeof(h) || h.header_size > size)
 		return as_fail(err, AS_ERR_CORRUPT, pid, path,
-			       "corrupt segment: header size %u (need %zu..%zu)",
-			       h.header_size, sizeof(h), len);
-	if (h.segment_size != len)
+			       "corrupt segment: header size %u (need %zu..%llu)",
+			       h.header_size, sizeof(h), (unsigned long long)size);
+	if (h.segment_size != size)
 		return as_fail(err, AS_ERR_CORRUPT, pid, path,
-			       "corrupt segment: declares %llu bytes, file has %zu (truncated?)",
-			       (unsigned long long)h.segment_size, len);
+			       "corrupt segment: declares %llu bytes, file has %llu (truncated?)",
+			       (unsigned long long)h.segment_size, (unsigned long long)size);
 	if (h.pid <= 0)
 		return as_fail(err, AS_ERR_CORRUPT, pid, path,
 			       "corrupt segment: pid %d in header", (int)h.pid);
@@ -143,7 +151,19 @@ int as_validate_image_for(const void *buf, size_t len, pid_t pid, const char *pa
 	    !string_terminated(h.conf, sizeof(h.conf)))
 		return as_fail(err, AS_ERR_CORRUPT, h.pid, path,
 			       "corrupt segment: unterminated string in header");
-	return check_tables(&h, len, h.pid, path, err);
+	return check_tables(&h, size, h.pid, path, err);
+}
+
+int as_validate_image_for(const void *buf, size_t len, pid_t pid, const char *path,
+			  struct as_error *err)
+{
+	struct las_header h;
+	if (!buf || len == 0)
+		return as_fail(err, AS_ERR_NOTREADY, pid, path,
+			       "segment not initialised yet (empty file)");
+	memset(&h, 0, sizeof(h));
+	memcpy(&h, buf, len < sizeof(h) ? len : sizeof(h));
+	return as_validate_header(&h, len < sizeof(h) ? len : sizeof(h), len, pid, path, err);
 }
 
 int as_validate_image(const void *buf, size_t len, struct as_error *err)

@@ -125,7 +125,10 @@ if [ -x "$BUILD/tests/segfab" ]; then
 	out=$("$ALLOCTOP" -b -o -S "$dir2")
 	expect_eq "bad segments do not crash" "$?" 0
 	expect_match "stale segment shown as such" "$out" "^ +$gone +- +\[stale\]"
-	expect_match "corrupt segment shown as such" "$out" "^ +$$ +- +\[corrupt\]"
+	# a file without the magic is no segment: one summary line, no row
+	expect_match "file that is no segment: summary line" "$out" \
+		"^1 file in $dir2 is not a liballoc segment; see allocdump --gc\$"
+	expect_no_match "file that is no segment: no row" "$out" "^ +$$ "
 	expect_match "newer ABI shown as such" "$out" '^ +1 +- +\[newer-abi\]'
 	expect_match "truncated segment shown as corrupt" "$out" "^ +$PPID +- +\[corrupt\]"
 	out=$("$ALLOCTOP" -b -o -D -S "$dir2" -p 1)

@@ -4,14 +4,19 @@
  * in DIR, so that alloctop sees live, non-stale processes without the
  * allocator.
  *
- *   fakeprocs DIR N [--name NAME] [--churn] [--apply] [--slots N]
+ *   fakeprocs DIR N [--name NAME] [--churn] [--apply|--supersede|--refuse] [--slots N]
  *
  * Child i (0-based) holds 7+i objects per class in its "main" thread, so
  * LIVE differs per child (the tests compute the exact value). --churn bumps
  * the main thread's alloc and free counters of class 0 by 10*(i+1) every
  * 100 ms (equal, so LIVE stays put while ALLOC/s and FREE/s are nonzero).
  * --apply plays the allocator's side of the control protocol: a pending
- * request is copied to `applied` within 100 ms. --slots sets the thread
+ * request is copied to `applied` within 100 ms. --supersede answers it and
+ * then switches its checks "itself" (junk flipped, a conf_change event
+ * "alloc_ctl", as the allocator's alloc_ctl records it); --refuse answers
+ * it (applied_gen) but keeps running the old settings. Each child also
+ * names itself NAME-iii (prctl PR_SET_NAME: /proc/<pid>/comm, what
+ * alloctop shows as COMMAND). --slots sets the thread
  * table size (the allocator's default makes segments of about 0.5 MiB).
  *
  * Prints one child pid per line, then "ready", then waits; SIGTERM (or the
@@ -39,20 +44,48 @@ static void on_term(int sig)
 	stop = 1;
 }
 
-static void apply_pending(unsigned char *m)
+enum answer { ANSWER_NONE, ANSWER_APPLY, ANSWER_SUPERSEDE, ANSWER_REFUSE };
+
+/* A conf_change event, as the allocator writes one. */
+static void record_conf_change(unsigned char *m, const char *detail)
+{
+	struct las_event_ring *ring = segfab_entry(m, LAS_T_EVENTS, 0);
+	uint64_t i = ring->head;
+	struct las_event *e = &ring->entries[i % LAS_EVENTS];
+	__atomic_store_n(&e->seq, 2 * i + 1, __ATOMIC_RELEASE);
+	e->kind = LAS_EV_CONF_CHANGE;
+	e->tid = getpid();
+	snprintf(e->detail, sizeof(e->detail), "%s", detail);
+	__atomic_store_n(&e->seq, 2 * (i + 1), __ATOMIC_RELEASE);
+	__atomic_store_n(&ring->head, i + 1, __ATOMIC_RELEASE);
+}
+
+static void apply_pending(unsigned char *m, enum answer how)
 {
 	struct las_control *c = segfab_entry(m, LAS_T_CONTROL, 0);
 	uint64_t want = __atomic_load_n(&c->request_gen, __ATOMIC_ACQUIRE);
 	if (want == c->applied_gen)
 		return;
-	c->applied = c->requested;
+	if (how != ANSWER_REFUSE) {
+		c->applied = c->requested;
+		record_conf_change(m, "control block");
+	}
+	if (how == ANSWER_SUPERSEDE) {
+		/* alloc_ctl in the process, before the answer is published: a
+		 * reader can only see the request superseded */
+		c->applied.junk = c->applied.junk ? LAS_JUNK_OFF : LAS_JUNK_BOTH;
+		record_conf_change(m, "alloc_ctl");
+	}
 	__atomic_store_n(&c->applied_gen, want, __ATOMIC_RELEASE);
 	__atomic_fetch_and(&c->gate, ~LAS_GATE_PENDING, __ATOMIC_RELEASE);
 }
 
-static int child(const char *dir, int i, const char *name, int churn, int apply,
+static int child(const char *dir, int i, const char *name, int churn, enum answer apply,
 		 uint32_t slots)
 {
+	char comm[LAS_THREAD_NAME_LEN];
+	snprintf(comm, sizeof(comm), "%s-%03d", name, i);
+	prctl(PR_SET_NAME, comm);
 	char path[4096];
 	struct segfab_spec spec = segfab_default(getpid());
 	if (slots)
@@ -95,7 +128,7 @@ static int child(const char *dir, int i, const char *name, int churn, int apply,
 			live->class_free[0] += 10 * (uint64_t)(i + 1);
 		}
 		if (apply)
-			apply_pending(map);
+			apply_pending(map, apply);
 	}
 	unlink(path);
 	return 0;
@@ -104,12 +137,14 @@ static int child(const char *dir, int i, const char *name, int churn, int apply,
 int main(int argc, char **argv)
 {
 	const char *name = "fake";
-	int churn = 0, apply = 0;
+	int churn = 0;
+	enum answer apply = ANSWER_NONE;
 	uint32_t slots = 0;
 	struct sigaction sa;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: fakeprocs DIR N [--name NAME] [--churn] [--apply] [--slots N]\n");
+		fprintf(stderr, "usage: fakeprocs DIR N [--name NAME] [--churn] "
+				"[--apply|--supersede|--refuse] [--slots N]\n");
 		return 2;
 	}
 	int n = atoi(argv[2]);
@@ -117,7 +152,11 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[a], "--churn"))
 			churn = 1;
 		else if (!strcmp(argv[a], "--apply"))
-			apply = 1;
+			apply = ANSWER_APPLY;
+		else if (!strcmp(argv[a], "--supersede"))
+			apply = ANSWER_SUPERSEDE;
+		else if (!strcmp(argv[a], "--refuse"))
+			apply = ANSWER_REFUSE;
 		else if (!strcmp(argv[a], "--slots") && a + 1 < argc)
 			slots = (uint32_t)atoi(argv[++a]);
 		else if (!strcmp(argv[a], "--name") && a + 1 < argc)

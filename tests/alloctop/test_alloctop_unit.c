@@ -185,8 +185,10 @@ static void test_column_cells(void **state)
 
 	column_format(e, COL_PID, 0, buf, sizeof(buf));
 	assert_string_equal(buf, "4242");
+	/* a memory segment has no process to ask the kernel about: the name is
+	 * only what the segment reports, and marked as such */
 	column_format(e, COL_COMMAND, 0, buf, sizeof(buf));
-	assert_string_equal(buf, "server");
+	assert_string_equal(buf, "(server)");
 	column_format(e, COL_LIVE, 1, buf, sizeof(buf));
 	snprintf(want, sizeof(want), "%llu", (unsigned long long)e->cur.totals.live_bytes);
 	assert_string_equal(buf, want);
@@ -219,7 +221,7 @@ static void test_column_cells(void **state)
 	columns_header(hdr, sizeof(hdr));
 	columns_row(e, 1, row, sizeof(row));
 	assert_non_null(strstr(hdr, "PID USER"));
-	assert_int_equal(strstr(hdr, "COMMAND") - hdr, strstr(row, "server") - row);
+	assert_int_equal(strstr(hdr, "COMMAND") - hdr, strstr(row, "(server)") - row);
 
 	/* an unusable segment shows why, and no numbers */
 	e->state = PS_CORRUPT;
@@ -237,7 +239,19 @@ static void test_hostile_text_sanitized(void **state)
 	(void)state;
 	column_format(e, COL_COMMAND, 0, buf, sizeof(buf));
 	assert_null(strchr(buf, '\033'));
-	assert_string_equal(buf, "evil?[2J");
+	assert_string_equal(buf, "(evil\\x1b[2J)");
+	free_entry(e);
+	/* C1 controls, raw (8-bit CSI) and UTF-8 encoded (U+009B), invalid
+	 * UTF-8 and DEL are escaped too; valid UTF-8 passes in a UTF-8 locale */
+	int saved = text_escape_flags;
+	text_escape_flags = AS_ESC_UTF8;
+	e = fab_entry(8, "a\x9b" "1m\xc2\x9b" "2J\x7f\xff\xc3\xa9", 0);
+	column_format(e, COL_COMMAND, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "(a\\x9b1m\\u009b2J\\x7f\\xff\xc3\xa9)");
+	text_escape_flags = 0; /* not a UTF-8 locale: é escaped as well */
+	column_format(e, COL_COMMAND, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "(a\\x9b1m\\u009b2J\\x7f\\xff\\u00e9)");
+	text_escape_flags = saved;
 	free_entry(e);
 }
 
@@ -352,7 +366,7 @@ static void test_detail_view(void **state)
 	detail_render(e, &s, 120, 0);
 	unsetenv("LIBALLOC_COLLECTOR_FILE");
 	fclose(f);
-	assert_non_null(strstr(text, "PID 555  detailed"));
+	assert_non_null(strstr(text, "PID 555  (detailed)"));
 	assert_non_null(strstr(text, "Size classes"));
 	assert_non_null(strstr(text, "Arenas"));
 	assert_non_null(strstr(text, "(exited threads)"));
@@ -416,13 +430,15 @@ static void test_proctable_states(void **state)
 
 	proctable_init(&pt, tmpdir, NULL, 0);
 	assert_int_equal(proctable_refresh(&pt), 0);
-	assert_int_equal(pt.n, 4);
+	/* the bad-magic file is no segment at all: counted, not a row */
+	assert_int_equal(pt.n, 3);
+	assert_int_equal(pt.totals.not_segments, 1);
+	assert_null(proctable_find(&pt, 1));
 	assert_int_equal(proctable_find(&pt, me)->state, PS_OK);
 	assert_int_equal(proctable_find(&pt, parent)->state, PS_VERSION);
-	assert_int_equal(proctable_find(&pt, 1)->state, PS_CORRUPT);
 	assert_int_equal(proctable_find(&pt, gone)->state, PS_STALE);
 	assert_int_equal(pt.totals.ok, 1);
-	assert_int_equal(pt.totals.shown, 4);
+	assert_int_equal(pt.totals.shown, 3);
 	assert_int_equal(pt.totals.live, proctable_find(&pt, me)->cur.totals.live_bytes);
 	assert_false(proctable_find(&pt, me)->have_rates);
 
@@ -430,20 +446,24 @@ static void test_proctable_states(void **state)
 	snprintf(path, sizeof(path), "%s/liballoc.%d", tmpdir, (int)gone);
 	unlink(path);
 	assert_int_equal(proctable_refresh(&pt), 0);
-	assert_int_equal(pt.n, 3);
+	assert_int_equal(pt.n, 2);
 	assert_null(proctable_find(&pt, gone));
 	assert_true(proctable_find(&pt, me)->have_rates);
 	assert_int_equal(history_size(&proctable_find(&pt, me)->live_hist), 2);
 
 	/* a failed segment is not read again until its file changes */
-	struct proc_entry *bad = proctable_find(&pt, 1);
-	assert_int_equal(bad->state, PS_CORRUPT);
+	struct proc_entry *bad = proctable_find(&pt, parent);
+	assert_int_equal(bad->state, PS_VERSION);
 	assert_int_not_equal(bad->failed_ino, 0);
+	/* nor is a file set aside as no segment; once replaced by a valid
+	 * segment, it is a row */
+	assert_int_equal(pt.totals.not_segments, 1);
 	snprintf(path, sizeof(path), "%s/liballoc.1", tmpdir);
 	unlink(path);
-	write_seg(1, "none"); /* replaced by a valid one */
+	write_seg(1, "none");
 	assert_int_equal(proctable_refresh(&pt), 0);
 	assert_int_equal(proctable_find(&pt, 1)->state, PS_OK);
+	assert_int_equal(pt.totals.not_segments, 0);
 
 	/* -p: only the listed pids */
 	proctable_free(&pt);

@@ -23,6 +23,11 @@ $(STAT_TEST_DIR)/test_allocstat: tests/stat/test_allocstat.c $(STAT_SAN_OBJS) \
 	$(CC) $(STAT_TEST_CFLAGS) -o $@ $< $(STAT_SAN_OBJS) $(STAT_TEST_DIR)/obj/segfab.o \
 		-lcmocka -pthread
 
+$(STAT_TEST_DIR)/test_hardening: tests/stat/test_hardening.c $(STAT_SAN_OBJS) \
+		$(STAT_TEST_DIR)/obj/segfab.o tests/stat/segfab.h
+	$(CC) $(STAT_TEST_CFLAGS) -o $@ $< $(STAT_SAN_OBJS) $(STAT_TEST_DIR)/obj/segfab.o \
+		-lcmocka -pthread
+
 # The CLI is used by shell tests as a helper; no sanitizer needed.
 $(BUILD)/tests/segfab: tests/stat/segfab_main.c tests/stat/segfab.c tests/stat/segfab.h \
 		$(BUILD)/liballoc_stat.a | $(BUILD)
@@ -31,11 +36,57 @@ $(BUILD)/tests/segfab: tests/stat/segfab_main.c tests/stat/segfab.c tests/stat/s
 		tests/stat/segfab_main.c tests/stat/segfab.c $(BUILD)/liballoc_stat.a
 
 .PHONY: test-stat
-test-stat: $(STAT_TEST_DIR)/test_allocstat
+test-stat: $(STAT_TEST_DIR)/test_allocstat $(STAT_TEST_DIR)/test_hardening
 	$(STAT_TEST_DIR)/test_allocstat
+	$(STAT_TEST_DIR)/test_hardening
 
-ALL_TARGETS += $(BUILD)/tests/segfab
+# Processes whose segments change under the readers (hostile_test.sh).
+$(BUILD)/tests/segchurn: tests/stat/segchurn.c tests/stat/segfab.c tests/stat/segfab.h \
+		$(BUILD)/liballoc_stat.a | $(BUILD)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) $(TOOL_SAN) -Iliballoc/stat -Itests/stat -o $@ \
+		tests/stat/segchurn.c tests/stat/segfab.c $(BUILD)/liballoc_stat.a
+
+ALL_TARGETS += $(BUILD)/tests/segfab $(BUILD)/tests/segchurn
 TEST_TARGETS += test-stat
+
+# Every tool and switch while segments shrink and are rewritten under them.
+.PHONY: test-stat-hostile
+test-stat-hostile: $(BUILD)/allocdump $(BUILD)/alloctop $(BUILD)/tests/segchurn
+	@bash tests/stat/hostile_test.sh $(BUILD)
+
+TEST_TARGETS += test-stat-hostile
+
+# The sanitizer build covers the reader: the reader library and the tools
+# are built again with ASan+UBSan into $(SAN_BUILD) (a separate tree, so the
+# normal build stays as it is), and the tests that feed them hostile
+# segments run on that build: the fabricated-segment tests of allocdump and
+# the changing-segment test. (The cmocka tests and the fuzz target above are
+# sanitizer builds already.) Under make SAN=..., the main build is the
+# sanitizer build and is used as it is.
+SAN_BUILD := $(if $(SAN),$(BUILD),$(BUILD)/san)
+SAN_RUN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+.PHONY: test-san
+test-san:
+ifeq ($(SAN),)
+	@$(MAKE) --no-print-directory BUILD=$(SAN_BUILD) SAN=address,undefined \
+		$(SAN_BUILD)/allocdump $(SAN_BUILD)/alloctop $(SAN_BUILD)/tests/segfab \
+		$(SAN_BUILD)/tests/segchurn $(SAN_BUILD)/tests/alloctop/fakeprocs \
+		>$(BUILD)/san-build.log 2>&1 || \
+		{ tail -30 $(BUILD)/san-build.log; exit 1; }
+else
+	@$(MAKE) --no-print-directory $(SAN_BUILD)/allocdump $(SAN_BUILD)/alloctop \
+		$(SAN_BUILD)/tests/segfab $(SAN_BUILD)/tests/segchurn \
+		$(SAN_BUILD)/tests/alloctop/fakeprocs
+endif
+	@echo "test-san: allocdump on hostile fabricated segments ($(SAN_BUILD))"
+	@$(SAN_RUN_ENV) bash tests/allocdump/test_allocdump.sh $(SAN_BUILD)
+	@$(SAN_RUN_ENV) bash tests/allocdump/test_hardening.sh $(SAN_BUILD)
+	@echo "test-san: every tool on changing segments ($(SAN_BUILD))"
+	@$(SAN_RUN_ENV) HOSTILE_SECONDS=8 bash tests/stat/hostile_test.sh $(SAN_BUILD)
+
+TEST_TARGETS += test-san
 
 # libFuzzer target over the validator, snapshot and allocdump's formats.
 # Always clang (libFuzzer is clang's); skipped with a message without it.

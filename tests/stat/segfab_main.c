@@ -5,7 +5,10 @@
  *   segfab --corpus DIR          write the fuzz seed corpus into DIR
  *
  * MUTATION: none, truncate, badmagic, version, byteorder, notready,
- * overlap, bigcount, oddseq, recycled, bigclass, weird (hostile strings).
+ * overlap, bigcount, oddseq, recycled, bigclass, weird (hostile strings),
+ * c1 (terminal controls: raw and UTF-8 encoded C1, ESC, DEL, in every
+ * string), rootsshd (claims uid 0 and exe sshd), manythreads (8192 thread
+ * slots, all live).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +45,32 @@ static int mutate(unsigned char *img, size_t *len, const char *m)
 		snprintf(h->cmdline, sizeof(h->cmdline), "tab\there \x1b[31mred");
 		memcpy(((struct las_thread *)segfab_entry(img, LAS_T_THREADS, 1))->name,
 		       "\xfe\xffname\n0123456789", LAS_THREAD_NAME_LEN); /* unterminated */
+	} else if (!strcmp(m, "c1")) {
+		/* CSI as a raw byte and as U+009B, OSC (U+009D), ESC, DEL, BEL */
+		snprintf(h->exe, sizeof(h->exe), "c1\x9b" "31m\xc2\x9b" "2J\xc2\x9d" "0;t\x07\x7f");
+		snprintf(h->cmdline, sizeof(h->cmdline), "c1 \xc2\x9b" "2J \x1b]0;owned\x07 \x9b" "1m");
+		snprintf(h->conf, sizeof(h->conf), "stats:true\xc2\x9b" "2J");
+		snprintf(((struct las_thread *)segfab_entry(img, LAS_T_THREADS, 1))->name,
+			 LAS_THREAD_NAME_LEN, "t\xc2\x9b" "2J\x9b" "1m");
+		struct las_event_ring *ring = segfab_entry(img, LAS_T_EVENTS, 0);
+		snprintf(ring->entries[0].detail, sizeof(ring->entries[0].detail),
+			 "ev\xc2\x9b" "2J\x1b[31m");
+	} else if (!strcmp(m, "rootsshd")) {
+		h->uid = 0;
+		snprintf(h->exe, sizeof(h->exe), "sshd");
+		snprintf(h->cmdline, sizeof(h->cmdline), "sshd: root@pts/0");
+	} else if (!strcmp(m, "manythreads")) {
+		struct las_globals *g = segfab_entry(img, LAS_T_GLOBALS, 0);
+		g->threads_created = h->max_threads - 1;
+		for (uint32_t i = 1; i < h->max_threads; i++) {
+			struct las_thread *t = segfab_entry(img, LAS_T_THREADS, i);
+			t->seq = 2;
+			t->tid = 10000 + (int32_t)i;
+			t->state = LAS_SLOT_LIVE;
+			snprintf(t->name, sizeof(t->name), "w%u", i);
+			for (uint32_t c = 0; c < h->nclasses; c++)
+				t->class_alloc[c] = 1;
+		}
 	} else if (!strcmp(m, "bigclass"))
 		((struct las_class *)segfab_entry(img, LAS_T_CLASSES, 0))->size = UINT64_MAX / 3;
 	else
@@ -87,6 +116,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	struct segfab_spec spec = segfab_default((pid_t)atoi(argv[2]));
+	if (argc == 4 && !strcmp(argv[3], "manythreads"))
+		spec.max_threads = 8192;
 	size_t len;
 	unsigned char *img = segfab_build(&spec, &len);
 	if (!img || mutate(img, &len, argc == 4 ? argv[3] : "none")) {

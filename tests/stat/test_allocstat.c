@@ -72,7 +72,7 @@ static void test_decodes_exact_values(void **state)
 	struct as_error err = { 0 };
 	assert_int_equal(snapshot_image(img, len, &s, &err), AS_OK);
 	assert_int_equal(s.pid, 4242);
-	assert_string_equal(s.exe, "segfab");
+	assert_string_equal(s.reported_exe, "segfab");
 	assert_string_equal(s.version, "0.1.0");
 	assert_int_equal(s.nclasses, 8);
 	assert_int_equal(s.narenas, 2);

@@ -46,7 +46,7 @@ void dump_openmetrics(FILE *out, const struct dump_item *items, size_t n);
  * U+FFFD so parsers never reject the document. */
 void put_json_string(FILE *out, const char *s);
 void put_label_value(FILE *out, const char *s);
-/* For terminals: control characters become '?'. */
+/* For terminals and text reports: as_escape with the locale's flags. */
 void put_plain(FILE *out, const char *s);
 
 #endif

@@ -63,6 +63,16 @@ static void jw_str(struct jw *w, const char *key, const char *s)
 	put_json_string(w->out, s);
 }
 
+/* A string the kernel may not have told: null when unknown. */
+static void jw_str_or_null(struct jw *w, const char *key, const char *s, int known)
+{
+	jw_sep(w, key);
+	if (known)
+		put_json_string(w->out, s);
+	else
+		fputs("null", w->out);
+}
+
 static void jw_bool(struct jw *w, const char *key, int v)
 {
 	jw_sep(w, key);
@@ -231,9 +241,20 @@ static void document(struct jw *w, const struct dump_item *it)
 	const struct as_snapshot *s = it->snap;
 	jw_open(w, NULL, '{');
 	jw_i64(w, "pid", s->pid);
-	jw_str(w, "exe", s->exe);
-	jw_str(w, "cmdline", s->cmdline);
-	jw_u64(w, "uid", s->uid);
+	/* identity from the kernel (null where it could not be read) */
+	jw_str_or_null(w, "exe", s->exe, (s->identity & AS_ID_EXE) != 0);
+	jw_str_or_null(w, "exe_path", s->exe_path, (s->identity & AS_ID_EXE) != 0);
+	jw_str_or_null(w, "comm", s->comm, (s->identity & AS_ID_COMM) != 0);
+	jw_str_or_null(w, "cmdline", s->cmdline, (s->identity & AS_ID_CMDLINE) != 0);
+	jw_sep(w, "uid");
+	if (s->identity & AS_ID_UID)
+		fprintf(w->out, "%u", s->uid);
+	else
+		fputs("null", w->out);
+	/* what the segment says about itself */
+	jw_str(w, "reported_exe", s->reported_exe);
+	jw_str(w, "reported_cmdline", s->reported_cmdline);
+	jw_u64(w, "reported_uid", s->reported_uid);
 	jw_str(w, "version", s->version);
 	char abi[16];
 	snprintf(abi, sizeof(abi), "%u.%u", s->abi_major, s->abi_minor);
@@ -247,6 +268,8 @@ static void document(struct jw *w, const struct dump_item *it)
 	jw_str(w, "segment", it->path ? it->path : "");
 	jw_u64(w, "segment_size", s->segment_size);
 	jw_u64(w, "unstable_records", s->unstable_records);
+	jw_u64(w, "threads_unread", s->threads_unread);
+	jw_u64(w, "arenas_unread", s->arenas_unread);
 	totals(w, s);
 	tables(w, s);
 	events(w, s);

@@ -4,6 +4,7 @@
  * them), a human unit after.
  */
 #include <inttypes.h>
+#include <string.h>
 
 #include "dump.h"
 
@@ -19,23 +20,65 @@ static void kv(FILE *out, const char *key, uint64_t v)
 	fprintf(out, "  %-20s %20" PRIu64 "\n", key, v);
 }
 
+/* Does the segment's own account differ from what the kernel says? */
+static int reported_differs(const struct as_snapshot *s)
+{
+	if ((s->identity & AS_ID_UID) && s->reported_uid != s->uid)
+		return 1;
+	if ((s->identity & AS_ID_CMDLINE) && strcmp(s->reported_cmdline, s->cmdline))
+		return 1;
+	if (!(s->identity & (AS_ID_EXE | AS_ID_COMM)))
+		return 1;
+	return strcmp(s->reported_exe, s->exe) && strcmp(s->reported_exe, s->comm);
+}
+
 static void header(FILE *out, const struct dump_item *it)
 {
 	const struct as_snapshot *s = it->snap;
+	char name[LAS_EXE_LEN + 3];
 	fprintf(out, "pid %d  exe ", s->pid);
-	put_plain(out, s->exe);
-	fprintf(out, "  uid %u  liballoc ", s->uid);
+	put_plain(out, as_snapshot_exe(s, name, sizeof(name)));
+	if (s->identity & AS_ID_UID)
+		fprintf(out, "  uid %u", s->uid);
+	else
+		fprintf(out, "  uid (%u)", s->reported_uid);
+	fputs("  liballoc ", out);
 	put_plain(out, s->version);
-	fprintf(out, "  ABI %u.%u\ncmdline   ", s->abi_major, s->abi_minor);
-	put_plain(out, s->cmdline);
-	fputs("\nconf      ", out);
+	fprintf(out, "  ABI %u.%u\n", s->abi_major, s->abi_minor);
+	if (s->identity & (AS_ID_EXE | AS_ID_COMM)) {
+		fputs("command   ", out);
+		put_plain(out, s->comm[0] ? s->comm : "?");
+		if (s->exe_path[0]) {
+			fputs("  (", out);
+			put_plain(out, s->exe_path);
+			fputc(')', out);
+		}
+		fputc('\n', out);
+	}
+	fputs("cmdline   ", out);
+	put_plain(out, (s->identity & AS_ID_CMDLINE) ? s->cmdline : "?");
+	fputc('\n', out);
+	if (reported_differs(s)) {
+		/* the writer's own claims: shown as such, never as the identity */
+		fputs("reported  exe ", out);
+		put_plain(out, s->reported_exe);
+		fprintf(out, "  uid %u  cmdline ", s->reported_uid);
+		put_plain(out, s->reported_cmdline);
+		fputs("  (self-reported by the process)\n", out);
+	}
+	fputs("conf      ", out);
 	put_plain(out, s->conf[0] ? s->conf : "-");
 	fputc('\n', out);
-	fprintf(out, "segment   %s  (%" PRIu64 " bytes, update %" PRIu64 ")\n",
-		it->path ? it->path : "-", s->segment_size, s->update_seq);
+	fputs("segment   ", out);
+	put_plain(out, it->path ? it->path : "-");
+	fprintf(out, "  (%" PRIu64 " bytes, update %" PRIu64 ")\n", s->segment_size, s->update_seq);
 	if (s->unstable_records)
 		fprintf(out, "note      %u records were mid-update and skipped\n",
 			s->unstable_records);
+	if (s->threads_unread || s->arenas_unread)
+		fprintf(out, "note      another user's segment: %u thread slots and %u arenas "
+			"beyond the reader's limits were not read (totals cover the rest)\n",
+			s->threads_unread, s->arenas_unread);
 }
 
 static void totals(FILE *out, const struct as_snapshot *s)
@@ -122,12 +165,10 @@ static void threads(FILE *out, const struct as_snapshot *s)
 			snprintf(tid, sizeof(tid), "%d", (int)t->tid);
 			snprintf(arena, sizeof(arena), "%u", t->arena);
 		}
-		char name[LAS_THREAD_NAME_LEN + 1];
-		snprintf(name, sizeof(name), "%s",
-			 t->state == LAS_SLOT_RETIRED ? "-" : (t->name[0] ? t->name : "?"));
-		for (char *p = name; *p; p++)
-			if ((unsigned char)*p < 0x20 || *p == 0x7f)
-				*p = '?';
+		char name[4 * LAS_THREAD_NAME_LEN + 1];
+		as_escape(name, sizeof(name),
+			  t->state == LAS_SLOT_RETIRED ? "-" : (t->name[0] ? t->name : "?"),
+			  as_escape_locale_flags());
 		fprintf(out, "  %8s %-16s %5s %12" PRIu64 " %12" PRIu64 " %14" PRIu64
 			" %14" PRIu64 " %8" PRIu64 " %12" PRIu64 "\n", tid, name, arena, t->alloc_count, t->free_count, t->alloc_bytes, t->free_bytes,
 			t->cache_objects, t->cache_bytes);
@@ -206,11 +247,13 @@ void dump_text_list_line(FILE *out, const struct dump_item *it)
 	as_fmt_checks(chk, sizeof(chk), &s->control.applied);
 	if (it->rates)
 		as_fmt_count(rate, sizeof(rate), it->rates->allocs_per_sec);
-	char exe[17];
-	snprintf(exe, sizeof(exe), "%.16s", s->exe);
-	for (char *p = exe; *p; p++)
-		if ((unsigned char)*p <= ' ' || *p == 0x7f)
-			*p = '?';
+	char name[LAS_EXE_LEN + 3], exe[17];
+	as_snapshot_exe(s, name, sizeof(name));
+	/* one word in a 16-column field: blanks would shift the columns */
+	for (char *p = name; *p; p++)
+		if (*p == ' ')
+			*p = '_';
+	as_escape(exe, sizeof(exe), name, as_escape_locale_flags());
 	fprintf(out, "%8d %-16s %14" PRIu64 " %12" PRIu64 " %7" PRIu64 " %14" PRIu64 " %12s %s\n",
 		s->pid, exe[0] ? exe : "?", s->totals.live_bytes, s->totals.live_allocs,
 		s->totals.threads_live, s->globals.mapped_bytes, rate, chk);

@@ -120,6 +120,7 @@ static char *scrape(const struct listen_options *o, int openmetrics, size_t *len
 	struct as_snapshot *snaps = calloc(l.n ? l.n : 1, sizeof(*snaps));
 	struct dump_item *items = calloc(l.n ? l.n : 1, sizeof(*items));
 	size_t n = 0;
+	unsigned unreadable = 0; /* summed up in one line: anyone can make thousands */
 	for (size_t i = 0; snaps && items && i < l.n; i++) {
 		struct as_segment *seg;
 		int rc = as_open_pid(l.pids[i], o->dir, 0, &seg, &err);
@@ -130,11 +131,16 @@ static char *scrape(const struct listen_options *o, int openmetrics, size_t *len
 		if (rc == AS_OK) {
 			items[n].snap = &snaps[n];
 			n++;
+		} else if (rc == AS_ERR_CORRUPT || rc == AS_ERR_VERSION) {
+			unreadable++;
 		} else if (rc != AS_ERR_PERM && rc != AS_ERR_STALE && rc != AS_ERR_NOTREADY &&
 			   rc != AS_ERR_NOPROC) {
 			fprintf(stderr, "allocdump: %s\n", err.msg);
 		}
 	}
+	if (unreadable)
+		fprintf(stderr, "allocdump: %u files in %s are no readable liballoc segments; "
+			"see allocdump --gc\n", unreadable, o->dir ? o->dir : as_stats_dir());
 	char *buf = NULL;
 	FILE *out = open_memstream(&buf, len);
 	if (out) {

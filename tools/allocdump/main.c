@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "dump.h"
@@ -64,7 +65,8 @@ static void usage(FILE *out)
 	      "on_error=abort|report|ignore, backtrace=BOOL, track=BOOL, debug=BOOL.\n"
 	      "Exit: 0 ok, 2 usage, 3 no such process/segment, 4 permission denied,\n"
 	      "5 version mismatch, 6 corrupt segment, 7 stale segment, 8 not ready,\n"
-	      "9 I/O error, 10 --set not applied in time. See allocdump(1).\n",
+	      "9 I/O error, 10 --set not applied in time (pending), 11 --set superseded by a\n"
+	      "later request, 12 --set refused by the process. See allocdump(1).\n",
 	      out);
 }
 
@@ -228,37 +230,35 @@ static int run_set(const struct options *o)
 		fprintf(stderr, "allocdump: %s\n", err.msg);
 		return rc;
 	}
-	if (as_segment_is_stale(seg)) {
-		fprintf(stderr, "allocdump: pid %d, %s: process is gone (stale segment)\n",
-			(int)o->set_pid, as_segment_path(seg));
+	/* A zombie has exited: nothing would ever apply the request. */
+	int status = as_segment_status(seg);
+	if (status != AS_PID_ALIVE) {
+		fprintf(stderr, "allocdump: pid %d, %s: %s (stale segment); nothing was changed\n",
+			(int)o->set_pid, as_segment_path(seg), as_pid_status_text(status));
 		as_close(seg);
 		return AS_ERR_STALE;
 	}
 	rc = as_control_set(seg, o->set_spec, &err);
 	if (!rc)
-		rc = as_control_commit(seg, &err);
+		rc = as_control_commit_wait(seg, o->timeout_ms, &err);
 	if (rc) {
 		fprintf(stderr, "allocdump: %s\n", err.msg);
 		as_close(seg);
 		return rc;
 	}
-	int applied = as_control_wait_applied(seg, o->timeout_ms, &err) == 0;
-	struct las_control c;
-	struct as_error rerr = { 0 };
-	if (as_control_read(seg, &c, &rerr) == AS_OK) {
-		char req[128], app[128];
-		as_fmt_checks(req, sizeof(req), &c.requested);
-		as_fmt_checks(app, sizeof(app), &c.applied);
-		printf("pid %d (%s): request generation %llu\n  requested  %s\n"
-		       "  applied    %s  (generation %llu)\n",
-		       (int)o->set_pid, as_segment_path(seg), (unsigned long long)c.request_gen,
-		       req, app, (unsigned long long)c.applied_gen);
-	}
-	rc = AS_OK;
-	if (!applied) {
-		fprintf(stderr, "allocdump: %s\n", err.msg);
-		rc = err.code ? err.code : AS_ERR_TIMEOUT;
-	}
+	struct as_control_result res;
+	rc = as_control_result_wait(seg, o->timeout_ms, &res, &err);
+	char req[128], app[128];
+	as_fmt_checks(req, sizeof(req), &res.asked);
+	as_fmt_checks(app, sizeof(app), &res.now);
+	printf("pid %d (%s): request generation %llu\n  requested  %s\n"
+	       "  applied    %s  (generation %llu)\n",
+	       (int)o->set_pid, as_segment_path(seg), (unsigned long long)res.gen, req, app,
+	       (unsigned long long)res.applied_gen);
+	if (rc == AS_OK)
+		printf("  result     applied\n");
+	else
+		fprintf(stderr, "allocdump: %s: %s\n", as_err_name(rc), err.msg);
 	as_close(seg);
 	return rc;
 }
@@ -294,22 +294,41 @@ static struct previous *find_previous(struct round_state *st, const struct as_sn
 	return NULL;
 }
 
+/* What --all did not report, for one summary line instead of one each. */
+struct skipped {
+	unsigned not_segments; /* not liballoc segments at all (garbage) */
+	unsigned invalid;      /* damaged segments, or an ABI we do not read */
+};
+
+/* Is the file of pid older than a starting process takes to initialise it? */
+static int older_than_grace(const struct options *o, pid_t pid)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/liballoc.%d", o->dir ? o->dir : as_stats_dir(), (int)pid);
+	return lstat(path, &st) == 0 && time(NULL) - st.st_mtime >= AS_GC_GRACE_S;
+}
+
 /* Take one snapshot; 0 when it should be reported. Errors for pids the
  * user named are printed and returned; with --all, segments we may not read
- * or that are stale are skipped quietly. */
+ * or that are stale are skipped quietly, and files that are no valid
+ * segment are counted in sk. */
 static int take(const struct options *o, pid_t pid, struct as_snapshot *snap, char *path,
-		size_t path_len)
+		size_t path_len, struct skipped *sk)
 {
 	struct as_error err = { 0 };
 	struct as_segment *seg;
 	int rc = as_open_pid(pid, o->dir, 0, &seg, &err);
 	if (rc == AS_OK) {
 		snprintf(path, path_len, "%s", as_segment_path(seg));
-		if (as_segment_is_stale(seg)) {
+		int status = as_segment_status(seg);
+		if (status != AS_PID_ALIVE) {
 			rc = AS_ERR_STALE;
 			snprintf(err.msg, sizeof(err.msg),
-				 "pid %d, %s: process is gone or the pid was recycled (stale "
-				 "segment; remove it with allocdump --gc)", (int)pid, path);
+				 "pid %d, %s: %s (stale segment; remove it with allocdump --gc)",
+				 (int)pid, path,
+				 status == AS_PID_ZOMBIE ? as_pid_status_text(status)
+							 : "process is gone or the pid was recycled");
 		} else {
 			rc = as_snapshot_take(seg, snap, &err);
 		}
@@ -319,6 +338,18 @@ static int take(const struct options *o, pid_t pid, struct as_snapshot *snap, ch
 		return AS_OK;
 	int quiet = o->all && (rc == AS_ERR_PERM || rc == AS_ERR_STALE ||
 			       rc == AS_ERR_NOTREADY || rc == AS_ERR_NOPROC);
+	if (o->all && rc == AS_ERR_NOTREADY &&
+	    (as_pid_status(pid, 0) != AS_PID_ALIVE || older_than_grace(o, pid))) {
+		sk->not_segments++; /* never initialised: not a starting process */
+		quiet = 1;
+	}
+	if (o->all && (rc == AS_ERR_CORRUPT || rc == AS_ERR_VERSION)) {
+		if (err.flags & AS_ERRF_NOT_SEGMENT)
+			sk->not_segments++;
+		else
+			sk->invalid++;
+		quiet = 1;
+	}
 	if (!quiet)
 		fprintf(stderr, "allocdump: %s\n", err.msg);
 	return o->all ? -rc : rc;
@@ -349,8 +380,9 @@ static int run_round(const struct options *o, struct round_state *st, long round
 		exit(AS_ERR_IO);
 	}
 	size_t n = 0;
+	struct skipped sk = { 0 };
 	for (size_t i = 0; i < npids; i++) {
-		int rc = take(o, pids[i], &snaps[n], paths[n], sizeof(paths[n]));
+		int rc = take(o, pids[i], &snaps[n], paths[n], sizeof(paths[n]), &sk);
 		if (rc > 0 && status == AS_OK)
 			status = rc;
 		if (rc)
@@ -361,6 +393,19 @@ static int run_round(const struct options *o, struct round_state *st, long round
 		if (p && as_rates_compute(&p->snap, &snaps[n], &rates[n]) == 0)
 			items[n].rates = &rates[n];
 		n++;
+	}
+
+	if (sk.not_segments || sk.invalid) {
+		const char *dir = o->dir ? o->dir : as_stats_dir();
+		if (sk.not_segments)
+			fprintf(stderr, "allocdump: %u file%s in %s %s; see allocdump --gc\n",
+				sk.not_segments, sk.not_segments == 1 ? "" : "s", dir,
+				sk.not_segments == 1 ? "is not a liballoc segment"
+						     : "are not liballoc segments");
+		if (sk.invalid)
+			fprintf(stderr, "allocdump: %u segment%s in %s cannot be read (corrupt or "
+				"another ABI); allocdump PID says why\n", sk.invalid,
+				sk.invalid == 1 ? "" : "s", dir);
 	}
 
 	int repeated = o->watch > 0;

@@ -39,6 +39,8 @@ static void print_iteration(const struct options *o, const struct proctable *pt,
 	puts(line);
 	report_totals(pt, line, sizeof(line));
 	puts(line);
+	for (unsigned i = 0; report_note(pt, i, line, sizeof(line)); i++)
+		puts(line);
 	if (v->nrows == 0)
 		report_empty(pt, v, out);
 	putchar('\n');

@@ -73,7 +73,7 @@ ALLOCTOP_TEST_HELPERS := $(ALLOCTOP_TEST_DIR)/fakeprocs $(ALLOCTOP_TEST_DIR)/seg
 	$(ALLOCTOP_TEST_DIR)/knownalloc
 
 .PHONY: test-alloctop test-alloctop-unit test-alloctop-batch test-alloctop-tmux \
-	test-alloctop-demo bench-alloctop
+	test-alloctop-signals test-alloctop-limits test-alloctop-demo bench-alloctop
 test-alloctop-unit: $(ALLOCTOP_TEST_DIR)/test_alloctop_unit
 	$(ALLOCTOP_TEST_DIR)/test_alloctop_unit
 
@@ -86,11 +86,20 @@ test-alloctop-batch: $(BUILD)/alloctop $(ALLOCTOP_TEST_HELPERS) $(ALLOCTOP_SEGFA
 test-alloctop-tmux: $(BUILD)/alloctop $(ALLOCTOP_TEST_HELPERS)
 	BUILD=$(BUILD) bash tests/alloctop/tmux_test.sh
 
+# 32,767 hostile files in the stats directory: memory bound, summary lines.
+test-alloctop-limits: $(BUILD)/alloctop $(BUILD)/allocdump $(ALLOCTOP_TEST_HELPERS) $(ALLOCTOP_SEGFAB)
+	BUILD=$(BUILD) bash tests/alloctop/limits_test.sh
+
+# The terminal is restored whatever signal ends alloctop.
+test-alloctop-signals: $(BUILD)/alloctop $(ALLOCTOP_TEST_HELPERS)
+	BUILD=$(BUILD) bash tests/alloctop/signals_test.sh
+
 # The demo runs under liballoc.so: the script says SKIP when it is not built.
 test-alloctop-demo: $(BUILD)/alloctop $(BUILD)/liballoc-demo
 	BUILD=$(BUILD) bash tests/alloctop/demo_test.sh
 
-test-alloctop: test-alloctop-unit test-alloctop-batch test-alloctop-tmux test-alloctop-demo
+test-alloctop: test-alloctop-unit test-alloctop-batch test-alloctop-tmux test-alloctop-signals \
+	test-alloctop-limits test-alloctop-demo
 
 bench-alloctop: $(BUILD)/alloctop $(ALLOCTOP_TEST_DIR)/fakeprocs
 	BUILD=$(BUILD) bash tests/alloctop/bench_refresh.sh

@@ -115,13 +115,14 @@ void column_format(const struct proc_entry *e, int col, int raw, char *buf, size
 	}
 	switch (col) {
 	case COL_USER:
-		snprintf(buf, len, "%s", e->user);
-		text_sanitize(buf);
+		text_escape(buf, len, e->user);
 		return;
-	case COL_COMMAND:
-		snprintf(buf, len, "%s", s->exe[0] ? s->exe : "?");
-		text_sanitize(buf);
+	case COL_COMMAND: {
+		/* the kernel's name for it; "(name)" = only the segment says so */
+		char name[LAS_EXE_LEN + 3];
+		text_escape(buf, len, as_snapshot_command(s, name, sizeof(name)));
 		return;
+	}
 	case COL_CHECKS:
 		format_checks(e, buf, len);
 		return;

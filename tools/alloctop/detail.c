@@ -307,11 +307,25 @@ void detail_render(const struct proc_entry *e, struct sink *s, int width, int ut
 		sink_line(s, ST_BAD, "  segment %s: %s", proc_state_label(e->state), e->errmsg);
 		return;
 	}
-	sink_printf(s, ST_TITLE, "PID %d  %s", (int)p->pid, p->exe);
+	char name[LAS_EXE_LEN + 3];
+	sink_printf(s, ST_TITLE, "PID %d  %s", (int)p->pid, as_snapshot_command(p, name, sizeof(name)));
 	sink_printf(s, ST_NORMAL, "  user %s  liballoc %s  ABI %u.%u", e->user, p->version,
 		    p->abi_major, p->abi_minor);
 	s->eol(s);
-	sink_line(s, ST_DIM, "  command: %s", p->cmdline);
+	if (p->exe_path[0])
+		sink_line(s, ST_DIM, "  exe:     %s", p->exe_path);
+	sink_line(s, ST_DIM, "  command: %s",
+		  (p->identity & AS_ID_CMDLINE) ? p->cmdline : "(not readable in /proc)");
+	/* the writer's own claims, never shown as its identity */
+	if (strcmp(p->reported_exe, p->exe) && strcmp(p->reported_exe, p->comm))
+		sink_line(s, ST_WARN, "  reported by the segment (not the kernel's word): exe %s",
+			  p->reported_exe);
+	if ((p->identity & AS_ID_UID) && p->reported_uid != p->uid)
+		sink_line(s, ST_WARN, "  reported by the segment: uid %u (the file belongs to uid %u)",
+			  p->reported_uid, p->uid);
+	if (p->threads_unread || p->arenas_unread)
+		sink_line(s, ST_WARN, "  another user's segment: %u thread slots and %u arenas beyond "
+			  "the reader's limits not read", p->threads_unread, p->arenas_unread);
 	sink_line(s, ST_DIM, "  config:  %s", p->conf[0] ? p->conf : "(defaults)");
 	render_checks(p, s);
 	s->eol(s);

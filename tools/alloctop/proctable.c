@@ -2,11 +2,13 @@
 #include "proctable.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 const char *proc_state_label(enum proc_state s)
 {
@@ -108,8 +110,11 @@ static int file_identity(const char *path, uint64_t *ino, uint64_t *size, int64_
 /* Record why e cannot be shown. same_file: the file now at e->path is the
  * one that failed (it was opened in this refresh); otherwise the path may
  * already hold a newer segment, so it is read again next time. */
-static void entry_fail(struct proc_entry *e, const struct as_error *err, int same_file)
+static void entry_fail(struct proc_entry *e, const struct as_error *err, int same_file,
+		       unsigned *flags)
 {
+	if (flags)
+		*flags = err->flags;
 	e->state = state_of_error(err->code);
 	snprintf(e->errmsg, sizeof(e->errmsg), "%s", err->msg);
 	entry_close(e);
@@ -131,11 +136,14 @@ static int still_failed(const struct proc_entry *e)
 	return ino == e->failed_ino && size == e->failed_size && mtime == e->failed_mtime_ns;
 }
 
+/* USER: the owner of the segment file, as the kernel says (never the uid
+ * the segment claims). */
 static void entry_lookup_user(struct proc_entry *e)
 {
-	struct passwd *pw = getpwuid(e->cur.uid);
-	if (pw && pw->pw_name)
-		snprintf(e->user, sizeof(e->user), "%s", pw->pw_name);
+	struct passwd pw, *found = NULL;
+	char buf[4096];
+	if (getpwuid_r(e->cur.uid, &pw, buf, sizeof(buf), &found) == 0 && found && pw.pw_name)
+		snprintf(e->user, sizeof(e->user), "%s", pw.pw_name);
 	else
 		snprintf(e->user, sizeof(e->user), "%u", e->cur.uid);
 }
@@ -147,12 +155,30 @@ static int active_since(const struct as_snapshot *before, const struct as_snapsh
 	       now->update_seq != before->update_seq;
 }
 
-/* Take one snapshot of e, rolling the previous one over for rates. */
-static void entry_refresh(struct proc_entry *e)
+/* e's process is gone, a zombie, or its pid was reused. */
+static void fail_exited(struct proc_entry *e, int status, int same_file, unsigned *flags)
+{
+	struct as_error err = { .code = AS_ERR_STALE };
+	if (status == AS_PID_ZOMBIE)
+		snprintf(err.msg, sizeof(err.msg),
+			 "%s: process %d has exited (a zombie, not reaped yet); segment left behind",
+			 e->path, (int)e->pid);
+	else
+		snprintf(err.msg, sizeof(err.msg),
+			 "%s: process %d is gone (or its pid was reused); segment left behind",
+			 e->path, (int)e->pid);
+	entry_fail(e, &err, same_file, flags);
+}
+
+/* Take one snapshot of e, rolling the previous one over for rates. *flags
+ * gets the AS_ERRF_* of a failure (0 otherwise). */
+static void entry_refresh(struct proc_entry *e, unsigned *flags)
 {
 	struct as_error err = { 0 };
 	struct as_snapshot snap;
 
+	*flags = 0;
+	e->refreshed = 1;
 	if (still_failed(e))
 		return;
 	e->hidden = 0;
@@ -163,25 +189,29 @@ static void entry_refresh(struct proc_entry *e)
 			e->seg = NULL;
 			if (rc == AS_ERR_PERM)
 				e->hidden = 1;
-			entry_fail(e, &err, 1);
+			entry_fail(e, &err, 1, flags);
+			return;
+		}
+		/* a leftover of a process gone: no need to read it */
+		int status = as_segment_status(e->seg);
+		if (status != AS_PID_ALIVE) {
+			fail_exited(e, status, 1, flags);
 			return;
 		}
 	}
 	memset(&snap, 0, sizeof(snap));
 	if (as_snapshot_take(e->seg, &snap, &err) != AS_OK) {
-		entry_fail(e, &err, fresh);
+		entry_fail(e, &err, fresh, flags);
 		return;
 	}
 	/* A process that allocated or freed since the last refresh is alive;
 	 * only an idle one costs a look at /proc (gone, or its pid reused). */
-	if (!(e->have_snap && active_since(&e->cur, &snap)) &&
-	    as_pid_is_stale(e->pid, snap.start_time_ticks)) {
+	int status = AS_PID_ALIVE;
+	if (!(e->have_snap && active_since(&e->cur, &snap)))
+		status = as_pid_status(e->pid, snap.start_time_ticks);
+	if (status != AS_PID_ALIVE) {
 		as_snapshot_free(&snap);
-		err.code = AS_ERR_STALE;
-		snprintf(err.msg, sizeof(err.msg),
-			 "%s: process %d is gone (or its pid was reused); segment left behind",
-			 e->path, (int)e->pid);
-		entry_fail(e, &err, fresh);
+		fail_exited(e, status, fresh, flags);
 		return;
 	}
 	if (e->have_snap && (snap.start_time_ticks != e->cur.start_time_ticks ||
@@ -216,10 +246,82 @@ static void entry_refresh(struct proc_entry *e)
 	}
 }
 
+/* --- files set aside (struct skipped_file) -------------------------------- */
+
+static struct skipped_file *skip_find(const struct proctable *pt, pid_t pid)
+{
+	unsigned lo = 0, hi = pt->nskip;
+	while (lo < hi) {
+		unsigned mid = lo + (hi - lo) / 2;
+		if (pt->skip[mid].pid == pid)
+			return &pt->skip[mid];
+		if (pt->skip[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static int cmp_skip_pid(const void *a, const void *b)
+{
+	pid_t pa = ((const struct skipped_file *)a)->pid;
+	pid_t pb = ((const struct skipped_file *)b)->pid;
+	return (pa > pb) - (pa < pb);
+}
+
+/* Remember that the file of pid is set aside as kind (appended unsorted:
+ * the caller sorts). 0, or -1 out of memory (it is then examined again). */
+static int skip_add(struct proctable *pt, pid_t pid, const char *path, enum skip_kind kind)
+{
+	if (pt->nskip == pt->capskip) {
+		unsigned cap = pt->capskip ? pt->capskip * 2 : 64;
+		struct skipped_file *n = realloc(pt->skip, cap * sizeof(*n));
+		if (!n)
+			return -1;
+		pt->skip = n;
+		pt->capskip = cap;
+	}
+	struct skipped_file *f = &pt->skip[pt->nskip];
+	memset(f, 0, sizeof(*f));
+	f->pid = pid;
+	f->kind = (uint8_t)kind;
+	f->seen = 1;
+	if (file_identity(path, &f->ino, &f->size, &f->mtime_ns) != 0)
+		return -1;
+	pt->nskip++;
+	return 0;
+}
+
+static void segment_path(const struct proctable *pt, pid_t pid, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/liballoc.%d", pt->dir ? pt->dir : as_stats_dir(), (int)pid);
+}
+
+/* --- listing ------------------------------------------------------------- */
+
+struct pid_vec {
+	pid_t *v;
+	unsigned n, cap;
+};
+
+static int pid_vec_push(struct pid_vec *pv, pid_t pid)
+{
+	if (pv->n == pv->cap) {
+		unsigned cap = pv->cap ? pv->cap * 2 : 64;
+		pid_t *n = realloc(pv->v, cap * sizeof(*n));
+		if (!n)
+			return -1;
+		pv->v = n;
+		pv->cap = cap;
+	}
+	pv->v[pv->n++] = pid;
+	return 0;
+}
+
 struct list_ctx {
 	struct proctable *pt;
-	struct proc_entry **added;
-	unsigned nadded, capadded;
+	struct pid_vec fresh;  /* pids with neither an entry nor a record */
 	int oom;
 };
 
@@ -238,41 +340,99 @@ static int on_listed(pid_t pid, const char *path, void *arg)
 	struct list_ctx *ctx = arg;
 	struct proctable *pt = ctx->pt;
 	struct proc_entry *e;
+	struct skipped_file *f;
 
 	if (!wanted(pt, pid))
 		return 0;
 	e = proctable_find(pt, pid);
-	if (!e) {
-		if (ctx->nadded == ctx->capadded) {
-			unsigned cap = ctx->capadded ? ctx->capadded * 2 : 64;
-			struct proc_entry **n = realloc(ctx->added, cap * sizeof(*n));
-			if (!n) {
-				ctx->oom = 1;
-				return 1;
-			}
-			ctx->added = n;
-			ctx->capadded = cap;
+	if (e) {
+		if (strcmp(e->path, path) != 0) {
+			entry_close(e);
+			snprintf(e->path, sizeof(e->path), "%s", path);
 		}
-		e = calloc(1, sizeof(*e));
-		if (!e) {
-			ctx->oom = 1;
-			return 1;
-		}
-		e->pid = pid;
-		ctx->added[ctx->nadded++] = e;
+		e->seen = 1;
+		return 0;
 	}
-	if (strcmp(e->path, path) != 0) {
-		entry_close(e);
-		snprintf(e->path, sizeof(e->path), "%s", path);
+	f = skip_find(pt, pid);
+	if (f) {
+		f->seen = 1;
+		return 0;
 	}
-	e->seen = 1;
+	if (pid_vec_push(&ctx->fresh, pid) != 0) {
+		ctx->oom = 1;
+		return 1;
+	}
 	return 0;
 }
 
-static void compute_totals(struct proctable *pt)
+/* A record whose file was replaced or rewritten is examined again. */
+static void recheck_skipped(struct proctable *pt, struct pid_vec *fresh)
+{
+	unsigned keep = 0;
+	for (unsigned i = 0; i < pt->nskip; i++) {
+		struct skipped_file *f = &pt->skip[i];
+		char path[PATH_MAX];
+		uint64_t ino, size;
+		int64_t mtime;
+		if (!f->seen)
+			continue; /* gone from the directory */
+		segment_path(pt, f->pid, path, sizeof(path));
+		if (file_identity(path, &ino, &size, &mtime) == 0 && ino == f->ino &&
+		    size == f->size && mtime == f->mtime_ns) {
+			pt->skip[keep++] = *f;
+			continue;
+		}
+		if (pid_vec_push(fresh, f->pid) != 0)
+			pt->skip[keep++] = *f; /* out of memory: keep it set aside */
+	}
+	pt->nskip = keep;
+}
+
+static long elapsed_ms(const struct timespec *start)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000;
+}
+
+/* Not a liballoc segment at all: no magic, or never initialised although
+ * its process is gone or its file older than a starting process takes. */
+static int is_garbage(const struct proc_entry *e, unsigned flags)
+{
+	if (flags & AS_ERRF_NOT_SEGMENT)
+		return 1;
+	if (e->state != PS_NOTREADY)
+		return 0;
+	if (as_pid_status(e->pid, 0) != AS_PID_ALIVE)
+		return 1;
+	uint64_t ino, size;
+	int64_t mtime;
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	return file_identity(e->path, &ino, &size, &mtime) == 0 &&
+	       now.tv_sec - mtime / 1000000000 >= AS_GC_GRACE_S;
+}
+
+static unsigned failed_rows(const struct proctable *pt)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < pt->n; i++)
+		n += pt->e[i]->state != PS_OK;
+	return n;
+}
+
+static void compute_totals(struct proctable *pt, unsigned deferred)
 {
 	struct proc_totals *t = &pt->totals;
 	memset(t, 0, sizeof(*t));
+	t->deferred = deferred;
+	for (unsigned i = 0; i < pt->nskip; i++) {
+		switch (pt->skip[i].kind) {
+		case SK_NOT_SEGMENT: t->not_segments++; break;
+		case SK_OTHER_USER: t->unreadable++; break;
+		case SK_OVER_LIMIT: t->over_limit++; break;
+		}
+	}
 	for (unsigned i = 0; i < pt->n; i++) {
 		const struct proc_entry *e = pt->e[i];
 		if (e->hidden) {
@@ -298,19 +458,60 @@ static void compute_totals(struct proctable *pt)
 	}
 }
 
+/*
+ * Examine a file seen for the first time (or changed since it was set
+ * aside): an entry when it is a segment to show, else a record. Returns
+ * the new entry, or NULL.
+ */
+static struct proc_entry *examine(struct proctable *pt, pid_t pid, unsigned *failed,
+				  int *sort_skip)
+{
+	unsigned flags;
+	struct proc_entry *e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL;
+	e->pid = pid;
+	segment_path(pt, pid, e->path, sizeof(e->path));
+	const char *path = e->path;
+	e->seen = 1;
+	entry_refresh(e, &flags);
+	enum skip_kind kind = 0;
+	if (e->hidden)
+		kind = SK_OTHER_USER;
+	else if (e->state != PS_OK && is_garbage(e, flags))
+		kind = SK_NOT_SEGMENT;
+	else if (e->state != PS_OK && *failed >= PT_MAX_FAILED_ROWS)
+		kind = SK_OVER_LIMIT;
+	if (kind && skip_add(pt, pid, path, kind) == 0) {
+		*sort_skip = 1;
+		entry_free(e);
+		return NULL;
+	}
+	if (e->state != PS_OK)
+		(*failed)++;
+	return e;
+}
+
 int proctable_refresh(struct proctable *pt)
 {
 	struct list_ctx ctx = { .pt = pt };
 	struct as_error err = { 0 };
-	unsigned keep = 0;
-	int rc = 0;
+	struct timespec start;
+	unsigned keep = 0, deferred = 0;
+	int rc = 0, sort_skip = 0;
+	int budget = pt->budget_ms > 0 ? pt->budget_ms : PT_REFRESH_BUDGET_MS;
 
+	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (unsigned i = 0; i < pt->n; i++)
-		pt->e[i]->seen = 0;
+		pt->e[i]->seen = pt->e[i]->refreshed = 0;
+	for (unsigned i = 0; i < pt->nskip; i++)
+		pt->skip[i].seen = 0;
 	if (as_list(pt->dir, on_listed, &ctx, &err) < 0) {
 		snprintf(pt->list_error, sizeof(pt->list_error), "%s", err.msg);
 		for (unsigned i = 0; i < pt->n; i++)
 			pt->e[i]->seen = 1; /* keep what we have */
+		for (unsigned i = 0; i < pt->nskip; i++)
+			pt->skip[i].seen = 1;
 		rc = -1;
 	} else if (ctx.oom) {
 		snprintf(pt->list_error, sizeof(pt->list_error), "out of memory");
@@ -319,7 +520,7 @@ int proctable_refresh(struct proctable *pt)
 		pt->list_error[0] = 0;
 	}
 
-	/* Drop the vanished, append the new, keep the table sorted by pid. */
+	/* Drop the vanished; look again at set-aside files that changed. */
 	for (unsigned i = 0; i < pt->n; i++) {
 		if (pt->e[i]->seen)
 			pt->e[keep++] = pt->e[i];
@@ -327,30 +528,80 @@ int proctable_refresh(struct proctable *pt)
 			entry_free(pt->e[i]);
 	}
 	pt->n = keep;
-	if (pt->n + ctx.nadded > pt->cap) {
+	if (pt->next_refresh >= pt->n)
+		pt->next_refresh = 0;
+	recheck_skipped(pt, &ctx.fresh);
+
+	/* Known entries first, round robin from where the budget last ran out;
+	 * one that turned out not to be a segment becomes a record. */
+	unsigned n = pt->n, stopped_at = n;
+	for (unsigned k = 0; k < n; k++) {
+		unsigned i = (pt->next_refresh + k) % n;
+		struct proc_entry *e = pt->e[i];
+		unsigned flags;
+		if (elapsed_ms(&start) >= budget) {
+			if (stopped_at == n)
+				stopped_at = i;
+			deferred++;
+			continue;
+		}
+		entry_refresh(e, &flags);
+		enum skip_kind kind = e->hidden ? SK_OTHER_USER
+				      : e->state != PS_OK && is_garbage(e, flags) ? SK_NOT_SEGMENT
+										 : 0;
+		if (kind && skip_add(pt, e->pid, e->path, kind) == 0) {
+			sort_skip = 1;
+			e->seen = 0; /* dropped below */
+		}
+	}
+	pt->next_refresh = stopped_at == n ? 0 : stopped_at;
+	keep = 0;
+	for (unsigned i = 0; i < pt->n; i++) {
+		if (pt->e[i]->seen)
+			pt->e[keep++] = pt->e[i];
+		else
+			entry_free(pt->e[i]);
+	}
+	pt->n = keep;
+
+	/* Then files not seen before, within what is left of the budget. */
+	unsigned failed = failed_rows(pt), nadded = 0;
+	struct proc_entry **added = ctx.fresh.n ? calloc(ctx.fresh.n, sizeof(*added)) : NULL;
+	for (unsigned i = 0; i < ctx.fresh.n; i++) {
+		if (!added || elapsed_ms(&start) >= budget) {
+			deferred++;
+			continue;
+		}
+		struct proc_entry *e = examine(pt, ctx.fresh.v[i], &failed, &sort_skip);
+		if (e)
+			added[nadded++] = e;
+	}
+	free(ctx.fresh.v);
+	if (sort_skip)
+		qsort(pt->skip, pt->nskip, sizeof(*pt->skip), cmp_skip_pid);
+
+	/* Append the new, keep the table sorted by pid. */
+	if (pt->n + nadded > pt->cap) {
 		unsigned cap = pt->cap ? pt->cap : 64;
-		while (cap < pt->n + ctx.nadded)
+		while (cap < pt->n + nadded)
 			cap *= 2;
-		struct proc_entry **n = realloc(pt->e, cap * sizeof(*n));
-		if (!n) {
-			for (unsigned i = 0; i < ctx.nadded; i++)
-				entry_free(ctx.added[i]);
-			ctx.nadded = 0;
+		struct proc_entry **grown = realloc(pt->e, cap * sizeof(*grown));
+		if (!grown) {
+			for (unsigned i = 0; i < nadded; i++)
+				entry_free(added[i]);
+			nadded = 0;
 			rc = -1;
 		} else {
-			pt->e = n;
+			pt->e = grown;
 			pt->cap = cap;
 		}
 	}
-	for (unsigned i = 0; i < ctx.nadded; i++)
-		pt->e[pt->n++] = ctx.added[i];
-	free(ctx.added);
-	if (ctx.nadded)
+	for (unsigned i = 0; i < nadded; i++)
+		pt->e[pt->n++] = added[i];
+	free(added);
+	if (nadded)
 		qsort(pt->e, pt->n, sizeof(*pt->e), cmp_entry_pid);
-
-	for (unsigned i = 0; i < pt->n; i++)
-		entry_refresh(pt->e[i]);
-	compute_totals(pt);
+	compute_totals(pt, deferred);
 	return rc;
 }
 
@@ -359,5 +610,6 @@ void proctable_free(struct proctable *pt)
 	for (unsigned i = 0; i < pt->n; i++)
 		entry_free(pt->e[i]);
 	free(pt->e);
+	free(pt->skip);
 	memset(pt, 0, sizeof(*pt));
 }

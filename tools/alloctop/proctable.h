@@ -41,14 +41,46 @@ struct proc_entry {
 	uint64_t failed_ino, failed_size;
 	int64_t failed_mtime_ns;
 	int hidden;                  /* another user's segment: counted, not shown */
+	int refreshed;               /* snapshot taken in the current refresh */
 };
 
 struct proc_totals {
 	unsigned shown;              /* entries (any state) */
 	unsigned ok;                 /* entries with a valid snapshot */
 	unsigned unreadable;         /* segments of other users, skipped */
+	unsigned not_segments;       /* files under a segment's name that are no segment */
+	unsigned over_limit;         /* unreadable segments beyond PT_MAX_FAILED_ROWS */
+	unsigned deferred;           /* files or entries left for the next refresh */
 	uint64_t live, peak, rss, mapped, dirty, threads, maps, errors;
 	double alloc_rate, free_rate;
+};
+
+/*
+ * Limits that keep alloctop's memory and refresh time bounded whatever
+ * other users put in the stats directory (see alloctop(1), LIMITS):
+ * a file that is not a segment, or a segment of another user, costs one
+ * small record (struct skipped_file), not an entry; at most
+ * PT_MAX_FAILED_ROWS segments in an error state (stale, corrupt, ...) get
+ * a row, the rest are counted; a refresh stops reading new files and
+ * refreshing entries after PT_REFRESH_BUDGET_MS and goes on from there at
+ * the next one.
+ */
+#define PT_MAX_FAILED_ROWS 64
+#define PT_REFRESH_BUDGET_MS 1000
+
+enum skip_kind {
+	SK_NOT_SEGMENT = 1, /* no liballoc magic (or never initialised) */
+	SK_OTHER_USER,      /* permission denied: another user's segment */
+	SK_OVER_LIMIT,      /* unreadable, and PT_MAX_FAILED_ROWS rows shown already */
+};
+
+/* A file seen and set aside; looked at again only when it changes. */
+struct skipped_file {
+	pid_t pid;
+	uint8_t kind;     /* enum skip_kind */
+	uint8_t seen;
+	uint64_t ino, size;
+	int64_t mtime_ns;
 };
 
 struct proctable {
@@ -59,6 +91,10 @@ struct proctable {
 	unsigned nonly;
 	struct proc_totals totals;
 	char list_error[512];        /* the directory itself could not be read */
+	struct skipped_file *skip;   /* sorted by pid */
+	unsigned nskip, capskip;
+	unsigned next_refresh;       /* round-robin start when the budget ran out */
+	int budget_ms;               /* PT_REFRESH_BUDGET_MS; tests may lower it */
 };
 
 void proctable_init(struct proctable *pt, const char *dir, const pid_t *only, unsigned nonly);

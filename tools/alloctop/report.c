@@ -24,8 +24,11 @@ void report_title(const struct proctable *pt, const struct view *v, double delay
 	if (n >= 0 && (size_t)n < len)
 		n += snprintf(buf + n, len - (size_t)n, " - delay %.1fs - sort %s %s", delay,
 			      columns[v->sort_col].name, view_descending(v) ? "desc" : "asc");
-	if (v->filter[0] && n >= 0 && (size_t)n < len)
-		n += snprintf(buf + n, len - (size_t)n, " - filter \"%s\"", v->filter);
+	if (v->filter[0] && n >= 0 && (size_t)n < len) {
+		char filter[4 * sizeof(v->filter)];
+		text_escape(filter, sizeof(filter), v->filter);
+		n += snprintf(buf + n, len - (size_t)n, " - filter \"%s\"", filter);
+	}
 	if (paused && n >= 0 && (size_t)n < len)
 		snprintf(buf + n, len - (size_t)n, " - PAUSED");
 }
@@ -39,6 +42,36 @@ void report_totals(const struct proctable *pt, char *buf, size_t len)
 		 fmt_bytes((double)t->live), fmt_bytes((double)t->peak), fmt_bytes((double)t->rss),
 		 fmt_bytes((double)t->mapped), fmt_bytes((double)t->dirty), fmt_count(t->alloc_rate),
 		 fmt_count(t->free_rate), t->threads, t->maps, t->errors);
+}
+
+int report_note(const struct proctable *pt, unsigned i, char *buf, size_t len)
+{
+	const struct proc_totals *t = &pt->totals;
+	const char *dir = pt->dir ? pt->dir : as_stats_dir();
+	char safe[256];
+	text_escape(safe, sizeof(safe), dir);
+	unsigned k = 0;
+	if (t->not_segments && k++ == i) {
+		snprintf(buf, len, "%u file%s in %s %s; see allocdump --gc", t->not_segments,
+			 t->not_segments == 1 ? "" : "s", safe,
+			 t->not_segments == 1 ? "is not a liballoc segment"
+					      : "are not liballoc segments");
+		return 1;
+	}
+	if (t->over_limit && k++ == i) {
+		snprintf(buf, len, "%u more unreadable segment%s in %s not shown (at most %d rows "
+			 "of them); see allocdump --gc", t->over_limit, t->over_limit == 1 ? "" : "s",
+			 safe, PT_MAX_FAILED_ROWS);
+		return 1;
+	}
+	if (t->deferred && k++ == i) {
+		snprintf(buf, len, "%u file%s or process%s left for the next refresh (a refresh "
+			 "reads for at most %d ms)", t->deferred, t->deferred == 1 ? "" : "s",
+			 t->deferred == 1 ? "" : "es",
+			 pt->budget_ms > 0 ? pt->budget_ms : PT_REFRESH_BUDGET_MS);
+		return 1;
+	}
+	return 0;
 }
 
 void report_empty(const struct proctable *pt, const struct view *v, struct sink *s)

@@ -17,6 +17,10 @@ void report_title(const struct proctable *pt, const struct view *v, double delay
 		  char *buf, size_t len);
 /* "Total: live 1.0 MiB  peak ...  errors 0" */
 void report_totals(const struct proctable *pt, char *buf, size_t len);
+/* Note number i (0, 1, ...) on what the list leaves out: files that are
+ * not segments, unreadable segments beyond the row limit, files left for
+ * the next refresh. 1 and the line in buf, or 0 when there is no note i. */
+int report_note(const struct proctable *pt, unsigned i, char *buf, size_t len);
 /* Lines explaining an empty list (no segments, filter misses, -p misses). */
 void report_empty(const struct proctable *pt, const struct view *v, struct sink *s);
 

@@ -2,22 +2,34 @@
 #include "sink.h"
 
 #include <stdarg.h>
+#include <string.h>
 
 #include "allocstat.h"
 
-void text_sanitize(char *s)
+int text_escape_flags = -1;
+
+size_t text_escape(char *dst, size_t cap, const char *src)
 {
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f)
-			*s = '?';
+	if (text_escape_flags < 0)
+		text_escape_flags = as_escape_locale_flags();
+	return as_escape(dst, cap, src, text_escape_flags);
+}
+
+void text_sanitize(char *s, size_t cap)
+{
+	char tmp[1024];
+	if (!cap)
+		return;
+	text_escape(tmp, sizeof(tmp) < cap ? sizeof(tmp) : cap, s);
+	snprintf(s, cap, "%s", tmp);
 }
 
 static void sink_vtext(struct sink *s, enum style st, const char *fmt, va_list ap)
 {
-	char buf[1024];
+	char buf[1024], safe[1024];
 	vsnprintf(buf, sizeof(buf), fmt, ap);
-	text_sanitize(buf);
-	s->text(s, st, buf);
+	text_escape(safe, sizeof(safe), buf);
+	s->text(s, st, safe);
 }
 
 void sink_printf(struct sink *s, enum style st, const char *fmt, ...)

@@ -32,8 +32,17 @@ void sink_printf(struct sink *s, enum style st, const char *fmt, ...)
 void sink_line(struct sink *s, enum style st, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Replace control characters (segment text is untrusted) with '?'. */
-void text_sanitize(char *s);
+/*
+ * Segment text is untrusted: everything that could control a terminal is
+ * escaped with the reader library's as_escape (C0, DEL, C1 raw or UTF-8
+ * encoded, invalid UTF-8). text_escape_flags: AS_ESC_UTF8 or 0, from the
+ * locale unless the screen set it (-1 = not decided yet). Escaping twice
+ * is escaping once, so a cell and the line it is in may both be escaped.
+ */
+extern int text_escape_flags;
+size_t text_escape(char *dst, size_t cap, const char *src);
+/* In place, within cap bytes (truncated at a character boundary). */
+void text_sanitize(char *s, size_t cap);
 
 /* A sink that writes plain text to a stdio stream (ctx = FILE *). */
 void sink_init_stdio(struct sink *s, FILE *out);

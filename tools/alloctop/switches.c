@@ -77,6 +77,13 @@ int switch_toggle(const struct proc_entry *e, int key, int wait_ms, char *msg, s
 		snprintf(msg, len, "pid %d: %s", (int)e->pid, err.msg);
 		return -1;
 	}
+	int status = as_segment_status(seg);
+	if (status != AS_PID_ALIVE) {
+		snprintf(msg, len, "pid %d: cannot switch checks: %s", (int)e->pid,
+			 as_pid_status_text(status));
+		as_close(seg);
+		return -1;
+	}
 	/* Decide from the live block, not the last refresh: a key pressed
 	 * twice quickly must toggle twice. */
 	if (as_control_read(seg, &now, &err) != AS_OK)
@@ -89,18 +96,28 @@ int switch_toggle(const struct proc_entry *e, int key, int wait_ms, char *msg, s
 		return -1;
 	}
 	checks_text(before, sizeof(before), cur);
-	if (as_control_set(seg, setting, &err) != AS_OK || as_control_commit(seg, &err) != AS_OK)
+	if (as_control_set(seg, setting, &err) != AS_OK ||
+	    as_control_commit_wait(seg, wait_ms, &err) != AS_OK)
 		goto fail;
 	struct las_checks want = *cur;
 	as_checks_parse(&want, setting, &err);
 	checks_text(after, sizeof(after), &want);
-	if (as_control_wait_applied(seg, wait_ms, &err) == 0)
+	struct as_control_result res;
+	rc = as_control_result_wait(seg, wait_ms, &res, &err);
+	if (rc == AS_OK)
 		snprintf(msg, len, "pid %d: %s: checks %s -> %s (applied)", (int)e->pid, setting,
 			 before, after);
-	else
+	else if (rc == AS_ERR_TIMEOUT)
 		snprintf(msg, len,
 			 "pid %d: %s: checks %s -> %s (pending: applied at its next allocation)",
 			 (int)e->pid, setting, before, after);
+	else {
+		/* superseded, refused, exited, or the segment changed under us */
+		snprintf(msg, len, "pid %d: %s: %s: %s", (int)e->pid, setting, as_err_name(rc),
+			 err.msg);
+		as_close(seg);
+		return -1;
+	}
 	as_close(seg);
 	return 0;
 fail:

@@ -6,12 +6,15 @@
 #include "ui.h"
 
 #include <curses.h>
+#include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "columns.h"
 #include "detail.h"
@@ -56,7 +59,60 @@ static void on_quit_signal(int sig)
 	quit_signal = sig;
 }
 
-/* Installed before initscr so that curses keeps them: a signal makes
+/*
+ * A fatal signal (a crash, abort, SIGQUIT) must not leave the terminal in
+ * curses mode. The handler can only use async-signal-safe calls, so what
+ * endwin() would send is prepared while curses runs: leave the keypad
+ * mode and the alternate screen, show the cursor, reset attributes; then
+ * the terminal modes saved before initscr are set back and the signal is
+ * raised again with its default action (core dump, exit status).
+ */
+static struct termios saved_tty;
+static int have_saved_tty;
+static char restore_seq[256];
+static size_t restore_len;
+static volatile sig_atomic_t curses_active;
+
+static void add_restore(const char *cap)
+{
+	const char *seq = tigetstr(cap);
+	if (!seq || seq == (char *)-1)
+		return;
+	size_t n = strlen(seq);
+	if (restore_len + n < sizeof(restore_seq)) {
+		memcpy(restore_seq + restore_len, seq, n);
+		restore_len += n;
+	}
+}
+
+static void prepare_restore(void)
+{
+	restore_len = 0;
+	add_restore("sgr0");
+	add_restore("cnorm");
+	add_restore("rmkx");
+	add_restore("rmcup");
+}
+
+static void on_fatal_signal(int sig)
+{
+	int saved_errno = errno;
+	if (curses_active) {
+		ssize_t w = write(STDOUT_FILENO, restore_seq, restore_len);
+		(void)w;
+		if (have_saved_tty)
+			tcsetattr(STDIN_FILENO, TCSANOW, &saved_tty);
+		curses_active = 0;
+	}
+	errno = saved_errno;
+	/* SA_RESETHAND already made the action the default one */
+	raise(sig);
+}
+
+static const int fatal_signals[] = { SIGBUS, SIGSEGV, SIGABRT, SIGQUIT, SIGFPE, SIGILL,
+				     SIGTRAP, SIGSYS };
+
+/* Installed before initscr so that curses keeps them: a quit signal makes
  * getch return, and the loop then leaves through endwin(). */
 static void install_signals(void)
 {
@@ -67,6 +123,13 @@ static void install_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_fatal_signal;
+	sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++)
+		sigaction(fatal_signals[i], &sa, NULL);
+	have_saved_tty = tcgetattr(STDIN_FILENO, &saved_tty) == 0;
 }
 
 static double now_seconds(void)
@@ -119,9 +182,10 @@ static void refresh_data(struct ui *u)
 	rebuild(u);
 }
 
-static void draw_line(int row, int attr, const char *text, int hscroll)
+static void draw_line(int row, int attr, const char *raw, int hscroll)
 {
-	int len = (int)strlen(text);
+	char text[4096];
+	int len = (int)text_escape(text, sizeof(text), raw); /* cells are escaped already */
 	move(row, 0);
 	clrtoeol();
 	attrset(attr);
@@ -139,6 +203,8 @@ static void draw_header_block(struct ui *u)
 	draw_line(1, A_NORMAL, line, 0);
 	if (u->msg[0])
 		draw_line(2, ui_style_attr(u->msg_bad ? ST_BAD : ST_GOOD), u->msg, 0);
+	else if (report_note(&u->pt, 0, line, sizeof(line)))
+		draw_line(2, ui_style_attr(ST_WARN), line, 0);
 	else
 		draw_line(2, ui_style_attr(ST_DIM),
 			  u->screen == SCR_DETAIL
@@ -557,6 +623,9 @@ static void ui_start(struct ui *u)
 	keypad(stdscr, TRUE);
 	curs_set(0);
 	ui_colors_init();
+	text_escape_flags = u->utf8 ? AS_ESC_UTF8 : 0;
+	prepare_restore();
+	curses_active = 1;
 }
 
 int ui_run(const struct options *o)
@@ -593,6 +662,7 @@ int ui_run(const struct options *o)
 			next = now_seconds() + u.delay;
 		}
 	}
+	curses_active = 0;
 	endwin();
 	view_free(&u.v);
 	proctable_free(&u.pt);

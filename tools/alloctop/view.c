@@ -23,8 +23,13 @@ int view_matches(const struct view *v, const struct proc_entry *e)
 		return 1;
 	if (e->state != PS_OK)
 		return 0; /* nothing known to match against */
-	return strcasestr(e->cur.exe, v->filter) != NULL ||
-	       strcasestr(e->cur.cmdline, v->filter) != NULL;
+	const struct as_snapshot *s = &e->cur;
+	char name[LAS_EXE_LEN + 3];
+	/* what COMMAND shows, the executable and the command line; the
+	 * segment's own account only when the kernel told nothing */
+	return strcasestr(as_snapshot_command(s, name, sizeof(name)), v->filter) ||
+	       strcasestr(s->exe, v->filter) || strcasestr(s->cmdline, v->filter) ||
+	       (!(s->identity & AS_ID_CMDLINE) && strcasestr(s->reported_cmdline, v->filter));
 }
 
 int view_index_of(const struct view *v, pid_t pid)
