@@ -179,7 +179,19 @@ int as_control_set(struct as_segment *seg, const char *key_eq_value, struct as_e
 	rc = as_checks_parse(&seg->pending, key_eq_value, err);
 	if (rc)
 		return as_fail(err, rc, seg->pid, seg->path, "%s", err ? err->msg : "bad setting");
+	if (strstr(key_eq_value, "on_error"))
+		seg->pending_says_on_error = 1;
 	return AS_OK;
+}
+
+/* Checks switched on from outside report and let the process go on,
+ * unless the request itself says what to do on an error: nobody watching
+ * a live process expects a switch to kill it. */
+static void outside_request_reports(struct as_segment *seg)
+{
+	if (!seg->pending_says_on_error && las_vocab_checks_on(&seg->pending) &&
+	    seg->pending.on_error == LAS_ONERR_ABORT)
+		seg->pending.on_error = LAS_ONERR_REPORT;
 }
 
 static long ms_since(const struct timespec *start)
@@ -221,6 +233,7 @@ int as_control_commit_wait(struct as_segment *seg, int timeout_ms, struct as_err
 		return rc;
 	if (!seg->pending_valid)
 		return as_fail(err, AS_ERR_USAGE, seg->pid, seg->path, "nothing to commit");
+	outside_request_reports(seg);
 	/* One requester at a time, so that two never mix their settings in
 	 * `requested`. The process itself takes no part in the lock. */
 	struct timespec start;

@@ -28,6 +28,7 @@ struct as_segment {
 	struct las_control *ctl;  /* inside ctl_map */
 	struct las_checks pending;
 	int pending_valid;
+	int pending_says_on_error; /* a key of the pending request set on_error */
 	uint64_t committed_gen;
 	uint64_t events_at_commit; /* event ring head when the request was made */
 };

@@ -247,9 +247,22 @@ check_on_abort() {
 	local name=$1 expect=$2 conf=$3 thread=$4 tag=$1.abort
 	local envs=()
 	[ -z "$conf" ] || envs=(LIBALLOC_CONF="$conf")
+	SWITCH_SUFFIX=${SWITCH:+,on_error=abort}
 	run_checked "$name" "$tag" "${envs[@]}"
+	SWITCH_SUFFIX=
 	judge_checked "$tag" "$expect" "$thread" abort
 	verdict $? "$name on-abort [$(how "$conf")]" "$tag"
+}
+
+# check_outside_default NAME EXPECT CONF THREAD: switched on from outside
+# with nothing said about on_error: one report, and the program goes on.
+check_outside_default() {
+	local name=$1 expect=$2 conf=$3 thread=$4 tag=$1.outside
+	local envs=()
+	[ -z "$conf" ] || envs=(LIBALLOC_CONF="$conf")
+	run_checked "$name" "$tag" "${envs[@]}"
+	judge_checked "$tag" "$expect" "$thread" report
+	verdict $? "$name outside switch, no on_error [$(how "$conf")]: reports and goes on" "$tag"
 }
 
 check_on_report() {
@@ -334,10 +347,13 @@ dump_segment() {
 		ACTION_WHY="allocdump $1 --json failed: $(head -n 3 "$TMP/$2.dump-err")"
 }
 
+# A switch from outside reports and lets the process go on unless the
+# request itself sets on_error: the abort run asks for abort (SWITCH_SUFFIX).
+SWITCH_SUFFIX=
 switch_from_outside() {
 	local setting
 	for setting in $SWITCH; do
-		if ! "$ALLOCDUMP" --set "$1" "$setting" >"$TMP/$2.set-out" 2>&1; then
+		if ! "$ALLOCDUMP" --set "$1" "$setting$SWITCH_SUFFIX" >"$TMP/$2.set-out" 2>&1; then
 			ACTION_WHY="allocdump --set $1 $setting failed: $(head -n 3 "$TMP/$2.set-out")"
 			return
 		fi
@@ -405,6 +421,7 @@ for name in "${names[@]}"; do
 	else
 		check_on_abort "$name" "$expect" "$conf" "$thread"
 		check_on_report "$name" "$expect" "$conf" "$thread"
+		[ -z "$SWITCH" ] || check_outside_default "$name" "$expect" "$conf" "$thread"
 	fi
 	check_off "$name" "${off:-silent}" "$thread" "$expect"
 	check_glibc "$name" "$expect"
