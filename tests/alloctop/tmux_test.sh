@@ -97,10 +97,11 @@ expect_eq "filter leaves one row" "$rows" 1
 keys c
 check_screen "c confirms check_free on" "pid $p1: check_free=true: checks none -> free \(applied\)"
 expect_eq "check_free applied in the segment" "$(seg "$p1" check_free)" 1
+expect_eq "a switch from outside reports and goes on (on_error report)" "$(seg "$p1" on_error)" 1
 expect_eq "other processes untouched" "$(seg "$p0" check_free)" 0
 check_screen "CHECKS column shows it" "^ +$p1 .* free( |$)"
 keys z
-check_screen "z confirms redzones" "redzone=16: checks free -> rz16,free \(applied\)"
+check_screen "z confirms redzones" "redzone=16: checks free(,report)? -> rz16,free(,report)? \(applied\)"
 expect_eq "redzone applied in the segment" "$(seg "$p1" redzone)" 16
 keys c
 check_screen "c again switches it off" "check_free=false"
@@ -111,8 +112,8 @@ keys u
 check_screen "u from the detail view" "quarantine=16777216"
 expect_eq "quarantine applied (debug:true's size)" "$(seg "$p1" quarantine)" 16777216
 keys o
-check_screen "o cycles on_error" "on_error=report"
-expect_eq "on_error report applied" "$(seg "$p1" on_error)" 1
+check_screen "o cycles on_error (report -> ignore)" "on_error=ignore"
+expect_eq "on_error ignore applied" "$(seg "$p1" on_error)" 2
 keys Escape Escape
 check_screen "Esc clears the filter" 'filter cleared'
 
