@@ -292,11 +292,13 @@ static void table_samples(const struct writer *w, const struct table_family *f)
 				sample_u64(w, v);
 			}
 		} else if (f->t == T_VIOLATIONS) {
-			/* kinds below LAS_EV_CONF_CHANGE are violations; it is not */
-			for (uint32_t k = LAS_EV_NONE + 1; k < LAS_EV_CONF_CHANGE; k++) {
+			/* every kind but LAS_EV_NONE and LAS_EV_CONF_CHANGE */
+			for (uint32_t k = LAS_EV_NONE + 1; k < LAS_EV_KIND_COUNT; k++) {
+				if (k == LAS_EV_CONF_CHANGE)
+					continue;
 				uint64_t v = 0;
 				for (size_t j = i; j < e; j++)
-					v = sat_add(v, w->m[j].s->globals.violations[k]);
+					v = sat_add(v, las_violations_of(&w->m[j].s->globals, k));
 				sample_start(w, f->name, f->type, i);
 				fprintf(w->out, ",kind=\"%s\"", as_event_kind_name(k));
 				sample_u64(w, v);

@@ -99,10 +99,10 @@ static void render_totals(const struct proc_entry *e, struct sink *s)
 	}
 	sink_printf(s, t->violations_total ? ST_BAD : ST_NORMAL, "  violations: %" PRIu64,
 		    t->violations_total);
-	for (unsigned k = LAS_EV_DOUBLE_FREE; k < LAS_EV_CONF_CHANGE; k++)
-		if (g->violations[k])
+	for (unsigned k = LAS_EV_DOUBLE_FREE; k < LAS_EV_KIND_COUNT; k++)
+		if (k != LAS_EV_CONF_CHANGE && las_violations_of(g, k))
 			sink_printf(s, ST_BAD, "  %s %" PRIu64, as_event_kind_name(k),
-				    g->violations[k]);
+				    las_violations_of(g, k));
 	s->eol(s);
 }
 
