@@ -3,7 +3,8 @@
 #   make test-cxx   operators.cc under LD_PRELOAD=build/liballoc.so and linked
 #                   as the README says (g++ prog.cc build/liballoc.a -pthread),
 #                   in production and with checks on; no_runtime.c (a C program
-#                   with no C++ runtime) both ways; liballoc.so needs no libstdc++
+#                   with no C++ runtime) both ways; liballoc.so needs no libstdc++;
+#                   as root with bpftrace, the free probe carries a sized delete's size
 #
 # Not built with $(TOOL_SAN): a sanitizer runtime brings its own operators.
 
@@ -32,7 +33,7 @@ $(CXX_TEST_DIR)/no_runtime-static: tests/cxx/no_runtime.c $(BUILD)/liballoc.a | 
 ALL_TARGETS += $(CXX_TEST_BINS)
 
 .PHONY: test-cxx
-test-cxx: $(CXX_TEST_BINS) $(BUILD)/liballoc.so
+test-cxx: $(CXX_TEST_BINS) $(BUILD)/liballoc.so $(BUILD)/bench/fastpath_new
 	@bash tests/cxx/run.sh $(BUILD)
 
 TEST_TARGETS += test-cxx

@@ -7,6 +7,8 @@
 #                     and linked: the nothrow form gives NULL, the throwing one
 #                     says there is no C++ runtime and aborts
 #   no libstdc++      liballoc.so needs none, and a preloaded C program maps none
+#   free probe        (root, bpftrace) the free probe's size is what a sized
+#                     delete was given, and 0 for an unsized one
 # Ends with "N passed, M failed"; exits non-zero on any failure.
 set -u
 . "$(dirname "$0")/../integration/summary.sh"
@@ -87,5 +89,31 @@ elif ! grep -q liballoc "$tmp/out"; then
 	fail "$label" "liballoc.so was not preloaded into cat"
 else
 	pass "$label"
+fi
+
+# The free probe: bench/fastpath_new frees 48-byte blocks
+# with operator delete(p, 48), then with operator delete(p) (10000 warm-up
+# pairs each run, plus the pairs asked for).
+label="the free probe carries the size a sized delete was given"
+if [ "$(id -u)" -ne 0 ] || ! bpftrace -e 'BEGIN { exit(); }' >/dev/null 2>&1; then
+	echo "SKIP $label: needs root and a working bpftrace"
+	skipped=$((skipped + 1))
+else
+	bpftrace -e "BEGIN { printf(\"tracing\\n\"); }
+		usdt:$lib:liballoc:free /comm == \"fastpath_new\"/ { @sizes[arg1] = count(); }
+		interval:s:5 { exit(); }" >"$tmp/out" 2>"$tmp/err" &
+	tracer=$!
+	for ((i = 0; i < 150; i++)); do
+		grep -q '^tracing' "$tmp/out" && break
+		sleep 0.2
+	done
+	LD_PRELOAD=$lib "$build/bench/fastpath_new" 2000 sized 48 &&
+		LD_PRELOAD=$lib "$build/bench/fastpath_new" 1000 delete 48
+	wait "$tracer"
+	if grep -qx '@sizes\[48\]: 12000' "$tmp/out" && grep -qx '@sizes\[0\]: 11000' "$tmp/out"; then
+		pass "$label"
+	else
+		fail "$label" "expected 12000 frees told 48 and 11000 told nothing"
+	fi
 fi
 print_summary
