@@ -13,6 +13,11 @@ CC ?= cc
 ifeq ($(origin CC),default)
 CC := gcc
 endif
+# C++ only for the tests and benchmarks of the C++ operators (liballoc
+# itself is C): the C++ compiler of the same family as CC.
+ifeq ($(origin CXX),default)
+CXX := $(if $(findstring clang,$(CC)),clang++,g++)
+endif
 PREFIX ?= /usr/local
 DESTDIR ?=
 # make DEBUG=1: the allocator's assertions on (LA_ASSERT), in build/debug.

@@ -22,11 +22,17 @@ $(BENCH_DIR)/fastpath: bench/fastpath.c | $(BUILD)
 	@mkdir -p $(dir $@)
 	$(CC) $(BENCH_CFLAGS) -o $@ $<
 
+# The same for C++ operator new + operator delete (bench/fastpath-budget.sh --cxx).
+$(BENCH_DIR)/fastpath_new: bench/fastpath_new.cc | $(BUILD)
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++17 -Wall -Wextra -Werror $(OPT) -fsized-deallocation -o $@ $<
+
 $(BENCH_DIR)/bench-exec: bench/bench_exec.c | $(BUILD)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_COMMON) $(TOOL_SAN) -o $@ $<
 
-BENCH_BINS := $(BENCH_DIR)/allocbench $(BENCH_DIR)/fastpath $(BENCH_DIR)/bench-exec
+BENCH_BINS := $(BENCH_DIR)/allocbench $(BENCH_DIR)/fastpath $(BENCH_DIR)/fastpath_new \
+	$(BENCH_DIR)/bench-exec
 ALL_TARGETS += $(BENCH_BINS)
 
 .PHONY: bench-run test-bench-smoke

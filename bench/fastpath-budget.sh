@@ -2,13 +2,15 @@
 # bench/fastpath-budget.sh - instructions per small malloc+free pair, counted
 # by callgrind, with start-up cost cancelled: (Ir(N2) - Ir(N1)) / (N2 - N1).
 #
-#   bench/fastpath-budget.sh [MAXINSNS] [--all] [--tsv FILE]
+#   bench/fastpath-budget.sh [MAXINSNS] [--all] [--cxx] [--tsv FILE]
 #
 # Measures liballoc (stats on) and exits 1 if it needs more than MAXINSNS
 # (default 66: 60, plus 3 for stored links and 3 for the double-free mark,
 # bench/README.md), 2 if it cannot be measured.
 # --all also measures liballoc with stats off and the peers; --tsv writes
-# "allocator<TAB>insns_per_pair<TAB>status" lines for the report.
+# "allocator<TAB>insns_per_pair<TAB>status" lines for the report. --cxx
+# also prints, for the same allocators, C++ operator new + operator delete
+# pairs and new + sized delete pairs (fastpath_new; no budget applies).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=bench/paths.sh
@@ -20,12 +22,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=bench/tracers.sh
 . "$here/tracers.sh"
 
-budget=66 all=0 tsv=
+budget=66 all=0 cxx=0 tsv=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--all) all=1 ;;
+	--cxx) cxx=1 ;;
 	--tsv) tsv=${2:?--tsv needs a file}; shift ;;
-	-h | --help) sed -n '2,11p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,13p' "$0"; exit 0 ;;
 	*)
 		if ! [[ "$1" =~ ^[0-9]+(\.[0-9]+)?$ ]]; then
 			echo "fastpath-budget: bad budget '$1' (want a number of instructions)" >&2
@@ -43,10 +46,10 @@ tracing=$(liballoc_tracers)
 	"liballoc will crash under valgrind (SIGTRAP) until they go away" >&2
 n1=${FASTPATH_N1:-50000}
 n2=${FASTPATH_N2:-250000}
-# per_pair ALLOC: print instructions per pair, or fail.
+# per_pair ALLOC [PROGRAM [MODE]]: print instructions per pair, or fail.
 per_pair() {
-	local a b
-	a=$(callgrind_ir "$1" "$bin/fastpath" "$n1") && b=$(callgrind_ir "$1" "$bin/fastpath" "$n2") &&
+	local a b prog=${2:-fastpath} mode=${3:-}
+	a=$(callgrind_ir "$1" "$bin/$prog" "$n1" $mode) && b=$(callgrind_ir "$1" "$bin/$prog" "$n2" $mode) &&
 		[ -n "$a" ] && [ -n "$b" ] || return 1
 	awk -v a="$a" -v b="$b" -v n1="$n1" -v n2="$n2" 'BEGIN { printf "%.1f\n", (b - a) / (n2 - n1) }'
 }
@@ -72,6 +75,20 @@ for alloc in $list; do
 		fi
 	fi
 done
+if [ "$cxx" = 1 ]; then
+	[ -x "$bin/fastpath_new" ] || { echo "fastpath-budget: $bin/fastpath_new missing; run make" >&2; exit 2; }
+	for alloc in $list; do
+		for mode in delete sized; do
+			label="new+delete"
+			[ $mode = sized ] && label="new+sized delete"
+			if v=$(per_pair "$alloc" fastpath_new $mode); then
+				printf '%-18s %6s instructions per C++ %s pair\n' "$alloc" "$v" "$label"
+			else
+				printf '%-18s   failed (C++ %s)\n' "$alloc" "$label"
+			fi
+		done
+	done
+fi
 case $result in
 0) echo "fastpath-budget: liballoc within budget of $budget instructions" ;;
 1) echo "fastpath-budget: liballoc OVER budget of $budget instructions" ;;

@@ -16,9 +16,16 @@ LIB_CFLAGS := $(CFLAGS_COMMON) $(LIB_DEBUG_FLAGS) -fPIC -fvisibility=hidden -ftl
 	-iquote liballoc/src -iquote liballoc -Iprobes -pthread
 LIB_OBJS := $(patsubst liballoc/%.c,$(BUILD)/obj/liballoc/%.o,$(LIB_SRCS))
 
+# std::bad_alloc, thrown from api/cxx_runtime.c when an operator new fails,
+# unwinds through it, api/malloc.c (the operator's slow path) and
+# api/new_delete.c: their frames need unwind tables that let it pass.
+$(BUILD)/obj/liballoc/src/api/cxx_runtime.o $(BUILD)/obj/liballoc/src/api/new_delete.o: \
+	LIB_FILE_CFLAGS := -fexceptions
+$(BUILD)/obj/liballoc/src/api/malloc.o: LIB_FILE_CFLAGS := -fasynchronous-unwind-tables
+
 $(BUILD)/obj/liballoc/%.o: liballoc/%.c $(LIB_HDRS) | $(BUILD)
 	@mkdir -p $(dir $@)
-	$(CC) $(LIB_CFLAGS) -c $< -o $@
+	$(CC) $(LIB_CFLAGS) $(LIB_FILE_CFLAGS) -c $< -o $@
 
 # Versioned soname: programs linked with -lalloc need liballoc.so.$(LIB_SOMAJOR).
 # build/liballoc.so stays the real file (LD_PRELOAD=$PWD/build/liballoc.so);

@@ -26,16 +26,13 @@
 #include "ac_symbolize.h"
 #include "alloccollect.h"
 #include "alloccollect.skel.h"
+#include "vocab.h"
 
 #ifndef AC_DEFAULT_LIB
 #define AC_DEFAULT_LIB "/usr/local/lib/liballoc.so"
 #endif
 #define AC_DEFAULT_PUBLISH "/run/liballoc/collector.json"
 
-static const char *const violation_kinds[] = {
-	"none", "double_free", "invalid_free", "buffer_overflow", "buffer_underflow",
-	"use_after_free", "conf_change",
-};
 
 struct options {
 	int pid;
@@ -263,9 +260,7 @@ static int on_violation(void *ctx, void *data, size_t size)
 	char comm[AC_COMM_LEN + 1];
 	memcpy(comm, v->comm, AC_COMM_LEN);
 	comm[AC_COMM_LEN] = '\0';
-	const char *kind = v->kind < sizeof(violation_kinds) / sizeof(violation_kinds[0])
-				   ? violation_kinds[v->kind]
-				   : "unknown";
+	const char *kind = las_event_kind_id(v->kind); /* "unknown" out of range */
 	if (json_output) {
 		printf("{\"type\":\"violation\",\"pid\":%u,\"tid\":%u,\"comm\":\"", v->pid, v->tid);
 		ac_json_string(stdout, comm);

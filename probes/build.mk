@@ -30,9 +30,12 @@ $(PROBES_DIR)/alloccollect.bpf.o: probes/alloccollect.bpf.c probes/alloccollect.
 $(PROBES_DIR)/alloccollect.skel.h: $(PROBES_DIR)/alloccollect.bpf.o
 	$(BPFTOOL) gen skeleton $< name alloccollect_bpf > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/alloccollect: $(COLLECT_SRCS) $(COLLECT_HDRS) $(PROBES_DIR)/alloccollect.skel.h
-	$(CC) $(CFLAGS_COMMON) $(TOOL_SAN) -I$(PROBES_DIR) -Iprobes \
-		-DAC_DEFAULT_LIB=\"$(PROBES_LIB_ABS)\" -o $@ $(COLLECT_SRCS) -lbpf -lelf -lz
+# The event-kind names come from liballoc/shared/vocab.c, as in every tool.
+$(BUILD)/alloccollect: $(COLLECT_SRCS) $(COLLECT_HDRS) $(PROBES_DIR)/alloccollect.skel.h \
+		liballoc/shared/vocab.c liballoc/shared/vocab.h
+	$(CC) $(CFLAGS_COMMON) $(TOOL_SAN) -I$(PROBES_DIR) -Iprobes -Iliballoc/shared \
+		-DAC_DEFAULT_LIB=\"$(PROBES_LIB_ABS)\" -o $@ $(COLLECT_SRCS) liballoc/shared/vocab.c \
+		-lbpf -lelf -lz
 
 # Scripts with the library path built in: "$1" in attach points becomes the
 # absolute path $(1) and the optional numeric argument moves from $2 to $1.

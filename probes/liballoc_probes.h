@@ -86,7 +86,8 @@ LA_PROBE_NAMES(LA_DECLARE_SEMAPHORE)
  *  calloc        (ptr, size, usable, class, caller)      size = n * elsize
  *  realloc       (newptr, oldptr, size, usable, caller)
  *  memalign      (ptr, alignment, size, usable, caller)
- *  free          (ptr, size, usable, class, caller)       size 0 when unknown
+ *  free          (ptr, size, usable, class, caller)       size: what a sized free (free_sized,
+ *                                                          sized delete) was given, else 0
  *  slab_new      (addr, bytes, class, arena)
  *  slab_release  (addr, bytes, class, arena)
  *  extent_map    (addr, bytes)                            mmap of a reservation

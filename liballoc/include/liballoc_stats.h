@@ -29,13 +29,14 @@
 
 #define LAS_MAGIC 0x31434f4c4c414c4cULL /* "LLALLOC1" read little-endian */
 #define LAS_ABI_MAJOR 1
-#define LAS_ABI_MINOR 0
+#define LAS_ABI_MINOR 1 /* 1.1: las_globals.violations_more */
 #define LAS_BYTE_ORDER_LITTLE 0x01020304u
 
 #define LAS_NCLASSES_MAX 64   /* size classes carried in the tables */
 #define LAS_LARGE_BANDS 64    /* band b holds sizes in [2^b, 2^(b+1)) */
 #define LAS_EVENTS 128        /* event ring entries (power of two) */
-#define LAS_EV_COUNTERS 8     /* las_globals.violations[]: one per event kind */
+#define LAS_EV_COUNTERS 8     /* las_globals.violations[]: event kinds 0..7 */
+#define LAS_EV_COUNTERS_MORE 8 /* las_globals.violations_more[]: kinds 8..15 (ABI 1.1) */
 #define LAS_EXE_LEN 256
 #define LAS_CMDLINE_LEN 1024
 #define LAS_CONF_LEN 1024
@@ -105,7 +106,18 @@ struct las_globals {
 					       violations leaves LAS_EV_CONF_CHANGE out */
 	uint64_t threads_created;   /* cumulative threads seen */
 	uint64_t threads_live;
+	uint64_t violations_more[LAS_EV_COUNTERS_MORE]; /* ABI 1.1: events of kinds 8..15 */
 };
+
+/* Events counted for one kind, whichever array its counter is in. */
+static inline uint64_t las_violations_of(const struct las_globals *g, uint32_t kind)
+{
+	if (kind < LAS_EV_COUNTERS)
+		return g->violations[kind];
+	if (kind < LAS_EV_COUNTERS + LAS_EV_COUNTERS_MORE)
+		return g->violations_more[kind - LAS_EV_COUNTERS];
+	return 0;
+}
 
 /* Per size class, summed over arenas by the writer (under bin locks). */
 struct las_class {
@@ -178,8 +190,10 @@ enum las_event_kind {
 	LAS_EV_BUFFER_OVERFLOW,
 	LAS_EV_BUFFER_UNDERFLOW,
 	LAS_EV_USE_AFTER_FREE,
-	LAS_EV_CONF_CHANGE,
-	LAS_EV_HEAP_CORRUPTION, /* a stored free-list link was overwritten */
+	LAS_EV_CONF_CHANGE,            /* a notice, not a violation */
+	LAS_EV_HEAP_CORRUPTION,        /* a stored free-list link was overwritten */
+	LAS_EV_SIZE_MISMATCH,          /* a sized free's size or alignment does not fit the block */
+	LAS_EV_ALLOC_DEALLOC_MISMATCH, /* freed by another family: new[]/delete, malloc/delete... */
 	LAS_EV_KIND_COUNT
 };
 

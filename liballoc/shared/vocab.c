@@ -205,6 +205,8 @@ static const struct {
 	[LAS_EV_USE_AFTER_FREE] = {"use-after-free", "use_after_free"},
 	[LAS_EV_CONF_CHANGE] = {"conf-change", "conf_change"},
 	[LAS_EV_HEAP_CORRUPTION] = {"heap-corruption", "heap_corruption"},
+	[LAS_EV_SIZE_MISMATCH] = {"size-mismatch", "size_mismatch"},
+	[LAS_EV_ALLOC_DEALLOC_MISMATCH] = {"alloc-dealloc-mismatch", "alloc_dealloc_mismatch"},
 };
 
 const char *las_event_kind_name(uint32_t kind)

@@ -237,10 +237,10 @@ static void derive_totals(struct as_snapshot *s)
 			tot->threads_live++;
 	}
 	tot->threads_total = s->globals.threads_created;
-	for (uint32_t k = 0; k < LAS_EV_COUNTERS; k++)
+	for (uint32_t k = 0; k < LAS_EV_KIND_COUNT; k++)
 		if (las_event_is_violation(k))
-			tot->violations_total =
-				as_sat_add(tot->violations_total, s->globals.violations[k]);
+			tot->violations_total = as_sat_add(tot->violations_total,
+							   las_violations_of(&s->globals, k));
 }
 
 static int decode_events(const struct as_segment *seg, const struct las_header *h,

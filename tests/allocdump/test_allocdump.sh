@@ -134,7 +134,8 @@ kinds = {}
 for s in fams["liballoc_violations"].samples:
     kinds[s.labels["kind"]] = kinds.get(s.labels["kind"], 0) + s.value
 assert kinds == {"double_free": npids, "invalid_free": npids, "buffer_overflow": 0,
-                 "buffer_underflow": 0, "use_after_free": 0, "heap_corruption": 0}, kinds
+                 "buffer_underflow": 0, "use_after_free": 0, "heap_corruption": 0,
+                 "size_mismatch": 0, "alloc_dealloc_mismatch": 0}, kinds
 info = fams["liballoc_build_info"].samples
 assert len(info) == (npids if per_pid else 1) and info[0].labels["version"] == "0.1.0", info
 '
@@ -218,7 +219,7 @@ expect_rc "--listen with a bare IPv6 address" 2 "--listen wants HOST:PORT" --lis
 expect_rc "--listen on a port out of range" 2 "--listen wants HOST:PORT" --listen 127.0.0.1:65536
 expect_rc "--metrics-path not absolute" 2 "--metrics-path wants a path" --listen 127.0.0.1:0 --metrics-path metrics
 check "--help exits 0" sh -c "'$AD' --help >/dev/null"
-check "--version names the ABI" sh -c "'$AD' --version | grep -q 'ABI 1.0'"
+check "--version names the ABI" sh -c "'$AD' --version | grep -q 'ABI 1.1'"
 
 # --- symlinks and other files at the path ------------------------------------
 live_pid; P9=$LP

@@ -176,7 +176,7 @@ struct bug_thread {
 /* Name the thread from inside, before it does anything, so reports see it. */
 static inline void *bug_thread_main(void *opaque_thread)
 {
-	struct bug_thread *t = opaque_thread;
+	struct bug_thread *t = (struct bug_thread *)opaque_thread;
 	pthread_setname_np(pthread_self(), t->name);
 	return t->fn(t->arg);
 }
@@ -214,6 +214,30 @@ static inline void *bug_realloc_moved(void *p, size_t size)
 		exit(5);
 	}
 	return q;
+}
+
+typedef void (*bug_free_sized_fn)(void *, size_t);
+typedef void (*bug_free_aligned_sized_fn)(void *, size_t, size_t);
+
+/* C23's free_sized and free_aligned_sized, which glibc 2.36 lacks: looked
+ * up at run time, plain free() where there are none (ASan, glibc). */
+static inline void bug_free_sized(void *p, size_t size)
+{
+	bug_free_sized_fn f = (bug_free_sized_fn)dlsym(RTLD_DEFAULT, "free_sized");
+	if (f)
+		f(p, size);
+	else
+		free(p);
+}
+
+static inline void bug_free_aligned_sized(void *p, size_t align, size_t size)
+{
+	bug_free_aligned_sized_fn f =
+		(bug_free_aligned_sized_fn)dlsym(RTLD_DEFAULT, "free_aligned_sized");
+	if (f)
+		f(p, align, size);
+	else
+		free(p);
 }
 
 static inline void *bug_xmalloc(size_t size)

@@ -12,13 +12,23 @@
 # allocator under test. test-bugs-asan builds its own ASan copies.
 
 BUGS_CASES := $(wildcard tests/bugs/cases/*.c)
-BUGS_BINS := $(patsubst tests/bugs/cases/%.c,$(BUILD)/bugs/%,$(BUGS_CASES))
+BUGS_CXX_CASES := $(wildcard tests/bugs/cases/*.cc)
+BUGS_BINS := $(patsubst tests/bugs/cases/%.c,$(BUILD)/bugs/%,$(BUGS_CASES)) \
+	$(patsubst tests/bugs/cases/%.cc,$(BUILD)/bugs/%,$(BUGS_CXX_CASES))
 BUGS_CFLAGS := $(CFLAGS_COMMON) -Itests/bugs -fno-builtin -pthread
+# C++ cases: operator new / delete of the wrong family or size (lib.sh has the same flags).
+BUGS_CXXFLAGS := -std=c++17 -Wall -Wextra -Werror $(OPT) -D_GNU_SOURCE -fsized-deallocation \
+	-Iliballoc/include -Itests/bugs -pthread
 
 $(BUILD)/bugs/%: tests/bugs/cases/%.c tests/bugs/bug_support.h liballoc/include/liballoc.h \
 		liballoc/include/liballoc_stats.h | $(BUILD)
 	@mkdir -p $(dir $@)
 	$(CC) $(BUGS_CFLAGS) $< -o $@ -ldl
+
+$(BUILD)/bugs/%: tests/bugs/cases/%.cc tests/bugs/bug_support.h liballoc/include/liballoc.h \
+		liballoc/include/liballoc_stats.h | $(BUILD)
+	@mkdir -p $(dir $@)
+	$(CXX) $(BUGS_CXXFLAGS) $< -o $@ -ldl
 
 ALL_TARGETS += $(BUGS_BINS)
 
@@ -28,12 +38,12 @@ ALL_TARGETS += $(BUGS_BINS)
 BUGS_ALLOCDUMP := $(if $(wildcard tools/allocdump/build.mk),$(BUILD)/allocdump)
 
 test-bugs: $(BUGS_BINS) $(BUILD)/liballoc.so $(BUGS_ALLOCDUMP)
-	BUILD=$(BUILD) CC="$(CC)" tests/bugs/run.sh
+	BUILD=$(BUILD) CC="$(CC)" CXX="$(CXX)" tests/bugs/run.sh
 
 test-bugs-clean: $(BUILD)/liballoc.so $(BUILD)/bugs/df-small-tcache
 	BUILD=$(BUILD) CC="$(CC)" tests/bugs/run-clean.sh
 
 test-bugs-asan:
-	BUILD=$(BUILD) CC="$(CC)" tests/bugs/verify-asan.sh
+	BUILD=$(BUILD) CC="$(CC)" CXX="$(CXX)" tests/bugs/verify-asan.sh
 
 TEST_TARGETS += test-bugs test-bugs-clean test-bugs-asan

@@ -9,11 +9,16 @@ BUILD=${BUILD:-build}
 case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
 CASES="$ROOT/tests/bugs/cases"
 CC=${CC:-cc}
+CXX=${CXX:-$(case $CC in *clang*) echo clang++ ;; *) echo g++ ;; esac)}
 BUGS_CFLAGS=(-std=gnu11 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE
 	-I"$ROOT/liballoc/include" -I"$ROOT/tests/bugs" -fno-builtin -pthread)
+# C++ programs (cases/*.cc): the bugs only C++ can commit (operator new and
+# delete of the wrong family or size). C++14 or later calls the sized deletes.
+BUGS_CXXFLAGS=(-std=c++17 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE -fsized-deallocation
+	-I"$ROOT/liballoc/include" -I"$ROOT/tests/bugs" -pthread)
 
-# The five kinds a report may name, as an extended-regex alternation.
-BUG_KINDS='double-free|invalid-free|buffer-overflow|buffer-underflow|use-after-free|heap-corruption'
+# The kinds a report may name, as an extended-regex alternation.
+BUG_KINDS='double-free|invalid-free|buffer-overflow|buffer-underflow|use-after-free|heap-corruption|size-mismatch|alloc-dealloc-mismatch'
 
 PASSED=0
 FAILED=0
@@ -36,7 +41,16 @@ case_field() {
 
 case_names() {
 	local f
-	for f in "$CASES"/*.c; do basename "$f" .c; done
+	for f in "$CASES"/*.c "$CASES"/*.cc; do
+		[ -f "$f" ] || continue
+		f=$(basename "$f")
+		echo "${f%.*}"
+	done | sort
+}
+
+# case_source NAME: the program's source, NAME.c or NAME.cc.
+case_source() {
+	if [ -f "$CASES/$1.cc" ]; then echo "$CASES/$1.cc"; else echo "$CASES/$1.c"; fi
 }
 
 # build_case NAME OUTDIR [EXTRA CFLAGS...]: compile one program unless it is
@@ -44,13 +58,18 @@ case_names() {
 build_case() {
 	local name=$1 out=$2
 	shift 2
-	local src="$CASES/$name.c" bin="$out/$name"
+	local src bin="$out/$name"
+	src=$(case_source "$name")
 	mkdir -p "$out"
 	if [ -x "$bin" ] && [ "$bin" -nt "$src" ] &&
 		[ "$bin" -nt "$ROOT/tests/bugs/bug_support.h" ]; then
 		return 0
 	fi
-	"$CC" "${BUGS_CFLAGS[@]}" "$@" "$src" -o "$bin" -ldl
+	if [[ $src == *.cc ]]; then
+		"$CXX" "${BUGS_CXXFLAGS[@]}" "$@" "$src" -o "$bin" -ldl
+	else
+		"$CC" "${BUGS_CFLAGS[@]}" "$@" "$src" -o "$bin" -ldl
+	fi
 }
 
 # Describe a shell exit status: "exit N" or "signal NAME".

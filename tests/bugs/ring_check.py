@@ -13,7 +13,8 @@ import sys
 
 # las_event_kind order in liballoc_stats.h
 KINDS = ["none", "double-free", "invalid-free", "buffer-overflow",
-         "buffer-underflow", "use-after-free", "conf-change"]
+         "buffer-underflow", "use-after-free", "conf-change", "size-mismatch",
+         "alloc-dealloc-mismatch"]
 
 
 def kind_matches(value, kind):

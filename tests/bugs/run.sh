@@ -1,9 +1,10 @@
 #!/bin/bash
-# tests/bugs/run.sh - run the bug corpus (tests/bugs/cases/*.c) under liballoc.
+# tests/bugs/run.sh - run the bug corpus (tests/bugs/cases/*.c, *.cc) under liballoc.
 #
 # Every program commits one heap bug and says in its header what must happen:
 #   // EXPECT: <kind>|none      kind: double-free invalid-free buffer-overflow
-#                               buffer-underflow use-after-free
+#                               buffer-underflow use-after-free size-mismatch
+#                               alloc-dealloc-mismatch
 #   // CONF: key:value,...      LIBALLOC_CONF for the checks-on runs (may be
 #                               empty: the program switches checks itself)
 #   // CHECKS-OFF: silent|silent-ub|invalid-free|caught|reported|silent-or-caught
@@ -131,7 +132,7 @@ check_report() {
 		case $kind in
 		heap-corruption) ;; # the free block whose link was overwritten, or
 				    # (found a step later) the address the link decoded to
-		double-free | invalid-free)
+		double-free | invalid-free | size-mismatch | alloc-dealloc-mismatch)
 			if [ "$addr" -ne "$ptr" ]; then
 				WHY=$(printf 'report is on 0x%x, the freed pointer was 0x%x' "$addr" "$ptr")
 				return 1
@@ -394,7 +395,7 @@ if [ ! -x "$ALLOCDUMP" ]; then
 fi
 
 for name in "${names[@]}"; do
-	src="$CASES/$name.c"
+	src=$(case_source "$name")
 	if [ ! -f "$src" ]; then
 		fail "$name: no such corpus program"
 		continue

@@ -181,8 +181,9 @@ def test_exposition(stats, pid, doc):
           val("liballoc_live_allocations") == [t["live_allocs"]] and t["live_allocs"] >= NBLOCKS)
     kinds = {s.labels["kind"]: s.value for s in fams["liballoc_violations"].samples}
     check("violations_total: the violation kinds only, all 0 (no conf_change)",
-          sorted(kinds) == ["buffer_overflow", "buffer_underflow", "double_free",
-                            "heap_corruption", "invalid_free", "use_after_free"]
+          sorted(kinds) == ["alloc_dealloc_mismatch", "buffer_overflow", "buffer_underflow",
+                            "double_free", "heap_corruption", "invalid_free", "size_mismatch",
+                            "use_after_free"]
           and set(kinds.values()) == {0.0},
           kinds)
     check("the configuration change counts in config_changes_total (1)",

@@ -202,8 +202,8 @@ static void tables(struct jw *w, const struct as_snapshot *s)
 static void events(struct jw *w, const struct as_snapshot *s)
 {
 	jw_open(w, "violations", '{');
-	for (uint32_t k = 1; k < LAS_EV_KIND_COUNT && k < LAS_EV_COUNTERS; k++)
-		jw_u64(w, as_event_kind_name(k), s->globals.violations[k]);
+	for (uint32_t k = 1; k < LAS_EV_KIND_COUNT; k++)
+		jw_u64(w, as_event_kind_name(k), las_violations_of(&s->globals, k));
 	jw_close(w, '}');
 	jw_u64(w, "events_total", s->events_head);
 	jw_open(w, "events", '[');

@@ -293,12 +293,12 @@ static void table_samples(const struct writer *w, const struct table_family *f)
 				sample_u64(w, v);
 			}
 		} else if (f->t == T_VIOLATIONS) {
-			for (uint32_t k = 0; k < LAS_EV_KIND_COUNT && k < LAS_EV_COUNTERS; k++) {
+			for (uint32_t k = 0; k < LAS_EV_KIND_COUNT; k++) {
 				if (!las_event_is_violation(k))
 					continue;
 				uint64_t v = 0;
 				for (size_t j = i; j < e; j++)
-					v = sat_add(v, w->m[j].s->globals.violations[k]);
+					v = sat_add(v, las_violations_of(&w->m[j].s->globals, k));
 				sample_start(w, f->name, f->type, i);
 				fprintf(w->out, ",kind=\"%s\"", as_event_kind_name(k));
 				sample_u64(w, v);

@@ -194,9 +194,10 @@ static void large(FILE *out, const struct as_snapshot *s)
 static void events(FILE *out, const struct as_snapshot *s, unsigned max_events)
 {
 	fprintf(out, "\nEvents (%" PRIu64 " ever", s->events_head);
-	for (uint32_t k = 1; k < LAS_EV_KIND_COUNT && k < LAS_EV_COUNTERS; k++)
-		if (s->globals.violations[k])
-			fprintf(out, ", %s %" PRIu64, as_event_kind_name(k), s->globals.violations[k]);
+	for (uint32_t k = 1; k < LAS_EV_KIND_COUNT; k++)
+		if (las_violations_of(&s->globals, k))
+			fprintf(out, ", %s %" PRIu64, as_event_kind_name(k),
+				las_violations_of(&s->globals, k));
 	fputs(")\n", out);
 	uint32_t first = s->nevents > max_events ? s->nevents - max_events : 0;
 	for (uint32_t i = first; i < s->nevents; i++) {

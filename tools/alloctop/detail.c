@@ -100,10 +100,10 @@ static void render_totals(const struct proc_entry *e, struct sink *s)
 	}
 	sink_printf(s, t->violations_total ? ST_BAD : ST_NORMAL, "  violations: %" PRIu64,
 		    t->violations_total);
-	for (unsigned k = 0; k < LAS_EV_KIND_COUNT && k < LAS_EV_COUNTERS; k++)
-		if (las_event_is_violation(k) && g->violations[k])
+	for (unsigned k = 0; k < LAS_EV_KIND_COUNT; k++)
+		if (las_event_is_violation(k) && las_violations_of(g, k))
 			sink_printf(s, ST_BAD, "  %s %" PRIu64, as_event_kind_name(k),
-				    g->violations[k]);
+				    las_violations_of(g, k));
 	s->eol(s);
 }
 

@@ -172,9 +172,11 @@ static int ctl_stats(const char *key, void *oldp, size_t *oldlenp)
 		v = STAT_GET(&g->reservations);
 	else if (!strcmp(key, "violations")) {
 		v = 0;
-		for (uint32_t i = 0; i < LAS_EV_COUNTERS; i++)
+		for (uint32_t i = 0; i < LAS_EV_KIND_COUNT; i++)
 			if (las_event_is_violation(i))
-				v += STAT_GET(&g->violations[i]);
+				v += i < LAS_EV_COUNTERS
+					     ? STAT_GET(&g->violations[i])
+					     : STAT_GET(&g->violations_more[i - LAS_EV_COUNTERS]);
 	} else
 		return ENOENT;
 	return read_u64(v, oldp, oldlenp);

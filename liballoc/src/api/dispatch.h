@@ -12,8 +12,10 @@
 #include "core/extent.h"
 #include "core/purge_thread.h"
 #include "core/tcache.h"
+#include "modes/alloc_kind.h"
 #include "modes/checked_cache.h"
 #include "modes/debug.h"
+#include "modes/free_checks.h"
 #include "modes/switch.h"
 #include "stats/stats.h"
 
@@ -64,25 +66,39 @@ static LA_ALWAYS_INLINE enum op_mode dispatch_mode(uintptr_t caller)
 	return (enum op_mode)(dispatch_enter(caller) & ~OP_FRESH);
 }
 
-/* Serve an allocation in mode m; align: a power of two, 16 for malloc's.
- * Inline, so that the checked cache's common case makes no further call. */
-static LA_ALWAYS_INLINE void *dispatch_alloc(enum op_mode m, size_t size, size_t align, bool zero)
+/* Serve an allocation in mode m; align: a power of two, 16 for malloc's;
+ * kind: the family asking (modes/alloc_kind.h), which the check modes
+ * record. Inline, so that the checked cache's common case makes no
+ * further call. */
+static LA_ALWAYS_INLINE void *dispatch_alloc_kind(enum op_mode m, size_t size, size_t align,
+						  bool zero, unsigned kind)
 {
+	void *p;
 	switch (m) {
 	case OP_PLAIN:
 		return align <= 16 ? plain_alloc(size, zero) : plain_aligned(align, size);
 	case OP_CHECKED:
+		alloc_kind_seen(kind);
 		/* The plain layout has no room for alignment padding of small
 		 * blocks: those take the debug layout. */
 		if (align <= 16 && size <= SMALL_MAX)
-			return checked_alloc_fast(size, zero);
-		if (size > SMALL_MAX && align <= PAGE)
-			return checked_alloc(size, zero);
-		break;
+			p = checked_alloc_fast(size, zero);
+		else if (size > SMALL_MAX && align <= PAGE)
+			p = checked_alloc(size, zero);
+		else
+			break;
+		alloc_kind_note_plain(p, kind);
+		return p;
 	case OP_DEBUG:
+		alloc_kind_seen(kind);
 		break;
 	}
-	return debug_malloc(size, align, zero);
+	return debug_malloc(size, align, zero, kind);
+}
+
+static LA_ALWAYS_INLINE void *dispatch_alloc(enum op_mode m, size_t size, size_t align, bool zero)
+{
+	return dispatch_alloc_kind(m, size, align, zero, LA_KIND_MALLOC);
 }
 
 /* Serve a free in mode m; `what` names the calling function in reports. */
@@ -102,6 +118,18 @@ static LA_ALWAYS_INLINE void dispatch_free(enum op_mode m, void *p, uintptr_t pm
 		break;
 	}
 	debug_free(p, pm, what);
+}
+
+/* The same for a free that says more than the pointer (flags: the freeing
+ * family, LA_FREE_SIZED, LA_FREE_ALIGNED; modes/alloc_kind.h), which the
+ * check modes check against the block first (modes/free_checks.h). */
+static LA_ALWAYS_INLINE void dispatch_free_told(enum op_mode m, void *p, uintptr_t pm,
+						size_t size, size_t align, unsigned flags,
+						const char *what)
+{
+	if (m != OP_PLAIN)
+		free_request_checks(p, pm, size, align, flags, what);
+	dispatch_free(m, p, pm, what);
 }
 
 #endif

@@ -9,7 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "api/cxx_runtime.h"
 #include "api/dispatch.h"
+#include "api/malloc.h"
 #include "api/plain.h"
 #include "core/arena.h"
 #include "core/large.h"
@@ -34,11 +36,66 @@ static __attribute__((unused)) int probe_class(const void *p)
 
 static size_t usable_size(void *p);
 
+/* The name of a freeing function in reports, by its flags (modes/alloc_kind.h). */
+static const char *free_name(unsigned flags)
+{
+	static const char *const names[16] = {
+		[LA_KIND_MALLOC] = "free",
+		[LA_KIND_MALLOC | LA_FREE_SIZED] = "free_sized",
+		[LA_KIND_MALLOC | LA_FREE_SIZED | LA_FREE_ALIGNED] = "free_aligned_sized",
+		[LA_KIND_NEW] = "operator delete",
+		[LA_KIND_NEW | LA_FREE_SIZED] = "operator delete",
+		[LA_KIND_NEW | LA_FREE_ALIGNED] = "operator delete",
+		[LA_KIND_NEW | LA_FREE_SIZED | LA_FREE_ALIGNED] = "operator delete",
+		[LA_KIND_NEW_ARRAY] = "operator delete[]",
+		[LA_KIND_NEW_ARRAY | LA_FREE_SIZED] = "operator delete[]",
+		[LA_KIND_NEW_ARRAY | LA_FREE_ALIGNED] = "operator delete[]",
+		[LA_KIND_NEW_ARRAY | LA_FREE_SIZED | LA_FREE_ALIGNED] = "operator delete[]",
+	};
+	const char *n = names[flags & 15];
+	return n ? n : "free";
+}
+
+/* An operator new that could not allocate: the C++ runtime decides, with
+ * one more try after each new-handler. */
+static void *new_retry(size_t size, size_t align, unsigned kind);
+
+static LA_NOINLINE __attribute__((cold)) void *new_failed(size_t size, size_t align,
+							   unsigned kind)
+{
+	return cxx_new_failed(size, align, kind, new_retry);
+}
+
+/* The slow path of malloc and of operator new (kind, modes/alloc_kind.h,
+ * with the LA_NEW_* bits of cxx_runtime.h): one copy for each common kind
+ * below, so that the kind is a constant in each. */
+static LA_ALWAYS_INLINE void *malloc_slow_body(size_t size, unsigned kind, uintptr_t caller)
+{
+	void *p = dispatch_alloc_kind(dispatch_mode(caller), size, 16, false, kind & LA_KIND_MASK);
+	LA_PROBE_HOT(malloc, p, size, usable_size(p), probe_class(p), caller);
+	if ((kind & LA_NEW_OPERATOR) && unlikely(p == NULL))
+		return new_failed(size, 0, kind);
+	return p;
+}
+
 static LA_NOINLINE void *malloc_slow(size_t size, uintptr_t caller)
 {
-	void *p = dispatch_alloc(dispatch_mode(caller), size, 16, false);
-	LA_PROBE_HOT(malloc, p, size, usable_size(p), probe_class(p), caller);
-	return p;
+	return malloc_slow_body(size, LA_KIND_MALLOC, caller);
+}
+
+static LA_NOINLINE void *new_slow(size_t size, uintptr_t caller)
+{
+	return malloc_slow_body(size, LA_KIND_NEW | LA_NEW_OPERATOR, caller);
+}
+
+static LA_NOINLINE void *new_array_slow(size_t size, uintptr_t caller)
+{
+	return malloc_slow_body(size, LA_KIND_NEW_ARRAY | LA_NEW_OPERATOR, caller);
+}
+
+static LA_NOINLINE void *new_kind_slow(size_t size, unsigned kind, uintptr_t caller)
+{
+	return malloc_slow_body(size, kind, caller);
 }
 
 /* The first operation of a thread is a free (checks off). A block it was
@@ -62,16 +119,54 @@ static LA_NOINLINE void free_first(void *p, uintptr_t pm)
 	plain_free(p, pm, "free");
 }
 
-static LA_NOINLINE void free_slow(void *p, uintptr_t pm, uintptr_t caller)
+/* The slow path of free and of every free told more (flags: the freeing
+ * family, LA_FREE_SIZED, LA_FREE_ALIGNED; modes/alloc_kind.h): one copy for
+ * each common kind below. The free probe carries the size given. */
+static LA_ALWAYS_INLINE void free_slow_body(void *p, size_t size, size_t align, unsigned flags,
+					    uintptr_t pm, uintptr_t caller)
 {
 	if (!p)
 		return;
-	LA_PROBE_HOT(free, p, 0, usable_size(p), probe_class(p), caller);
+	LA_PROBE_HOT(free, p, size, usable_size(p), probe_class(p), caller);
 	unsigned m = dispatch_enter(caller);
 	if (unlikely(m == (OP_PLAIN | OP_FRESH)))
 		free_first(p, pm);
 	else
-		dispatch_free((enum op_mode)(m & ~OP_FRESH), p, pm, "free");
+		dispatch_free_told((enum op_mode)(m & ~OP_FRESH), p, pm, size, align, flags,
+				   free_name(flags));
+}
+
+/* Arguments in the registers the entry points received them in. */
+static LA_NOINLINE void free_slow(void *p, uintptr_t pm, uintptr_t caller)
+{
+	free_slow_body(p, 0, 0, LA_KIND_MALLOC, pm, caller);
+}
+
+static LA_NOINLINE void delete_slow(void *p, uintptr_t pm, uintptr_t caller)
+{
+	free_slow_body(p, 0, 0, LA_KIND_NEW, pm, caller);
+}
+
+static LA_NOINLINE void delete_array_slow(void *p, uintptr_t pm, uintptr_t caller)
+{
+	free_slow_body(p, 0, 0, LA_KIND_NEW_ARRAY, pm, caller);
+}
+
+static LA_NOINLINE void delete_sized_slow(void *p, size_t size, uintptr_t pm, uintptr_t caller)
+{
+	free_slow_body(p, size, 0, LA_KIND_NEW | LA_FREE_SIZED, pm, caller);
+}
+
+static LA_NOINLINE void delete_array_sized_slow(void *p, size_t size, uintptr_t pm,
+						uintptr_t caller)
+{
+	free_slow_body(p, size, 0, LA_KIND_NEW_ARRAY | LA_FREE_SIZED, pm, caller);
+}
+
+static LA_NOINLINE void free_told_slow(void *p, size_t size, size_t align, unsigned flags,
+				       uintptr_t pm, uintptr_t caller)
+{
+	free_slow_body(p, size, align, flags, pm, caller);
 }
 
 #ifdef LIBALLOC_NO_PROBES
@@ -86,10 +181,10 @@ static LA_NOINLINE __attribute__((cold)) void *probe_malloc_fast(void *p, size_t
 	return p;
 }
 
-static LA_NOINLINE __attribute__((cold)) void probe_free_fast(void *p, uintptr_t tag,
+static LA_NOINLINE __attribute__((cold)) void probe_free_fast(void *p, uintptr_t tag, size_t size,
 							      uintptr_t caller)
 {
-	LA_PROBE(free, p, 0, class_size(tag - 1), (int)tag - 1, caller);
+	LA_PROBE(free, p, size, class_size(tag - 1), (int)tag - 1, caller);
 }
 
 /* The same test as LA_PROBE_HOT; `call` is a tail call to a helper above. */
@@ -105,7 +200,10 @@ static LA_NOINLINE __attribute__((cold)) void probe_free_fast(void *p, uintptr_t
 	} while (0)
 #endif
 
-LA_EXPORT void *malloc(size_t size)
+/* The body of malloc and of operator new: kind (modes/alloc_kind.h, with
+ * the LA_NEW_* bits) matters only to the slow paths. Always inline: CALLER()
+ * in it is the return address of the entry point it is inlined into. */
+static LA_ALWAYS_INLINE void *malloc_entry(size_t size, unsigned kind)
 {
 	if (likely(size <= LOOKUP_MAX)) {
 		size_t cls = la_class_lookup[size];
@@ -125,10 +223,26 @@ LA_EXPORT void *malloc(size_t size)
 		}
 	}
 slow:
-	return malloc_slow(size, CALLER());
+	switch (kind) {
+	case LA_KIND_MALLOC:
+		return malloc_slow(size, CALLER());
+	case LA_KIND_NEW | LA_NEW_OPERATOR:
+		return new_slow(size, CALLER());
+	case LA_KIND_NEW_ARRAY | LA_NEW_OPERATOR:
+		return new_array_slow(size, CALLER());
+	default:
+		return new_kind_slow(size, kind, CALLER());
+	}
 }
 
-LA_EXPORT void free(void *p)
+LA_EXPORT void *malloc(size_t size)
+{
+	return malloc_entry(size, LA_KIND_MALLOC);
+}
+
+/* The body of free and of every free told more (flags: modes/alloc_kind.h),
+ * which only the slow paths look at. Always inline, as malloc_entry. */
+static LA_ALWAYS_INLINE void free_entry(void *p, size_t size, size_t align, unsigned flags)
 {
 	uintptr_t pm = pagemap_get(p);
 	uintptr_t tag = pm & PM_CLASS_MASK;
@@ -146,7 +260,7 @@ LA_EXPORT void free(void *p)
 		*(uintptr_t *)p = link_encode(la_tc.head[tag], la_tc.link_key);
 		la_tc.head[tag] = p;
 		s->class_free[tag - 1]++;
-		PROBE_FAST(free, return probe_free_fast(p, tag, CALLER()));
+		PROBE_FAST(free, return probe_free_fast(p, tag, size, CALLER()));
 		return;
 	gated:
 		la_tc.room[tag]++;
@@ -155,7 +269,31 @@ LA_EXPORT void free(void *p)
 		la_tc.room[tag] = 0;
 	}
 slow:
-	free_slow(p, pm, CALLER());
+	switch (flags) {
+	case LA_KIND_MALLOC:
+		free_slow(p, pm, CALLER());
+		return;
+	case LA_KIND_NEW:
+		delete_slow(p, pm, CALLER());
+		return;
+	case LA_KIND_NEW_ARRAY:
+		delete_array_slow(p, pm, CALLER());
+		return;
+	case LA_KIND_NEW | LA_FREE_SIZED:
+		delete_sized_slow(p, size, pm, CALLER());
+		return;
+	case LA_KIND_NEW_ARRAY | LA_FREE_SIZED:
+		delete_array_sized_slow(p, size, pm, CALLER());
+		return;
+	default:
+		free_told_slow(p, size, align, flags, pm, CALLER());
+		return;
+	}
+}
+
+LA_EXPORT void free(void *p)
+{
+	free_entry(p, 0, 0, LA_KIND_MALLOC);
 }
 
 static void *alloc_zeroed(size_t n, size_t size, uintptr_t caller)
@@ -202,7 +340,8 @@ static void *realloc_impl(void *p, size_t size, uintptr_t caller)
 		if (!q)
 			return NULL;
 		memcpy(q, p, old < size ? old : size);
-		dispatch_free(m, p, pm, "realloc");
+		/* realloc takes only blocks of the malloc family */
+		dispatch_free_told(m, p, pm, 0, 0, LA_KIND_MALLOC, "realloc");
 		return q;
 	}
 	unsigned tag = (unsigned)(pm & PM_CLASS_MASK);
@@ -244,10 +383,10 @@ LA_EXPORT void *reallocarray(void *p, size_t n, size_t size)
 	return realloc(p, total);
 }
 
-static void *aligned_impl(size_t align, size_t size, uintptr_t caller)
+static void *aligned_impl(size_t align, size_t size, unsigned kind, uintptr_t caller)
 {
-	return dispatch_alloc(dispatch_mode(caller), size ? size : 1, align < 16 ? 16 : align,
-			      false);
+	return dispatch_alloc_kind(dispatch_mode(caller), size ? size : 1, align < 16 ? 16 : align,
+				   false, kind);
 }
 
 static bool pow2(size_t x)
@@ -260,7 +399,7 @@ LA_EXPORT int posix_memalign(void **out, size_t align, size_t size)
 	if (!pow2(align) || align % sizeof(void *) != 0)
 		return EINVAL;
 	int saved = errno;
-	void *p = aligned_impl(align, size, CALLER());
+	void *p = aligned_impl(align, size, LA_KIND_MALLOC, CALLER());
 	LA_PROBE_HOT(memalign, p, align, size, usable_size(p), CALLER());
 	if (!p)
 		return ENOMEM;
@@ -275,7 +414,7 @@ LA_EXPORT void *aligned_alloc(size_t align, size_t size)
 		errno = EINVAL;
 		return NULL;
 	}
-	void *p = aligned_impl(align, size, CALLER());
+	void *p = aligned_impl(align, size, LA_KIND_MALLOC, CALLER());
 	LA_PROBE_HOT(memalign, p, align, size, usable_size(p), CALLER());
 	return p;
 }
@@ -293,7 +432,7 @@ LA_EXPORT void *memalign(size_t align, size_t size)
 		}
 		align = a;
 	}
-	void *p = aligned_impl(align, size, CALLER());
+	void *p = aligned_impl(align, size, LA_KIND_MALLOC, CALLER());
 	LA_PROBE_HOT(memalign, p, align, size, usable_size(p), CALLER());
 	return p;
 }
@@ -330,15 +469,70 @@ LA_EXPORT size_t malloc_usable_size(void *p)
 
 LA_EXPORT void free_sized(void *p, size_t size)
 {
-	(void)size;
-	free(p);
+	free_entry(p, size, 0, LA_KIND_MALLOC | LA_FREE_SIZED);
 }
 
 LA_EXPORT void free_aligned_sized(void *p, size_t align, size_t size)
 {
-	(void)align;
-	(void)size;
-	free(p);
+	free_entry(p, size, align, LA_KIND_MALLOC | LA_FREE_SIZED | LA_FREE_ALIGNED);
+}
+
+/* The C++ operators' way in (api/new_delete.c). They jump here, so CALLER()
+ * is still the program's return address. The common ones have an entry of
+ * their own, with nothing to pass but what the program passed. */
+void *la_operator_new(size_t size)
+{
+	return malloc_entry(size, LA_KIND_NEW | LA_NEW_OPERATOR);
+}
+
+void *la_operator_new_array(size_t size)
+{
+	return malloc_entry(size, LA_KIND_NEW_ARRAY | LA_NEW_OPERATOR);
+}
+
+void *la_new(size_t size, unsigned kind)
+{
+	return malloc_entry(size, kind);
+}
+
+void *la_new_aligned(size_t size, size_t align, unsigned kind)
+{
+	uintptr_t caller = CALLER();
+	void *p = pow2(align) ? aligned_impl(align, size, kind & LA_KIND_MASK, caller) : NULL;
+	LA_PROBE_HOT(memalign, p, align, size, usable_size(p), caller);
+	if ((kind & LA_NEW_OPERATOR) && unlikely(p == NULL))
+		return new_failed(size, align, kind);
+	return p;
+}
+
+static void *new_retry(size_t size, size_t align, unsigned kind)
+{
+	return align > 16 ? la_new_aligned(size, align, kind) : la_new(size, kind);
+}
+
+void la_operator_delete(void *p)
+{
+	free_entry(p, 0, 0, LA_KIND_NEW);
+}
+
+void la_operator_delete_array(void *p)
+{
+	free_entry(p, 0, 0, LA_KIND_NEW_ARRAY);
+}
+
+void la_operator_delete_sized(void *p, size_t size)
+{
+	free_entry(p, size, 0, LA_KIND_NEW | LA_FREE_SIZED);
+}
+
+void la_operator_delete_array_sized(void *p, size_t size)
+{
+	free_entry(p, size, 0, LA_KIND_NEW_ARRAY | LA_FREE_SIZED);
+}
+
+void la_delete(void *p, size_t size, size_t align, unsigned flags)
+{
+	free_entry(p, size, align, flags);
 }
 
 LA_EXPORT int malloc_trim(size_t pad)

@@ -15,6 +15,7 @@
 #include "core/pagemap.h"
 #include "core/slot_mark.h"
 #include "core/tcache.h"
+#include "modes/alloc_kind.h"
 #include "modes/block.h"
 #include "modes/debug.h"
 #include "modes/debug_cache.h"
@@ -29,7 +30,7 @@ static size_t user_offset(uint32_t rz, size_t align)
 	size_t a = align < 16 ? 16 : align;
 	return ALIGN_UP(sizeof(struct debug_hdr) + rz, a);
 }
-void *debug_malloc(size_t size, size_t align, bool zero)
+void *debug_malloc(size_t size, size_t align, bool zero, unsigned kind)
 {
 	uint32_t rz = la_checks.redzone;
 	size_t off = user_offset(rz, align);
@@ -76,7 +77,7 @@ void *debug_malloc(size_t size, size_t align, bool zero)
 	struct debug_hdr *h = (struct debug_hdr *)bi.base;
 	uint8_t *user = (uint8_t *)bi.base + off;
 	LA_ASSERT(off + size + rz <= bi.slot_size);
-	h->redzone = rz;
+	debug_hdr_set_zone_kind(h, rz, kind & LA_KIND_MASK);
 	h->requested = size;
 	h->user_off = (uint32_t)off;
 	h->alloc_tid = (uint32_t)la_tc.tid;

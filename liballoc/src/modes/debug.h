@@ -4,8 +4,9 @@
 
 #include "sys/internal.h"
 
-/* A block with a header and redzones (align: a power of two). */
-LA_HIDDEN void *debug_malloc(size_t size, size_t align, bool zero);
+/* A block with a header and redzones (align: a power of two); kind: the
+ * family asking (modes/alloc_kind.h), kept in the header. */
+LA_HIDDEN void *debug_malloc(size_t size, size_t align, bool zero, unsigned kind);
 /* Free with checks; `what` names the calling function in reports. */
 LA_HIDDEN void debug_free(void *p, uintptr_t pm, const char *what);
 /* Usable size of a debug block (the requested size); false if not one. */

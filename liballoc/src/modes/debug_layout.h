@@ -23,7 +23,10 @@
 
 struct debug_hdr {
 	uint32_t magic;
-	uint32_t redzone;
+	/* One word (debug_hdr_set_zone_kind): */
+	uint16_t redzone; /* at most LAS_REDZONE_MAX, 4096 */
+	uint8_t kind;     /* the family that made the block (modes/alloc_kind.h) */
+	uint8_t pad;      /* 0 */
 	uint64_t requested;
 	uint32_t user_off;
 	uint32_t alloc_tid;
@@ -34,6 +37,20 @@ struct debug_hdr {
 };
 LA_STATIC_ASSERT(sizeof(struct debug_hdr) == 48, "the debug header is 48 bytes (liballoc-debug(7))");
 
+/* The redzone, kind and pad fields as the one word they share. */
+static inline uint32_t debug_hdr_zone_kind(const struct debug_hdr *h)
+{
+	uint32_t w;
+	__builtin_memcpy(&w, &h->redzone, sizeof(w));
+	return w;
+}
+
+static inline void debug_hdr_set_zone_kind(struct debug_hdr *h, uint32_t redzone, unsigned kind)
+{
+	struct debug_hdr t = {.redzone = (uint16_t)redzone, .kind = (uint8_t)kind, .pad = 0};
+	__builtin_memcpy(&h->redzone, &t.redzone, sizeof(uint32_t));
+}
+
 /* The header's own checksum: a smashed header is an underflow. */
 static inline uint32_t hdr_checksum(const struct debug_hdr *h, uintptr_t base)
 {
@@ -42,7 +59,7 @@ static inline uint32_t hdr_checksum(const struct debug_hdr *h, uintptr_t base)
 	 * zero until the free (hdr_intact): a write to any byte of a live
 	 * block's header is caught. */
 	uint64_t x = h->requested * 0x9e3779b97f4a7c15ull;
-	x ^= ((uint64_t)h->user_off << 32 | h->redzone) * 0xc2b2ae3d27d4eb4full;
+	x ^= ((uint64_t)h->user_off << 32 | debug_hdr_zone_kind(h)) * 0xc2b2ae3d27d4eb4full;
 	x ^= (h->alloc_pc ^ ((uint64_t)h->alloc_tid << 40)) * 0xd6e8feb86659fd93ull;
 	x ^= base * 0x165667b19e3779f9ull;
 	return (uint32_t)(x ^ (x >> 32));

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/hooks.h"
+#include "modes/alloc_kind.h"
 #include "modes/block.h"
 #include "modes/checked_cache.h"
 #include "modes/debug_cache.h"
@@ -36,6 +37,7 @@ static uint32_t check_flags(const struct las_checks *c)
 void checks_init(void)
 {
 	la_checks = la_conf.checks;
+	alloc_kind_init();
 	la_checks_on = las_vocab_checks_on(&la_checks);
 	la_plain_checks = plain_layout_suffices(&la_checks);
 	la_core_hooks.release_fault = report_release_fault;
@@ -84,7 +86,8 @@ static void apply_locked(const struct las_checks *want, int requester)
 	la_checks = c;
 	la_checks_on = las_vocab_checks_on(&c);
 	__atomic_store_n(&la_plain_checks, plain_layout_suffices(&c), __ATOMIC_RELAXED);
-	__atomic_fetch_add(&la_checks_epoch, 1, __ATOMIC_RELEASE);
+	alloc_kind_settings_changed();
+	kind_map_epoch_changed(__atomic_add_fetch(&la_checks_epoch, 1, __ATOMIC_RELEASE));
 	la_control->applied = c;
 	LA_PROBE(conf_change, check_flags(&old), check_flags(&c), requester);
 	stats_event(LAS_EV_CONF_CHANGE, 0, 0, 0, requester == getpid() ? "alloc_ctl" : "control block");

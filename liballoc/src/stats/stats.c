@@ -61,7 +61,8 @@ static void set_table(struct las_header *h, int id, size_t *off, uint32_t entry,
 }
 
 LA_STATIC_ASSERT((LAS_EVENTS & (LAS_EVENTS - 1)) == 0, "the event ring wraps by index");
-LA_STATIC_ASSERT(LAS_EV_KIND_COUNT <= LAS_EV_COUNTERS, "every event kind has a counter");
+LA_STATIC_ASSERT(LAS_EV_KIND_COUNT <= LAS_EV_COUNTERS + LAS_EV_COUNTERS_MORE,
+		 "every event kind has a counter");
 
 static size_t layout(struct las_header *h)
 {
@@ -396,6 +397,8 @@ void stats_event(uint32_t kind, uint64_t addr, uint64_t size, uint32_t cls, cons
 {
 	if (kind < LAS_EV_COUNTERS)
 		STAT_ADD(&la_globals->violations[kind], 1);
+	else if (kind < LAS_EV_COUNTERS + LAS_EV_COUNTERS_MORE)
+		STAT_ADD(&la_globals->violations_more[kind - LAS_EV_COUNTERS], 1);
 	if (!events)
 		return;
 	uint64_t idx = __atomic_fetch_add(&events->head, 1, __ATOMIC_RELAXED);
