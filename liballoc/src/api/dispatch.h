@@ -1,8 +1,9 @@
 /*
  * dispatch.h - the one place that picks how an operation is served: plain,
  * checked (junk/check_free in the plain layout, through the checked cache)
- * or debug (blocks with a header and redzones). Every slow path starts
- * with dispatch_enter, the slow-path preamble written once.
+ * or debug (blocks with a header and redzones), and which allocations are
+ * guarded samples (modes/guard_pool.h), in any mode. Every slow path
+ * starts with dispatch_enter, the slow-path preamble written once.
  */
 #ifndef LA_DISPATCH_H
 #define LA_DISPATCH_H
@@ -14,6 +15,8 @@
 #include "core/tcache.h"
 #include "modes/checked_cache.h"
 #include "modes/debug.h"
+#include "modes/guard_pool.h"
+#include "modes/guard_sample.h"
 #include "modes/switch.h"
 #include "stats/stats.h"
 
@@ -64,10 +67,15 @@ static LA_ALWAYS_INLINE enum op_mode dispatch_mode(uintptr_t caller)
 	return (enum op_mode)(dispatch_enter(caller) & ~OP_FRESH);
 }
 
-/* Serve an allocation in mode m; align: a power of two, 16 for malloc's.
- * Inline, so that the checked cache's common case makes no further call. */
-static LA_ALWAYS_INLINE void *dispatch_alloc(enum op_mode m, size_t size, size_t align, bool zero)
+/* Serve an allocation in mode m; align: a power of two, 16 for malloc's;
+ * `caller`, where a guarded sample's allocation stack starts. Inline, so
+ * that the checked cache's common case makes no further call. */
+static LA_ALWAYS_INLINE void *dispatch_alloc(enum op_mode m, size_t size, size_t align, bool zero,
+					     uintptr_t caller)
 {
+	void *g;
+	if (unlikely(guard_should_sample(size)) && (g = guard_alloc(size, align, zero, caller)))
+		return g; /* a guarded sample (none when the pool is full) */
 	switch (m) {
 	case OP_PLAIN:
 		return align <= 16 ? plain_alloc(size, zero) : plain_aligned(align, size);
@@ -85,9 +93,15 @@ static LA_ALWAYS_INLINE void *dispatch_alloc(enum op_mode m, size_t size, size_t
 	return debug_malloc(size, align, zero);
 }
 
-/* Serve a free in mode m; `what` names the calling function in reports. */
-static LA_ALWAYS_INLINE void dispatch_free(enum op_mode m, void *p, uintptr_t pm, const char *what)
+/* Serve a free in mode m; `what` names the calling function in reports,
+ * `caller` starts a guarded sample's free stack. */
+static LA_ALWAYS_INLINE void dispatch_free(enum op_mode m, void *p, uintptr_t pm, const char *what,
+					   uintptr_t caller)
 {
+	if (unlikely(pm == 0) && guard_owns(p)) {
+		guard_free(p, what, caller); /* the page map knows no guarded sample */
+		return;
+	}
 	switch (m) {
 	case OP_PLAIN:
 		plain_free(p, pm, what);

@@ -36,7 +36,7 @@ static size_t usable_size(void *p);
 
 static LA_NOINLINE void *malloc_slow(size_t size, uintptr_t caller)
 {
-	void *p = dispatch_alloc(dispatch_mode(caller), size, 16, false);
+	void *p = dispatch_alloc(dispatch_mode(caller), size, 16, false, caller);
 	LA_PROBE_HOT(malloc, p, size, usable_size(p), probe_class(p), caller);
 	return p;
 }
@@ -68,10 +68,10 @@ static LA_NOINLINE void free_slow(void *p, uintptr_t pm, uintptr_t caller)
 		return;
 	LA_PROBE_HOT(free, p, 0, usable_size(p), probe_class(p), caller);
 	unsigned m = dispatch_enter(caller);
-	if (unlikely(m == (OP_PLAIN | OP_FRESH)))
+	if (unlikely(m == (OP_PLAIN | OP_FRESH)) && pm)
 		free_first(p, pm);
 	else
-		dispatch_free((enum op_mode)(m & ~OP_FRESH), p, pm, "free");
+		dispatch_free((enum op_mode)(m & ~OP_FRESH), p, pm, "free", caller);
 }
 
 #ifdef LIBALLOC_NO_PROBES
@@ -165,7 +165,7 @@ static void *alloc_zeroed(size_t n, size_t size, uintptr_t caller)
 		errno = ENOMEM;
 		return NULL;
 	}
-	return dispatch_alloc(dispatch_mode(caller), total, 16, true);
+	return dispatch_alloc(dispatch_mode(caller), total, 16, true, caller);
 }
 
 LA_EXPORT void *calloc(size_t n, size_t size)
@@ -173,6 +173,24 @@ LA_EXPORT void *calloc(size_t n, size_t size)
 	void *p = alloc_zeroed(n, size, CALLER());
 	LA_PROBE_HOT(calloc, p, n * size, usable_size(p), probe_class(p), CALLER());
 	return p;
+}
+
+/* realloc of a guarded sample: the same size stays, any other moves. */
+static void *realloc_guarded(enum op_mode m, void *p, size_t size, uintptr_t caller)
+{
+	size_t old;
+	if (!guard_live_size(p, "realloc", caller, &old)) {
+		errno = EINVAL; /* reported */
+		return NULL;
+	}
+	if (size == old)
+		return p;
+	void *q = dispatch_alloc(m, size, 16, false, caller);
+	if (!q)
+		return NULL;
+	memcpy(q, p, old < size ? old : size);
+	guard_free(p, "realloc", caller);
+	return q;
 }
 
 static void *realloc_impl(void *p, size_t size, uintptr_t caller)
@@ -190,6 +208,8 @@ static void *realloc_impl(void *p, size_t size, uintptr_t caller)
 	}
 	uintptr_t pm = pagemap_get(p);
 	enum op_mode m = dispatch_mode(caller);
+	if (unlikely(pm == 0) && guard_owns(p))
+		return realloc_guarded(m, p, size, caller);
 	if (m != OP_PLAIN || plain_is_special(pm)) {
 		/* Checked blocks move through the checks: what the old one
 		 * holds is verified (and reported) before it is copied. */
@@ -198,11 +218,11 @@ static void *realloc_impl(void *p, size_t size, uintptr_t caller)
 			errno = EINVAL;
 			return NULL;
 		}
-		void *q = dispatch_alloc(m, size, 16, false);
+		void *q = dispatch_alloc(m, size, 16, false, caller);
 		if (!q)
 			return NULL;
 		memcpy(q, p, old < size ? old : size);
-		dispatch_free(m, p, pm, "realloc");
+		dispatch_free(m, p, pm, "realloc", caller);
 		return q;
 	}
 	unsigned tag = (unsigned)(pm & PM_CLASS_MASK);
@@ -247,7 +267,7 @@ LA_EXPORT void *reallocarray(void *p, size_t n, size_t size)
 static void *aligned_impl(size_t align, size_t size, uintptr_t caller)
 {
 	return dispatch_alloc(dispatch_mode(caller), size ? size : 1, align < 16 ? 16 : align,
-			      false);
+			      false, caller);
 }
 
 static bool pow2(size_t x)
@@ -318,6 +338,8 @@ static size_t usable_size(void *p)
 		return 0;
 	uintptr_t pm = pagemap_get(p);
 	size_t n;
+	if (unlikely(pm == 0) && guard_owns(p))
+		return guard_usable_size(p); /* a guarded sample */
 	if ((pm & PM_CLASS_MASK) == 0 && debug_usable_size(p, pm, &n))
 		return n;
 	return plain_usable(p, pm);

@@ -12,6 +12,7 @@
 #include "modes/checked_cache.h"
 #include "modes/debug_cache.h"
 #include "modes/freed_large.h"
+#include "modes/guard.h"
 #include "modes/quarantine.h"
 #include "modes/report.h"
 #include "modes/switch.h"
@@ -35,7 +36,10 @@ static uint32_t check_flags(const struct las_checks *c)
 
 void checks_init(void)
 {
+	guard_apply(&la_conf.checks); /* guarded samples: the pool, if on */
 	la_checks = la_conf.checks;
+	la_control->applied = la_checks;
+	la_control->requested = la_checks;
 	la_checks_on = las_vocab_checks_on(&la_checks);
 	la_plain_checks = plain_layout_suffices(&la_checks);
 	la_core_hooks.release_fault = report_release_fault;
@@ -81,6 +85,7 @@ static void apply_locked(const struct las_checks *want, int requester)
 	struct las_checks old = la_checks;
 	struct las_checks c = *want;
 	sanitise(&c);
+	guard_apply(&c); /* guarded samples: clamped, the pool made on first use */
 	la_checks = c;
 	la_checks_on = las_vocab_checks_on(&c);
 	__atomic_store_n(&la_plain_checks, plain_layout_suffices(&c), __ATOMIC_RELAXED);
