@@ -106,7 +106,7 @@ fault underflow-write $up buffer-underflow 134 done 'detected in free' 'bytes: 5
 fault overflow-write $down buffer-overflow 134 done 'detected in free' 'bytes: 58'
 fault uaf-write $up use-after-free 134 done 'a write at 0x[0-9a-f]+, offset 10 .*freed' \
 	"$STACK" '^  allocated in thread' '^  freed in thread'
-fault uaf-read $up use-after-free 134 'read 0' 'a read at' '^  freed in thread'
+fault uaf-read $up use-after-free 134 'read [0-9]+' 'a read at' '^  freed in thread'
 fault slack-write $up buffer-overflow 134 done 'detected in free' 'bytes: 58'
 fault thread-overflow $up buffer-overflow 134 done 'in thread [0-9]+ \(worker\)' "$STACK"
 fault fork-uaf $up use-after-free 0 'child exit 0' '^  freed in thread'
