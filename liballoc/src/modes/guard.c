@@ -35,4 +35,5 @@ void guard_fork_parent(void)
 void guard_fork_child(void)
 {
 	guard_pool_fork_child();
+	guard_sample_fork_child();
 }

@@ -48,6 +48,12 @@ bool guard_sample_draw(size_t size, uint32_t rate)
 	return true;
 }
 
+void guard_sample_fork_child(void)
+{
+	cd.rng = 0;
+	cd.left = 0;
+}
+
 void guard_sample_set_rate(uint32_t rate)
 {
 	__atomic_fetch_add(&rate_epoch, 1, __ATOMIC_RELAXED);

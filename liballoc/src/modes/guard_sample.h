@@ -20,6 +20,8 @@ extern uint32_t la_guard_rate LA_HIDDEN; /* guard_sample as applied; 0 = off */
 LA_HIDDEN bool guard_sample_draw(size_t size, uint32_t rate);
 /* New rate: every thread re-arms its countdown at its next draw. */
 LA_HIDDEN void guard_sample_set_rate(uint32_t rate);
+/* In a forked child: draw afresh, not the parent's sequence again. */
+LA_HIDDEN void guard_sample_fork_child(void);
 
 static inline bool guard_should_sample(size_t size)
 {
