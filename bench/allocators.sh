@@ -13,14 +13,16 @@ unset LD_PRELOAD LIBALLOC_CONF MALLOC_CONF MALLOC_CHECK_ MIMALLOC_OPTIONS GLIBC_
 PEERS="glibc jemalloc mimalloc tcmalloc"
 
 # Configurations compared for the cost of debug checks (issue 4). The cost of
-# stats (issue 3) is measured in the main matrix: liballoc vs liballoc-nostats.
+# stats (issue 3) is measured in the main matrix: liballoc vs liballoc-nostats,
+# and so is the cost of guarded samples at their default rate: liballoc vs
+# liballoc-noguard.
 DEBUG_CONFIGS="liballoc liballoc-junk liballoc-redzone liballoc-checkfree \
 liballoc-quarantine liballoc-junk-checkfree liballoc-debug tcmalloc-debug glibc-check"
 
 # alloc_known [NAME]: succeed if NAME is an allocator this file knows; with
 # no NAME, list them.
 alloc_known() {
-	local all="$PEERS liballoc liballoc-nostats $DEBUG_CONFIGS" a
+	local all="$PEERS liballoc liballoc-nostats liballoc-noguard $DEBUG_CONFIGS" a
 	if [ $# = 0 ]; then
 		echo "$all" | tr ' ' '\n' | sort -u | paste -sd ' '
 		return 0
@@ -50,6 +52,7 @@ alloc_preload() {
 alloc_env() {
 	case "$1" in
 	liballoc-nostats) echo "LIBALLOC_CONF=stats:false" ;;
+	liballoc-noguard) echo "LIBALLOC_CONF=guard_sample:0" ;;
 	liballoc-junk) echo "LIBALLOC_CONF=junk:true" ;;
 	liballoc-redzone) echo "LIBALLOC_CONF=redzone:16" ;;
 	liballoc-checkfree) echo "LIBALLOC_CONF=check_free:true" ;;

@@ -7,8 +7,10 @@
  */
 #include "bench_common.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,6 +119,15 @@ int main(int argc, char **argv)
 	       w->name, bp.threads, bp.scale, elapsed, (unsigned long long)res.ops,
 	       (unsigned long long)res.checksum, (unsigned long long)res.errors, maps_end,
 	       bench_peak_mappings(), bench_rss_kb(), res.extra[0] ? " " : "", res.extra);
+	/* Under liballoc, how many allocations its guarded pool took (the
+	 * cost of guarded samples, bench/guard-cost.sh). */
+	int (*ctl)(const char *, void *, size_t *, const void *, size_t) =
+		(int (*)(const char *, void *, size_t *, const void *, size_t))dlsym(RTLD_DEFAULT,
+										      "alloc_ctl");
+	uint64_t guarded = 0;
+	size_t len = sizeof(guarded);
+	if (ctl && ctl("stats.guard_allocs", &guarded, &len, NULL, 0) == 0)
+		fprintf(stderr, "allocbench: guarded=%llu\n", (unsigned long long)guarded);
 	if (res.errors) {
 		fprintf(stderr, "allocbench: %s: %llu objects had wrong contents\n", w->name,
 			(unsigned long long)res.errors);

@@ -153,7 +153,7 @@ def ratio_table(cells, columns, metric, baseline, show, out):
 
 
 def main_tables(cells, out, chart_rows):
-    allocs = allocator_order(cells, PEERS + ["liballoc", "liballoc-nostats"])
+    allocs = allocator_order(cells, PEERS + ["liballoc", "liballoc-nostats", "liballoc-noguard"])
 
     out.append("## Wall time\n")
     out.append("Median seconds, and in brackets the ratio to the best production peer "
@@ -361,6 +361,11 @@ def targets(cells, allocs, time_ratio, rss_ratio, frag, cg, stats_ir, dbg, paire
               cg[la] / cg["liballoc-nostats"], lambda v: v <= 1.03, ".3f")
     check("issue 3: stats on vs off, callgrind workloads (on/off geomean)", stats_ir,
           lambda v: v <= 1.03, ".3f")
+    guard_on_off = [time_ratio[la][k] / time_ratio["liballoc-noguard"][k]
+                    for k in time_ratio.get(la, {})
+                    if time_ratio.get("liballoc-noguard", {}).get(k)]
+    check("issue 15: guarded samples at the default rate vs guard_sample:0, wall time "
+          "(geomean) within 0.5%", geomean(guard_on_off), lambda v: v <= 1.005, ".3f")
     check("issue 4: junk + check_free < 1.5x production", dbg.get("liballoc-junk-checkfree"),
           lambda v: v < 1.5)
     check("issue 4: everything on (debug:true) < 3x production", dbg.get("liballoc-debug"),

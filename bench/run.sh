@@ -7,7 +7,7 @@
 #   BENCH_RUNS=N           runs per cell; the report uses the median
 #   BENCH_THREADS="1 2"    thread counts for multi-threaded workloads
 #   BENCH_SCALE=1          multiplies every workload's iteration count
-#   BENCH_ALLOCATORS="glibc jemalloc mimalloc tcmalloc liballoc liballoc-nostats"
+#   BENCH_ALLOCATORS="glibc jemalloc mimalloc tcmalloc liballoc liballoc-nostats liballoc-noguard"
 #   BENCH_WORKLOADS="..."  subset of `allocbench --list`
 #   BENCH_DEBUG=1          also measure the cost of liballoc's debug checks (0: skip)
 #   BENCH_DEBUG_SCALE=0.2  scale for that part (the debug peers are slow)
@@ -27,7 +27,7 @@ threads=${BENCH_THREADS:-1 2}
 scale=${BENCH_SCALE:-1}
 debug_scale=${BENCH_DEBUG_SCALE:-0.2}
 timeout=${BENCH_TIMEOUT:-120}
-allocators=${BENCH_ALLOCATORS:-glibc jemalloc mimalloc tcmalloc liballoc liballoc-nostats}
+allocators=${BENCH_ALLOCATORS:-glibc jemalloc mimalloc tcmalloc liballoc liballoc-nostats liballoc-noguard}
 
 # shellcheck source=bench/allocators.sh
 . "$here/allocators.sh"

@@ -11,6 +11,9 @@
  * Compatibility: a reader accepts a segment whose abi_major equals its own;
  * abi_minor may grow (fields appended at the end of a table entry, entry_size
  * grows, readers use the smaller of the two sizes).
+ * 1.1: las_globals gained the guarded pool's counters (guard_*); las_checks
+ * gained guard_sample and guard_lower, so las_control.applied moved by 8
+ * bytes (a 1.0 reader misreads it: readers and writers ship together).
  *
  * Concurrency: every counter is a naturally aligned 64-bit word, written with
  * plain (relaxed) stores by one writer at a time:
@@ -29,7 +32,7 @@
 
 #define LAS_MAGIC 0x31434f4c4c414c4cULL /* "LLALLOC1" read little-endian */
 #define LAS_ABI_MAJOR 1
-#define LAS_ABI_MINOR 1 /* 1.1: las_globals.violations_more */
+#define LAS_ABI_MINOR 1 /* 1.1: las_globals.violations_more and the guard_* counters */
 #define LAS_BYTE_ORDER_LITTLE 0x01020304u
 
 #define LAS_NCLASSES_MAX 64   /* size classes carried in the tables */
@@ -107,6 +110,15 @@ struct las_globals {
 	uint64_t threads_created;   /* cumulative threads seen */
 	uint64_t threads_live;
 	uint64_t violations_more[LAS_EV_COUNTERS_MORE]; /* ABI 1.1: events of kinds 8..15 */
+	/* The guarded pool (ABI 1.1), written under its lock. */
+	uint64_t guard_slots;       /* slots in the pool; 0 while there is no pool */
+	uint64_t guard_slot_bytes;  /* largest guarded block (bytes per slot) */
+	uint64_t guard_pool_bytes;  /* address space reserved for the pool */
+	uint64_t guard_live;        /* guarded blocks live now */
+	uint64_t guard_live_bytes;  /* pages open for them */
+	uint64_t guard_allocs;      /* guarded allocations, cumulative */
+	uint64_t guard_full;        /* sampled allocations not guarded: every slot live */
+	uint64_t guard_faults;      /* faults in the pool turned into reports */
 };
 
 /* Events counted for one kind, whichever array its counter is in. */
@@ -226,7 +238,13 @@ struct las_checks {
 	uint64_t quarantine; /* bytes, 0 = off */
 	uint32_t backtrace;  /* 0/1 */
 	uint32_t track;      /* 0/1 */
+	/* ABI 1.1: guarded samples (liballoc-debug(7)). */
+	uint32_t guard_sample; /* 1 in N eligible allocations guarded; 0 = off */
+	uint32_t guard_lower;  /* 1 in N guarded blocks against the lower guard; 0 = none */
 };
+/* Their defaults (readers show only what differs from them). */
+#define LAS_GUARD_SAMPLE_DEFAULT 5000
+#define LAS_GUARD_LOWER_DEFAULT 8
 
 /*
  * Control block. An outside writer (same user) fills `requested`, then
@@ -239,6 +257,9 @@ struct las_checks {
  */
 #define LAS_GATE_CHECKS 0x1u
 #define LAS_GATE_PENDING 0x2u
+/* guard_sample:1 while the guarded pool has a free slot: every allocation
+ * takes the slow path, where the pool takes it. */
+#define LAS_GATE_GUARD 0x4u
 
 struct las_control {
 	uint32_t gate;

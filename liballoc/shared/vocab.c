@@ -71,12 +71,14 @@ static bool size_in(const char *v, size_t vl, uint64_t max, uint64_t *out)
 }
 
 const char las_vocab_check_keys[] =
-	"junk, redzone, check_free, quarantine, debug, on_error, backtrace, track";
+	"junk, redzone, check_free, quarantine, debug, on_error, backtrace, track, "
+	"guard_sample, guard_lower";
 
 bool las_vocab_is_check_key(const char *k, size_t kl)
 {
 	static const char *const keys[] = {"junk", "redzone", "check_free", "quarantine",
-					   "debug", "on_error", "backtrace", "track"};
+					   "debug", "on_error", "backtrace", "track",
+					   "guard_sample", "guard_lower"};
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (kl == strlen(keys[i]) && memcmp(k, keys[i], kl) == 0)
 			return true;
@@ -136,6 +138,14 @@ bool las_vocab_check(struct las_checks *out, const char *k, size_t kl, const cha
 		if (!size_in(v, vl, LAS_QUARANTINE_MAX, &n))
 			return false;
 		c.quarantine = n;
+	} else if (key_is(k, kl, "guard_sample") || key_is(k, kl, "guard_lower")) {
+		/* 1 in N; 0 = off (guarded samples are no check of the bundle) */
+		if (!las_vocab_u64(v, vl, &n, false) || n > LAS_GUARD_SAMPLE_MAX)
+			return false;
+		if (k[6] == 's')
+			c.guard_sample = (uint32_t)n;
+		else
+			c.guard_lower = (uint32_t)n;
 	} else if (key_is(k, kl, "on_error")) {
 		if (word_is(v, vl, "abort"))
 			c.on_error = LAS_ONERR_ABORT;

@@ -22,6 +22,7 @@
 /* Largest accepted values. */
 #define LAS_REDZONE_MAX 4096u
 #define LAS_QUARANTINE_MAX ((uint64_t)1 << 40)
+#define LAS_GUARD_SAMPLE_MAX 1000000000u /* guard_sample and guard_lower: 1 in N */
 
 /* Apply one check setting (key and value need not be NUL-terminated).
  * Booleans: true/false, yes/no, on/off, 1/0 in any case; sizes: decimal

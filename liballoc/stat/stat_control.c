@@ -189,7 +189,10 @@ int as_control_set(struct as_segment *seg, const char *key_eq_value, struct as_e
  * a live process expects a switch to kill it. */
 static void outside_request_reports(struct as_segment *seg)
 {
-	if (!seg->pending_says_on_error && las_vocab_checks_on(&seg->pending) &&
+	/* a raised rate of guarded samples is switching a check on, too */
+	const struct las_checks *p = &seg->pending;
+	bool raised = p->guard_sample && p->guard_sample != LAS_GUARD_SAMPLE_DEFAULT;
+	if (!seg->pending_says_on_error && (las_vocab_checks_on(p) || raised) &&
 	    seg->pending.on_error == LAS_ONERR_ABORT)
 		seg->pending.on_error = LAS_ONERR_REPORT;
 }
@@ -267,7 +270,8 @@ static int checks_equal(const struct las_checks *a, const struct las_checks *b)
 {
 	return a->junk == b->junk && a->redzone == b->redzone && a->check_free == b->check_free &&
 	       a->on_error == b->on_error && a->quarantine == b->quarantine &&
-	       a->backtrace == b->backtrace && a->track == b->track;
+	       a->backtrace == b->backtrace && a->track == b->track &&
+	       a->guard_sample == b->guard_sample && a->guard_lower == b->guard_lower;
 }
 
 /* Did the process switch its own checks (alloc_ctl) since the request was

@@ -67,6 +67,15 @@ void as_fmt_checks(char *buf, size_t len, const struct las_checks *c)
 			memmove(sp, sp + 1, strlen(sp));
 		append(buf, len, item);
 	}
+	/* guarded samples are on by default: shown when the rate was changed */
+	if (c->guard_sample && c->guard_sample != LAS_GUARD_SAMPLE_DEFAULT) {
+		snprintf(item, sizeof(item), "guard/%u", c->guard_sample);
+		append(buf, len, item);
+	}
+	if (c->guard_lower != LAS_GUARD_LOWER_DEFAULT && c->guard_sample) {
+		snprintf(item, sizeof(item), "lower/%u", c->guard_lower);
+		append(buf, len, item);
+	}
 	/* How violations are reported matters only while a check is on. */
 	if (!buf[0]) {
 		snprintf(buf, len, "-");

@@ -37,6 +37,8 @@ int main(int argc, char **argv)
 	printf("junk=%u\nredzone=%u\ncheck_free=%u\nquarantine=%" PRIu64 "\non_error=%u\n",
 	       s.control.applied.junk, s.control.applied.redzone, s.control.applied.check_free,
 	       s.control.applied.quarantine, s.control.applied.on_error);
+	printf("guard_sample=%u\nguard_lower=%u\n", s.control.applied.guard_sample,
+	       s.control.applied.guard_lower);
 	printf("request_gen=%" PRIu64 "\napplied_gen=%" PRIu64 "\nnevents=%u\n",
 	       s.control.request_gen, s.control.applied_gen, s.nevents);
 	as_snapshot_free(&s);

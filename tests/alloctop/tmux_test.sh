@@ -114,6 +114,18 @@ expect_eq "quarantine applied (debug:true's size)" "$(seg "$p1" quarantine)" 167
 keys o
 check_screen "o cycles on_error (report -> ignore)" "on_error=ignore"
 expect_eq "on_error ignore applied" "$(seg "$p1" on_error)" 2
+before=$(seg "$p1" guard_sample)
+keys g
+check_screen "g asks for the rate, naming the process" "guard_sample for pid $p1 \\(fake-001\\), now $before"
+keys 1 0 Enter
+check_screen "then y/n naming the process and the change" "set guard_sample=10 in pid $p1 \\(fake-001\\)\\? y/n"
+keys n Enter
+check_screen "n leaves the process alone" "guard_sample unchanged"
+expect_eq "guard_sample unchanged in the segment" "$(seg "$p1" guard_sample)" "$before"
+keys g 1 0 Enter y Enter
+check_screen "y applies it" "pid $p1: guard_sample=10: checks .* -> .*guard/10.* \\(applied\\)"
+expect_eq "guard_sample applied in the segment" "$(seg "$p1" guard_sample)" 10
+check_screen "detail shows the rate" 'guard\[g\] 1/10'
 keys Escape Escape
 check_screen "Esc clears the filter" 'filter cleared'
 

@@ -6,6 +6,10 @@
 #                         (a corpus double free is the canary that checks are on):
 #                         same output as glibc, no report
 #   make test-bugs-asan   the corpus itself: ASan must see the same bug kind
+#   make test-bugs-guard  guarded samples alone (guard_sample:1, no other
+#                         check): every overflow, underflow and use after
+#                         free on a block the pool holds is reported; the
+#                         table counts the program's own crashes in production
 #
 # The programs are built against glibc headers only (liballoc is preloaded at
 # run time), and never with $(TOOL_SAN): a sanitizer runtime would replace the
@@ -32,7 +36,7 @@ $(BUILD)/bugs/%: tests/bugs/cases/%.cc tests/bugs/bug_support.h liballoc/include
 
 ALL_TARGETS += $(BUGS_BINS)
 
-.PHONY: test-bugs test-bugs-clean test-bugs-asan
+.PHONY: test-bugs test-bugs-clean test-bugs-asan test-bugs-guard
 # allocdump (when the tree has it) reads the event ring and switches checks
 # from outside; without it run.sh skips just those parts and says so.
 BUGS_ALLOCDUMP := $(if $(wildcard tools/allocdump/build.mk),$(BUILD)/allocdump)
@@ -46,4 +50,7 @@ test-bugs-clean: $(BUILD)/liballoc.so $(BUILD)/bugs/df-small-tcache
 test-bugs-asan:
 	BUILD=$(BUILD) CC="$(CC)" CXX="$(CXX)" tests/bugs/verify-asan.sh
 
-TEST_TARGETS += test-bugs test-bugs-clean test-bugs-asan
+test-bugs-guard: $(BUGS_BINS) $(BUILD)/liballoc.so
+	BUILD=$(BUILD) CC="$(CC)" tests/bugs/run-guard.sh
+
+TEST_TARGETS += test-bugs test-bugs-clean test-bugs-asan test-bugs-guard

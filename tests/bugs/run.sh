@@ -15,7 +15,8 @@
 #   // TRACK: word ...          words the report must contain after its first
 #                               line (track:true: "allocated", "freed")
 #   // BYTE: hh                 the byte an overflow writes, which the report
-#                               must show (default 58, the 'X' of bug_poke)
+#                               must show (default 58, the 'X' of bug_poke);
+#                               none for a read, caught by a guard page
 #
 # Each program is run:
 #   on-abort   with CONF: exactly one report of the right kind whose first line
@@ -148,7 +149,8 @@ check_report() {
 	# detecting call, which passes through the program itself
 	case $kind in
 	buffer-overflow | buffer-underflow)
-		if ! grep -vE "$REPORT_LINE" "$err" | grep -qiE "(^|[^0-9a-f])$BYTE([^0-9a-f]|\$)"; then
+		if [ "$BYTE" != none ] &&
+			! grep -vE "$REPORT_LINE" "$err" | grep -qiE "(^|[^0-9a-f])$BYTE([^0-9a-f]|\$)"; then
 			WHY="the report does not show the offending byte $BYTE"
 			return 1
 		fi ;;

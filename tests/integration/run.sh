@@ -7,6 +7,9 @@
 #   checked  preload with LIBALLOC_CONF=junk:true,check_free:true (the
 #            plain-layout debug mode; behaviour tests only)
 #   debug    preload with LIBALLOC_CONF=debug:true (behaviour tests only)
+#   guard    preload with LIBALLOC_CONF=guard_sample:1: every allocation the
+#            guarded pool can hold goes there while it has a free slot
+#            (behaviour tests only)
 # A program named prog@key:value runs prog with that LIBALLOC_CONF entry.
 # MODES="preload static" narrows the run; ONLY="api_conformance" too.
 # Ends with "N passed, M failed"; exits non-zero on any failure.
@@ -14,7 +17,7 @@ set -u
 . "$(dirname "$0")/summary.sh"
 build=$(cd "${1:-build}" && pwd) || exit 2
 dir=$build/tests/integration
-modes=${MODES:-glibc preload static checked debug}
+modes=${MODES:-glibc preload static checked debug guard}
 only=${ONLY:-}
 timeout_s=${TEST_TIMEOUT:-120}
 
@@ -44,6 +47,7 @@ run_one() { # prog[@conf] mode
 	static) bin=$dir/$prog-static ;;
 	checked) env+=(LD_PRELOAD="$build/liballoc.so") conf=${conf:+$conf,}junk:true,check_free:true ;;
 	debug) env+=(LD_PRELOAD="$build/liballoc.so") conf=${conf:+$conf,}debug:true ;;
+	guard) env+=(LD_PRELOAD="$build/liballoc.so") conf=${conf:+$conf,}guard_sample:1 ;;
 	esac
 	[ -n "$conf" ] && env+=(LIBALLOC_CONF="$conf")
 	echo "== $1 [$mode]"
@@ -68,7 +72,7 @@ run_one() { # prog[@conf] mode
 
 for mode in $modes; do
 	progs=$progs_all
-	[ "$mode" = debug ] || [ "$mode" = checked ] && progs=$progs_debug
+	[ "$mode" = debug ] || [ "$mode" = checked ] || [ "$mode" = guard ] && progs=$progs_debug
 	for prog in $progs; do
 		[ -n "$only" ] && [[ " $only " != *" ${prog%%@*} "* ]] && continue
 		run_one "$prog" "$mode"

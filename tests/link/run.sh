@@ -11,9 +11,10 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export LIBALLOC_STATS_DIR=$tmp
 
-# Public: the malloc family, the glibc extensions, alloc_*, la_*, and the
-# C++ operators new/delete (_Znw*, _Zna*, _Zdl*, _Zda*).
-public='^(malloc|free|calloc|realloc|reallocarray|posix_memalign|aligned_alloc|memalign|valloc|pvalloc|malloc_usable_size|free_sized|free_aligned_sized|malloc_trim|mallinfo2?|malloc_stats|malloc_info|mallopt|cfree|alloc_[a-z_]+|la_[a-z_]+|_Z(nw|na|dl|da)[A-Za-z0-9_]*)$'
+# Public: the malloc family, the glibc extensions, alloc_*, la_*, the
+# C++ operators new/delete (_Znw*, _Zna*, _Zdl*, _Zda*), and the signal
+# functions the guarded pool interposes for SIGSEGV (liballoc(3), NOTES).
+public='^(malloc|free|calloc|realloc|reallocarray|posix_memalign|aligned_alloc|memalign|valloc|pvalloc|malloc_usable_size|free_sized|free_aligned_sized|malloc_trim|mallinfo2?|malloc_stats|malloc_info|mallopt|cfree|alloc_[a-z_]+|la_[a-z_]+|_Z(nw|na|dl|da)[A-Za-z0-9_]*|sigaction|signal|bsd_signal|sysv_signal)$'
 for what in "nm -g --defined-only $build/liballoc.a" "nm -D --defined-only $build/liballoc.so"; do
 	extra=$($what 2>/dev/null | awk 'NF == 3 { print $3 }' | grep -Ev "$public" | tr '\n' ' ')
 	count=$($what 2>/dev/null | awk 'NF == 3' | wc -l)

@@ -5,6 +5,9 @@
 #   checked    the same with LIBALLOC_CONF=junk:true,check_free:true (the
 #              plain-layout debug mode)
 #   debug      the same with LIBALLOC_CONF=debug:true (the debug layout)
+#   guard      the same with LIBALLOC_CONF=guard_sample:1 (every allocation
+#              the guarded pool holds goes there while it has a free slot);
+#              its stderr must hold no liballoc report either
 # Stdout and exit status of the liballoc runs must equal the reference.
 # Stderr is not compared (liballoc may warn about an option it does not
 # know yet) but is shown when a run fails.
@@ -40,6 +43,7 @@ run_program() {
 	liballoc) env=(LD_PRELOAD="$preload") ;;
 	checked) env=(LD_PRELOAD="$preload" LIBALLOC_CONF="${LIBALLOC_CONF:+$LIBALLOC_CONF,}junk:true,check_free:true") ;;
 	debug) env=(LD_PRELOAD="$preload" LIBALLOC_CONF="${LIBALLOC_CONF:+$LIBALLOC_CONF,}debug:true") ;;
+	guard) env=(LD_PRELOAD="$preload" LIBALLOC_CONF="${LIBALLOC_CONF:+$LIBALLOC_CONF,}guard_sample:1") ;;
 	esac
 	mkdir -p "$dir/run"
 	(cd "$dir/run" && env "${env[@]}" timeout -k 5 "$timeout_s" \
@@ -70,11 +74,12 @@ for script in "$here"/programs/*.sh; do
 		continue
 	fi
 	ref_rc=$rc
-	for mode in liballoc checked debug; do
+	for mode in liballoc checked debug guard; do
 		run_program "$name" $mode
 		out=$work/$name.$mode
 		if [ $rc -eq $ref_rc ] && cmp -s "$ref/stdout" "$out/stdout" &&
-			! grep -q 'cannot be preloaded' "$out/stderr"; then
+			! grep -q 'cannot be preloaded' "$out/stderr" &&
+			! { [ $mode = guard ] && grep -qE '^liballoc: [a-z-]+ on 0x' "$out/stderr"; }; then
 			echo "ok: $name [$mode] ($(wc -l <"$out/stdout") lines match glibc)"
 			passed=$((passed + 1))
 		else

@@ -659,14 +659,31 @@ static void test_checks_parse(void **state)
 	assert_int_equal(as_checks_parse(&c, "quarantine=99999999999999999999", &err), AS_ERR_USAGE);
 	assert_int_equal(as_checks_parse(&c, "", &err), AS_ERR_USAGE);
 	assert_int_equal(as_checks_parse(&c, "junk", &err), AS_ERR_USAGE);
+	assert_int_equal(as_checks_parse(&c, "guard_sample=1,guard_lower=2", &err), AS_OK);
+	assert_int_equal(c.guard_sample, 1);
+	assert_int_equal(c.guard_lower, 2);
+	assert_int_equal(as_checks_parse(&c, "guard_sample=-1", &err), AS_ERR_USAGE);
+	assert_int_equal(as_checks_parse(&c, "guard_sample=2000000000", &err), AS_ERR_USAGE);
+	assert_int_equal(as_checks_parse(&c, "guard_lower=x", &err), AS_ERR_USAGE);
 	char buf[64];
 	struct las_checks d = { .junk = LAS_JUNK_BOTH, .redzone = 32, .check_free = 1,
-				.quarantine = 1 << 20 };
+				.quarantine = 1 << 20, .guard_sample = LAS_GUARD_SAMPLE_DEFAULT,
+				.guard_lower = LAS_GUARD_LOWER_DEFAULT };
 	as_fmt_checks(buf, sizeof(buf), &d);
 	assert_string_equal(buf, "junk,rz32,free,q1.0MiB");
 	memset(&d, 0, sizeof(d));
+	d.guard_sample = LAS_GUARD_SAMPLE_DEFAULT;
+	d.guard_lower = LAS_GUARD_LOWER_DEFAULT;
 	as_fmt_checks(buf, sizeof(buf), &d);
 	assert_string_equal(buf, "-");
+	/* guarded samples show only when they differ from the default */
+	d.guard_sample = 1;
+	d.guard_lower = 1;
+	as_fmt_checks(buf, sizeof(buf), &d);
+	assert_string_equal(buf, "guard/1,lower/1");
+	d.guard_sample = 0;
+	as_fmt_checks(buf, sizeof(buf), &d);
+	assert_string_equal(buf, "-"); /* off, as in production without the pool */
 }
 
 static void test_formatters(void **state)

@@ -92,6 +92,8 @@ static void checks(struct jw *w, const char *key, const struct las_checks *c)
 	jw_u64(w, "quarantine", c->quarantine);
 	jw_bool(w, "backtrace", c->backtrace != 0);
 	jw_bool(w, "track", c->track != 0);
+	jw_u64(w, "guard_sample", c->guard_sample);
+	jw_u64(w, "guard_lower", c->guard_lower);
 	jw_close(w, '}');
 }
 
@@ -125,6 +127,16 @@ static void totals(struct jw *w, const struct as_snapshot *s)
 	jw_u64(w, "threads_live", t->threads_live);
 	jw_u64(w, "threads_created", g->threads_created);
 	jw_u64(w, "violations", t->violations_total);
+	jw_close(w, '}');
+	jw_open(w, "guard", '{');
+	jw_u64(w, "slots", g->guard_slots);
+	jw_u64(w, "slot_bytes", g->guard_slot_bytes);
+	jw_u64(w, "pool_bytes", g->guard_pool_bytes);
+	jw_u64(w, "live", g->guard_live);
+	jw_u64(w, "live_bytes", g->guard_live_bytes);
+	jw_u64(w, "allocs", g->guard_allocs);
+	jw_u64(w, "full", g->guard_full);
+	jw_u64(w, "faults", g->guard_faults);
 	jw_close(w, '}');
 }
 

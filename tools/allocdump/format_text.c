@@ -112,6 +112,23 @@ static void totals(FILE *out, const struct as_snapshot *s)
 	kv(out, "violations", t->violations_total);
 }
 
+static void guard(FILE *out, const struct as_snapshot *s)
+{
+	const struct las_globals *g = &s->globals;
+	fprintf(out, "\nGuarded pool (guard_sample %u", s->control.applied.guard_sample);
+	if (s->control.applied.guard_sample)
+		fprintf(out, ": 1 in %u allocations", s->control.applied.guard_sample);
+	fprintf(out, ")\n");
+	kv(out, "guard_slots", g->guard_slots);
+	kv_bytes(out, "guard_slot_bytes", g->guard_slot_bytes);
+	kv_bytes(out, "guard_pool_bytes", g->guard_pool_bytes);
+	kv(out, "guard_live", g->guard_live);
+	kv_bytes(out, "guard_live_bytes", g->guard_live_bytes);
+	kv(out, "guard_allocs", g->guard_allocs);
+	kv(out, "guard_full", g->guard_full);
+	kv(out, "guard_faults", g->guard_faults);
+}
+
 static void rates(FILE *out, const struct as_rates *r)
 {
 	char a[32], b[32], c[32];
@@ -232,6 +249,7 @@ void dump_text(FILE *out, const struct dump_item *it, unsigned max_events)
 	threads(out, it->snap);
 	large(out, it->snap);
 	events(out, it->snap, max_events);
+	guard(out, it->snap);
 	checks(out, it->snap);
 }
 

@@ -54,6 +54,11 @@ static void render_checks(const struct as_snapshot *snap, struct sink *s)
 		snprintf(v, sizeof(v), "off");
 	on_off(s, "quarantine[u]", c->quarantine != 0, v);
 	on_off(s, "on_error[o]", c->on_error != LAS_ONERR_ABORT, onerr_name(c->on_error));
+	if (c->guard_sample)
+		snprintf(v, sizeof(v), "1/%" PRIu32, c->guard_sample);
+	else
+		snprintf(v, sizeof(v), "off");
+	on_off(s, "guard[g]", c->guard_sample != 0, v);
 	if (snap->control.request_gen != snap->control.applied_gen)
 		sink_printf(s, ST_WARN, "  (change pending: applied at the next allocation)");
 	s->eol(s);
@@ -86,6 +91,12 @@ static void render_totals(const struct proc_entry *e, struct sink *s)
 		  "  kernel: %" PRIu64 " mappings (%" PRIu64 " reservations), purged %s in %s madvise calls, %s purge runs",
 		  g->kernel_mappings, g->reservations, fmt_bytes((double)g->purged_bytes),
 		  fmt_count((double)g->madvise_calls), fmt_count((double)g->purge_runs));
+	if (g->guard_slots)
+		sink_line(s, ST_NORMAL,
+			  "  guarded pool: %" PRIu64 " of %" PRIu64 " slots live (%s open), %s guarded allocations, %" PRIu64 " faults reported, %s samples found it full",
+			  g->guard_live, g->guard_slots, fmt_bytes((double)g->guard_live_bytes),
+			  fmt_count((double)g->guard_allocs), g->guard_faults,
+			  fmt_count((double)g->guard_full));
 	sink_line(s, ST_NORMAL, "  threads: %" PRIu64 " live, %" PRIu64 " seen since start",
 		  t->threads_live, t->threads_total);
 	if (e->have_rates) {

@@ -22,6 +22,7 @@ const struct key_help key_table[] = {
 	{ "c", "toggle check_free (double / invalid free) on the selected process" },
 	{ "u", "toggle quarantine (use-after-free) on the selected process" },
 	{ "o", "cycle on_error (abort, report, ignore) on the selected process" },
+	{ "g", "set guard_sample (1 in N allocations guarded) on the selected process, asks y/n" },
 	{ "Ctrl-L", "redraw the screen" },
 };
 const unsigned key_table_len = sizeof(key_table) / sizeof(key_table[0]);

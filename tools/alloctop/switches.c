@@ -59,7 +59,10 @@ static void checks_text(char *buf, size_t len, const struct las_checks *c)
 		snprintf(buf, len, "none");
 }
 
-int switch_toggle(const struct proc_entry *e, int key, int wait_ms, char *msg, size_t len)
+/* Send `fixed` (a key=value setting), or the toggle of `key` when fixed is
+ * NULL, and wait for the process to apply it. */
+static int send_setting(const struct proc_entry *e, int key, const char *fixed, int wait_ms,
+			char *msg, size_t len)
 {
 	struct as_error err = { 0 };
 	struct as_segment *seg = NULL;
@@ -90,7 +93,9 @@ int switch_toggle(const struct proc_entry *e, int key, int wait_ms, char *msg, s
 		goto fail;
 	const struct las_checks *cur =
 		now.request_gen != now.applied_gen ? &now.requested : &now.applied;
-	if (!switch_setting(cur, key, setting, sizeof(setting))) {
+	if (fixed)
+		snprintf(setting, sizeof(setting), "%s", fixed);
+	else if (!switch_setting(cur, key, setting, sizeof(setting))) {
 		snprintf(msg, len, "key '%c' is not a switch", key);
 		as_close(seg);
 		return -1;
@@ -124,4 +129,26 @@ fail:
 	snprintf(msg, len, "pid %d: %s", (int)e->pid, err.msg);
 	as_close(seg);
 	return -1;
+}
+
+int switch_toggle(const struct proc_entry *e, int key, int wait_ms, char *msg, size_t len)
+{
+	return send_setting(e, key, NULL, wait_ms, msg, len);
+}
+
+int switch_guard_rate(const char *text, char *setting, size_t len)
+{
+	struct las_checks c = { 0 };
+	char want[64];
+	struct as_error err = { 0 };
+	snprintf(want, sizeof(want), "guard_sample=%s", text);
+	if (!text[0] || as_checks_parse(&c, want, &err) != AS_OK)
+		return -1;
+	snprintf(setting, len, "guard_sample=%u", c.guard_sample);
+	return 0;
+}
+
+int switch_send(const struct proc_entry *e, const char *setting, int wait_ms, char *msg, size_t len)
+{
+	return send_setting(e, 0, setting, wait_ms, msg, len);
 }

@@ -21,6 +21,14 @@ int switch_is_key(int key);
  */
 int switch_toggle(const struct proc_entry *e, int key, int wait_ms, char *msg, size_t len);
 
+/* Send one key=value setting (after the user confirmed it), as above. */
+int switch_send(const struct proc_entry *e, const char *setting, int wait_ms, char *msg, size_t len);
+
+/* The key g: "guard_sample=N" from what was typed (a number, 0 = off),
+ * or -1 when it is not one. */
+int switch_guard_rate(const char *text, char *setting, size_t len);
+#define SWITCH_GUARD_KEY 'g'
+
 /* The setting string switch_toggle would send ("junk=both"), NULL for a key
  * that is not a switch. Exposed for tests. */
 const char *switch_setting(const struct las_checks *current, int key, char *buf, size_t len);

@@ -208,8 +208,8 @@ static void draw_header_block(struct ui *u)
 	else
 		draw_line(2, ui_style_attr(ST_DIM),
 			  u->screen == SCR_DETAIL
-				  ? "Esc:back  Up/Down/PgUp/PgDn:scroll  j z c u o:checks  h:help  q:quit"
-				  : "Enter:detail  </>:sort  R:reverse  /:filter  j z c u o:checks  h:help  q:quit",
+				  ? "Esc:back  Up/Down/PgUp/PgDn:scroll  j z c u o g:checks  h:help  q:quit"
+				  : "Enter:detail  </>:sort  R:reverse  /:filter  j z c u o g:checks  h:help  q:quit",
 			  0);
 }
 
@@ -316,7 +316,8 @@ static void render_help(struct ui *u, struct sink *s)
 			  columns[c].help);
 	s->eol(s);
 	sink_line(s, ST_DIM, "CHECKS shows the checks in force: junk, rzN (redzone bytes), free");
-	sink_line(s, ST_DIM, "(check_free), qSIZE (quarantine), report/ignore (on_error); * = pending.");
+	sink_line(s, ST_DIM, "(check_free), qSIZE (quarantine), report/ignore (on_error), guard/N");
+	sink_line(s, ST_DIM, "(guard_sample, when not the default or off); * = pending.");
 	sink_line(s, ST_DIM, "Switches need the same user as the process (or root).");
 	s->eol(s);
 	sink_line(s, ST_NORMAL, "Press any key to return.  See alloctop(1).");
@@ -456,6 +457,43 @@ static void toggle_switch(struct ui *u, int key)
 	refresh_data(u); /* show the new state at once */
 }
 
+/* g: set guard_sample on the selected process, after a y/n naming the
+ * process and the change (a rate of 1 makes every allocation slower). */
+static void set_guard_rate(struct ui *u)
+{
+	const struct proc_entry *e = target_process(u);
+	char text[sizeof(u->msg)], buf[16] = "", setting[48], question[160], answer[4] = "";
+	if (!e) {
+		set_msg(u, 1, "no process selected");
+		return;
+	}
+	pid_t pid = e->pid;
+	snprintf(question, sizeof(question),
+		 "guard_sample for pid %d (%.32s), now %u (1 = every allocation, 0 = off): ", (int)pid,
+		 e->cur.exe, e->cur.control.applied.guard_sample);
+	if (!prompt(u, question, buf, sizeof(buf), NULL) || !buf[0])
+		return;
+	if (switch_guard_rate(buf, setting, sizeof(setting))) {
+		snprintf(text, sizeof(text), "invalid rate '%s' (a number, 0 = off)", buf);
+		set_msg(u, 1, text);
+		return;
+	}
+	snprintf(question, sizeof(question), "set %s in pid %d (%.32s)? y/n: ", setting, (int)pid,
+		 e->cur.exe);
+	if (!prompt(u, question, answer, sizeof(answer), NULL) || (answer[0] != 'y' && answer[0] != 'Y')) {
+		set_msg(u, 0, "guard_sample unchanged");
+		return;
+	}
+	e = proctable_find(&u->pt, pid); /* the table may have been refreshed meanwhile */
+	if (!e) {
+		set_msg(u, 1, "the process is gone");
+		return;
+	}
+	int rc = switch_send(e, setting, SWITCH_WAIT_MS, text, sizeof(text));
+	set_msg(u, rc != 0, text);
+	refresh_data(u);
+}
+
 static void move_selection(struct ui *u, int delta)
 {
 	if (!u->v.nrows)
@@ -531,6 +569,10 @@ static int handle_key(struct ui *u, int ch)
 	}
 	if (switch_is_key(ch)) {
 		toggle_switch(u, ch);
+		return 0;
+	}
+	if (ch == SWITCH_GUARD_KEY) {
+		set_guard_rate(u);
 		return 0;
 	}
 	if (u->screen == SCR_DETAIL) {

@@ -11,6 +11,7 @@
  * LIBALLOC_CONF=on_error:report so a caught bug is reported, not fatal;
  * tools/demo/run-demo.sh does all of that.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <malloc.h>
 #include <pthread.h>
@@ -186,10 +187,26 @@ static int read_checks(struct as_segment *seg, struct las_checks *out)
 	return 0;
 }
 
+/* Is p a guarded sample (its pages between guard pages)? Asked of
+ * liballoc, which the demo may run without. */
+static int guarded(const void *p)
+{
+	typedef int (*ctl_fn)(const char *, void *, size_t *, const void *, size_t);
+	ctl_fn ctl = (ctl_fn)dlsym(RTLD_DEFAULT, "alloc_ctl");
+	uint64_t base = 0, bytes = 0;
+	size_t len = sizeof(base);
+	if (!ctl || ctl("stats.guard_pool_base", &base, &len, NULL, 0) ||
+	    ctl("stats.guard_pool_bytes", &bytes, &len, NULL, 0))
+		return 0;
+	return (uintptr_t)p - base < bytes;
+}
+
 /*
  * The planted bugs. Each is committed only while the check that catches it
  * is on (read just before), so with checks off the demo is a correct
- * program; with them on, liballoc reports the violation.
+ * program; with them on, liballoc reports the violation. With the
+ * guard_sample rate raised, a read past the end of a 48-byte block when it
+ * is a guarded sample, which only its guard page sees.
  */
 static void *bug_thread(void *arg)
 {
@@ -209,6 +226,19 @@ static void *bug_thread(void *arg)
 			/* one byte past the usable end: inside the redzone */
 			q[malloc_usable_size(q)] = 'X';
 		}
+		if (ck.guard_sample && ck.guard_sample != LAS_GUARD_SAMPLE_DEFAULT) {
+			/* calloc always takes the slow path, where samples are
+			 * drawn: a few tries find a guarded block soon */
+			for (int i = 0; i < 32; i++) {
+				char *volatile g = calloc(1, 48);
+				int hit = g && guarded(g);
+				if (hit)
+					(void)((volatile char *)g)[48]; /* the guard page */
+				free(g);
+				if (hit)
+					break;
+			}
+		}
 		free(q);
 		/* volatile: the compiler must not see (and refuse) the bug */
 		char *volatile again = p;
@@ -225,7 +255,9 @@ static void usage(FILE *out)
 		"usage: liballoc-demo [--duration SECONDS] [--churn-threads N]\n"
 		"A demo workload for alloctop: churn, a slow leak, bursts of large blocks,\n"
 		"and a planted double free / overflow committed only while check_free /\n"
-		"redzones are on. Run it with tools/demo/run-demo.sh (make demo).\n");
+		"redzones are on, and a read past a guarded block's end while the\n"
+		"guard_sample rate is raised.\n"
+		"Run it with tools/demo/run-demo.sh (make demo).\n");
 }
 
 int main(int argc, char **argv)

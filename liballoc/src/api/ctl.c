@@ -13,6 +13,7 @@
 #include "core/tcache.h"
 #include "liballoc.h"
 #include "modes/debug.h"
+#include "modes/guard_pool.h"
 #include "modes/switch.h"
 #include "shared/vocab.h"
 #include "stats/stats.h"
@@ -105,6 +106,10 @@ static int ctl_debug(const char *key, void *oldp, size_t *oldlenp, const void *n
 		cur = c.backtrace;
 	else if (!strcmp(key, "track"))
 		cur = c.track;
+	else if (!strcmp(key, "guard_sample"))
+		cur = c.guard_sample;
+	else if (!strcmp(key, "guard_lower"))
+		cur = c.guard_lower;
 	else if (!strcmp(key, "debug"))
 		cur = las_vocab_debug_is_on(&c);
 	else
@@ -170,6 +175,20 @@ static int ctl_stats(const char *key, void *oldp, size_t *oldlenp)
 		v = STAT_GET(&g->kernel_mappings);
 	else if (!strcmp(key, "reservations"))
 		v = STAT_GET(&g->reservations);
+	else if (!strcmp(key, "guard_slots"))
+		v = STAT_GET(&g->guard_slots);
+	else if (!strcmp(key, "guard_live"))
+		v = STAT_GET(&g->guard_live);
+	else if (!strcmp(key, "guard_allocs"))
+		v = STAT_GET(&g->guard_allocs);
+	else if (!strcmp(key, "guard_faults"))
+		v = STAT_GET(&g->guard_faults);
+	else if (!strcmp(key, "guard_full"))
+		v = STAT_GET(&g->guard_full);
+	else if (!strcmp(key, "guard_pool_bytes"))
+		v = STAT_GET(&g->guard_pool_bytes);
+	else if (!strcmp(key, "guard_pool_base"))
+		v = __atomic_load_n(&la_guard_base, __ATOMIC_RELAXED);
 	else if (!strcmp(key, "violations")) {
 		v = 0;
 		for (uint32_t i = 0; i < LAS_EV_KIND_COUNT; i++)
@@ -235,6 +254,10 @@ static int ctl_opt(const char *key, void *oldp, size_t *oldlenp, const void *new
 			v = c->stats;
 		else if (!strcmp(key, "stats_threads"))
 			v = c->stats_threads;
+		else if (!strcmp(key, "guard_slots"))
+			v = c->guard_slots;
+		else if (!strcmp(key, "guard_max_size"))
+			v = c->guard_max_size;
 		else
 			return ENOENT;
 		return newp ? EPERM : read_u64(v, oldp, oldlenp);
@@ -279,7 +302,7 @@ LA_EXPORT int alloc_check(void)
 {
 	if (!la_initialized)
 		la_init();
-	return debug_check_all("alloc_check");
+	return debug_check_all("alloc_check") + guard_check_all();
 }
 
 LA_EXPORT struct mallinfo2 mallinfo2(void)

@@ -16,6 +16,8 @@
 #include "modes/checked_cache.h"
 #include "modes/debug.h"
 #include "modes/free_checks.h"
+#include "modes/guard_pool.h"
+#include "modes/guard_sample.h"
 #include "modes/switch.h"
 #include "stats/stats.h"
 
@@ -68,12 +70,14 @@ static LA_ALWAYS_INLINE enum op_mode dispatch_mode(uintptr_t caller)
 
 /* Serve an allocation in mode m; align: a power of two, 16 for malloc's;
  * kind: the family asking (modes/alloc_kind.h), which the check modes
- * record. Inline, so that the checked cache's common case makes no
- * further call. */
+ * record; `caller`, where a guarded sample's allocation stack starts.
+ * Inline, so that the checked cache's common case makes no further call. */
 static LA_ALWAYS_INLINE void *dispatch_alloc_kind(enum op_mode m, size_t size, size_t align,
-						  bool zero, unsigned kind)
+						  bool zero, unsigned kind, uintptr_t caller)
 {
 	void *p;
+	if (unlikely(guard_should_sample(size)) && (p = guard_alloc(size, align, zero, caller)))
+		return p; /* a guarded sample (none when the pool is full) */
 	switch (m) {
 	case OP_PLAIN:
 		return align <= 16 ? plain_alloc(size, zero) : plain_aligned(align, size);
@@ -96,14 +100,21 @@ static LA_ALWAYS_INLINE void *dispatch_alloc_kind(enum op_mode m, size_t size, s
 	return debug_malloc(size, align, zero, kind);
 }
 
-static LA_ALWAYS_INLINE void *dispatch_alloc(enum op_mode m, size_t size, size_t align, bool zero)
+static LA_ALWAYS_INLINE void *dispatch_alloc(enum op_mode m, size_t size, size_t align, bool zero,
+					     uintptr_t caller)
 {
-	return dispatch_alloc_kind(m, size, align, zero, LA_KIND_MALLOC);
+	return dispatch_alloc_kind(m, size, align, zero, LA_KIND_MALLOC, caller);
 }
 
-/* Serve a free in mode m; `what` names the calling function in reports. */
-static LA_ALWAYS_INLINE void dispatch_free(enum op_mode m, void *p, uintptr_t pm, const char *what)
+/* Serve a free in mode m; `what` names the calling function in reports,
+ * `caller` starts a guarded sample's free stack. */
+static LA_ALWAYS_INLINE void dispatch_free(enum op_mode m, void *p, uintptr_t pm, const char *what,
+					   uintptr_t caller)
 {
+	if (unlikely(pm == 0) && guard_owns(p)) {
+		guard_free(p, what, caller); /* the page map knows no guarded sample */
+		return;
+	}
 	switch (m) {
 	case OP_PLAIN:
 		plain_free(p, pm, what);
@@ -125,11 +136,11 @@ static LA_ALWAYS_INLINE void dispatch_free(enum op_mode m, void *p, uintptr_t pm
  * check modes check against the block first (modes/free_checks.h). */
 static LA_ALWAYS_INLINE void dispatch_free_told(enum op_mode m, void *p, uintptr_t pm,
 						size_t size, size_t align, unsigned flags,
-						const char *what)
+						const char *what, uintptr_t caller)
 {
-	if (m != OP_PLAIN)
+	if (m != OP_PLAIN && !(unlikely(pm == 0) && guard_owns(p)))
 		free_request_checks(p, pm, size, align, flags, what);
-	dispatch_free(m, p, pm, what);
+	dispatch_free(m, p, pm, what, caller);
 }
 
 #endif

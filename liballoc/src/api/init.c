@@ -16,6 +16,8 @@
 #include "core/slot_mark.h"
 #include "core/tcache.h"
 #include "modes/debug.h"
+#include "modes/guard_pool.h"
+#include "modes/guard.h"
 #include "modes/switch.h"
 #include "stats/stats.h"
 #include "sys/base.h"
@@ -30,6 +32,7 @@ static void fork_prepare(void)
 	if (!la_initialized)
 		return;
 	checks_fork_prepare();
+	guard_fork_prepare(); /* the pool's lock: inside the settings lock, outside the stats lock */
 	stats_fork_prepare();
 	arena_fork_prepare();
 	extent_fork_prepare();
@@ -48,6 +51,7 @@ static void fork_parent(void)
 	extent_fork_parent();
 	arena_fork_parent();
 	stats_fork_parent();
+	guard_fork_parent();
 	checks_fork_parent();
 }
 
@@ -61,6 +65,7 @@ static void fork_child(void)
 	tcache_fork_child();
 	purge_thread_fork_child();
 	stats_fork_child(la_tc.slot, la_tc.tid, la_tc.arena ? la_tc.arena->id : 0);
+	guard_fork_child();
 	checks_fork_child();
 }
 
@@ -116,5 +121,8 @@ __attribute__((destructor)) static void la_destructor(void)
 	 * an overflow of a leaked block, a write after free just before exit. */
 	if (la_checks.redzone || la_checks.quarantine)
 		debug_check_all("exit");
+	/* and the slack of guarded samples still live (a guard page catches
+	 * only the bytes past the page) */
+	guard_check_all();
 	stats_shutdown();
 }

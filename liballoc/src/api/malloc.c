@@ -71,7 +71,8 @@ static LA_NOINLINE __attribute__((cold)) void *new_failed(size_t size, size_t al
  * below, so that the kind is a constant in each. */
 static LA_ALWAYS_INLINE void *malloc_slow_body(size_t size, unsigned kind, uintptr_t caller)
 {
-	void *p = dispatch_alloc_kind(dispatch_mode(caller), size, 16, false, kind & LA_KIND_MASK);
+	void *p = dispatch_alloc_kind(dispatch_mode(caller), size, 16, false, kind & LA_KIND_MASK,
+				      caller);
 	LA_PROBE_HOT(malloc, p, size, usable_size(p), probe_class(p), caller);
 	if ((kind & LA_NEW_OPERATOR) && unlikely(p == NULL))
 		return new_failed(size, 0, kind);
@@ -129,11 +130,11 @@ static LA_ALWAYS_INLINE void free_slow_body(void *p, size_t size, size_t align, 
 		return;
 	LA_PROBE_HOT(free, p, size, usable_size(p), probe_class(p), caller);
 	unsigned m = dispatch_enter(caller);
-	if (unlikely(m == (OP_PLAIN | OP_FRESH)))
+	if (unlikely(m == (OP_PLAIN | OP_FRESH)) && pm)
 		free_first(p, pm);
 	else
 		dispatch_free_told((enum op_mode)(m & ~OP_FRESH), p, pm, size, align, flags,
-				   free_name(flags));
+				   free_name(flags), caller);
 }
 
 /* Arguments in the registers the entry points received them in. */
@@ -303,7 +304,7 @@ static void *alloc_zeroed(size_t n, size_t size, uintptr_t caller)
 		errno = ENOMEM;
 		return NULL;
 	}
-	return dispatch_alloc(dispatch_mode(caller), total, 16, true);
+	return dispatch_alloc(dispatch_mode(caller), total, 16, true, caller);
 }
 
 LA_EXPORT void *calloc(size_t n, size_t size)
@@ -311,6 +312,24 @@ LA_EXPORT void *calloc(size_t n, size_t size)
 	void *p = alloc_zeroed(n, size, CALLER());
 	LA_PROBE_HOT(calloc, p, n * size, usable_size(p), probe_class(p), CALLER());
 	return p;
+}
+
+/* realloc of a guarded sample: the same size stays, any other moves. */
+static void *realloc_guarded(enum op_mode m, void *p, size_t size, uintptr_t caller)
+{
+	size_t old;
+	if (!guard_live_size(p, "realloc", caller, &old)) {
+		errno = EINVAL; /* reported */
+		return NULL;
+	}
+	if (size == old)
+		return p;
+	void *q = dispatch_alloc(m, size, 16, false, caller);
+	if (!q)
+		return NULL;
+	memcpy(q, p, old < size ? old : size);
+	guard_free(p, "realloc", caller);
+	return q;
 }
 
 static void *realloc_impl(void *p, size_t size, uintptr_t caller)
@@ -328,6 +347,8 @@ static void *realloc_impl(void *p, size_t size, uintptr_t caller)
 	}
 	uintptr_t pm = pagemap_get(p);
 	enum op_mode m = dispatch_mode(caller);
+	if (unlikely(pm == 0) && guard_owns(p))
+		return realloc_guarded(m, p, size, caller);
 	if (m != OP_PLAIN || plain_is_special(pm)) {
 		/* Checked blocks move through the checks: what the old one
 		 * holds is verified (and reported) before it is copied. */
@@ -336,12 +357,12 @@ static void *realloc_impl(void *p, size_t size, uintptr_t caller)
 			errno = EINVAL;
 			return NULL;
 		}
-		void *q = dispatch_alloc(m, size, 16, false);
+		void *q = dispatch_alloc(m, size, 16, false, caller);
 		if (!q)
 			return NULL;
 		memcpy(q, p, old < size ? old : size);
 		/* realloc takes only blocks of the malloc family */
-		dispatch_free_told(m, p, pm, 0, 0, LA_KIND_MALLOC, "realloc");
+		dispatch_free_told(m, p, pm, 0, 0, LA_KIND_MALLOC, "realloc", caller);
 		return q;
 	}
 	unsigned tag = (unsigned)(pm & PM_CLASS_MASK);
@@ -386,7 +407,7 @@ LA_EXPORT void *reallocarray(void *p, size_t n, size_t size)
 static void *aligned_impl(size_t align, size_t size, unsigned kind, uintptr_t caller)
 {
 	return dispatch_alloc_kind(dispatch_mode(caller), size ? size : 1, align < 16 ? 16 : align,
-				   false, kind);
+				   false, kind, caller);
 }
 
 static bool pow2(size_t x)
@@ -457,6 +478,8 @@ static size_t usable_size(void *p)
 		return 0;
 	uintptr_t pm = pagemap_get(p);
 	size_t n;
+	if (unlikely(pm == 0) && guard_owns(p))
+		return guard_usable_size(p); /* a guarded sample */
 	if ((pm & PM_CLASS_MASK) == 0 && debug_usable_size(p, pm, &n))
 		return n;
 	return plain_usable(p, pm);

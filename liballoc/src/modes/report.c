@@ -58,6 +58,43 @@ static void write_track(void)
 	track.set = false;
 }
 
+/* Stacks of a guarded block's report (guard_pool.c, guard_fault.c), for
+ * one report. */
+static __thread const struct report_stacks *stacks;
+
+void debug_report_stacks(const struct report_stacks *s)
+{
+	stacks = s;
+}
+
+static void write_pcs(const char *title, int tid, const uintptr_t *pcs, size_t n)
+{
+	char buf[96];
+	struct la_buf b = {buf, 0, sizeof(buf)};
+	if (!n)
+		return;
+	buf_str(&b, title);
+	if (tid) {
+		buf_str(&b, " in thread ");
+		buf_i64(&b, tid);
+	}
+	buf_str(&b, ":\n");
+	la_write_stderr(buf);
+	backtrace_symbols_fd((void *const *)pcs, (int)n, 2);
+}
+
+static void write_stacks(const struct report_stacks *s)
+{
+	if (s->access) {
+		la_write_stderr("  ");
+		la_write_stderr(s->access);
+		la_write_stderr("\n");
+	}
+	write_pcs("  access", 0, s->access_pcs, s->naccess);
+	write_pcs("  allocated", s->alloc_tid, s->alloc_pcs, s->nalloc);
+	write_pcs("  freed", s->free_tid, s->free_pcs, s->nfree);
+}
+
 static void write_backtrace(void)
 {
 	void *frames[32];
@@ -71,6 +108,8 @@ static void write_backtrace(void)
 void debug_violation(uint32_t kind, const void *addr, size_t size, int cls, const char *detail,
 		     const uint8_t *bytes, size_t nbytes)
 {
+	const struct report_stacks *guarded = stacks;
+	stacks = NULL;
 	if (la_checks.on_error == LAS_ONERR_IGNORE) {
 		track.set = false;
 		stats_event(kind, (uintptr_t)addr, size, (uint32_t)cls, detail);
@@ -113,7 +152,9 @@ void debug_violation(uint32_t kind, const void *addr, size_t size, int cls, cons
 	stats_event(kind, (uintptr_t)addr, size, (uint32_t)cls, detail);
 	if (track.set)
 		write_track();
-	if (la_checks.backtrace && !reporting) {
+	if (guarded)
+		write_stacks(guarded);
+	if (la_checks.backtrace && !reporting && !(guarded && guarded->naccess)) {
 		reporting = 1;
 		write_backtrace();
 		reporting = 0;

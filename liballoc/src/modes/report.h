@@ -8,6 +8,17 @@
 
 #include "sys/internal.h"
 
+/* The guarded pool's part of its next report (this thread): where the
+ * bad access was, and the stacks of the access, the allocation and the
+ * free (any may be empty). The access stack replaces the backtrace. */
+struct report_stacks {
+	const char *access; /* one line, without indent or newline */
+	const uintptr_t *access_pcs, *alloc_pcs, *free_pcs;
+	size_t naccess, nalloc, nfree;
+	int alloc_tid, free_tid;
+};
+LA_HIDDEN void debug_report_stacks(const struct report_stacks *s);
+
 /* Report one violation, then apply on_error. */
 LA_HIDDEN void debug_violation(uint32_t kind, const void *addr, size_t size, int cls,
 			       const char *detail, const uint8_t *bytes, size_t nbytes);

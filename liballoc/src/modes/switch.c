@@ -13,6 +13,7 @@
 #include "modes/checked_cache.h"
 #include "modes/debug_cache.h"
 #include "modes/freed_large.h"
+#include "modes/guard.h"
 #include "modes/quarantine.h"
 #include "modes/report.h"
 #include "modes/switch.h"
@@ -36,8 +37,11 @@ static uint32_t check_flags(const struct las_checks *c)
 
 void checks_init(void)
 {
+	guard_apply(&la_conf.checks); /* guarded samples: the pool, if on */
 	la_checks = la_conf.checks;
 	alloc_kind_init();
+	la_control->applied = la_checks;
+	la_control->requested = la_checks;
 	la_checks_on = las_vocab_checks_on(&la_checks);
 	la_plain_checks = plain_layout_suffices(&la_checks);
 	la_core_hooks.release_fault = report_release_fault;
@@ -83,6 +87,7 @@ static void apply_locked(const struct las_checks *want, int requester)
 	struct las_checks old = la_checks;
 	struct las_checks c = *want;
 	sanitise(&c);
+	guard_apply(&c); /* guarded samples: clamped, the pool made on first use */
 	la_checks = c;
 	la_checks_on = las_vocab_checks_on(&c);
 	__atomic_store_n(&la_plain_checks, plain_layout_suffices(&c), __ATOMIC_RELAXED);
@@ -137,6 +142,7 @@ void checks_poll(void)
 		 * cached pointers are checked (a second free of one shows up as
 		 * a slot already free) and new blocks take the new layout. */
 		la_mt.epoch = epoch;
+		la_mt.guard_left = 0; /* the guard rate may have changed: draw anew */
 		modes_thread_flush();
 	}
 	la_mt.ready_epoch = la_tc.state == TC_ACTIVE && la_checks_on ? epoch + 1 : 0;

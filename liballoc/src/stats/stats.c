@@ -326,9 +326,36 @@ void stats_handed(int64_t delta)
 		;
 }
 
+/* Gate bits a mode holds whatever the checks say (LAS_GATE_GUARD). */
+static uint32_t gate_held;
+
+/* Bit by bit: an outside writer may be setting PENDING meanwhile. */
+static void gate_bit(volatile uint32_t *w, uint32_t bit, bool on)
+{
+	if (on)
+		__atomic_fetch_or(w, bit, __ATOMIC_RELEASE);
+	else
+		__atomic_fetch_and(w, ~bit, __ATOMIC_RELEASE);
+}
+
+void stats_hold_gate(uint32_t bit, bool on)
+{
+	pthread_mutex_lock(&thread_lock);
+	gate_held = on ? gate_held | bit : gate_held & ~bit;
+	gate_bit(la_gate, bit, on);
+	for (unsigned i = 1; threads && i < max_threads; i++)
+		if (threads[i].state == LAS_SLOT_LIVE)
+			gate_bit(&threads[i].gate, bit, on);
+	for (struct private_slot *ps = private_slots; ps; ps = ps->next)
+		if (ps->slot.state == LAS_SLOT_LIVE)
+			gate_bit(&ps->slot.gate, bit, on);
+	pthread_mutex_unlock(&thread_lock);
+}
+
 void stats_set_gates(uint32_t value)
 {
 	pthread_mutex_lock(&thread_lock);
+	value |= gate_held;
 	__atomic_store_n(la_gate, value, __ATOMIC_RELEASE);
 	for (unsigned i = 1; threads && i < max_threads; i++)
 		if (threads[i].state == LAS_SLOT_LIVE)

@@ -39,6 +39,9 @@ LA_HIDDEN void stats_handed(int64_t delta);
 
 /* Set the gate word everywhere: the control block and every live slot. */
 LA_HIDDEN void stats_set_gates(uint32_t value);
+/* Hold (or release) one gate bit in every gate word, kept through later
+ * stats_set_gates: a mode that needs every operation on the slow path. */
+LA_HIDDEN void stats_hold_gate(uint32_t bit, bool on);
 LA_HIDDEN void stats_event(uint32_t kind, uint64_t addr, uint64_t size, uint32_t cls,
 			   const char *detail);
 LA_HIDDEN void stats_publish_conf(void);

@@ -112,6 +112,14 @@ static const char *apply(const char *k, size_t kl, const char *v, size_t vl)
 			return "bad value (an absolute path)";
 		memcpy(c->stats_dir, v, vl);
 		c->stats_dir[vl] = '\0';
+	} else if (key_is(k, kl, "guard_slots")) {
+		if (!las_vocab_u64(v, vl, &n, false) || n > GUARD_SLOTS_MAX)
+			return "bad value (0..4096)";
+		c->guard_slots = (unsigned)n;
+	} else if (key_is(k, kl, "guard_max_size")) {
+		if (!las_vocab_u64(v, vl, &n, true) || n < PAGE || n > GUARD_MAX_SIZE_MAX)
+			return "bad value (4k..1m)";
+		c->guard_max_size = PAGE_CEIL((size_t)n);
 	} else if (key_is(k, kl, "stats_threads")) {
 		if (!las_vocab_u64(v, vl, &n, false) || n < 2 || n > 65536)
 			return "bad value (2..65536)";
@@ -175,6 +183,10 @@ void conf_init(void)
 	c->stats_threads = 256;
 	c->checks.on_error = LAS_ONERR_ABORT;
 	c->checks.backtrace = 1;
+	c->checks.guard_sample = LAS_GUARD_SAMPLE_DEFAULT;
+	c->checks.guard_lower = LAS_GUARD_LOWER_DEFAULT;
+	c->guard_slots = GUARD_SLOTS_DEFAULT;
+	c->guard_max_size = GUARD_MAX_SIZE_DEFAULT;
 	const char *dir = getenv("LIBALLOC_STATS_DIR");
 	if (dir && dir[0] == '/' && strlen(dir) < sizeof(c->stats_dir))
 		strcpy(c->stats_dir, dir);
@@ -219,4 +231,8 @@ void conf_render(char *out, size_t len)
 	buf_str(&b, c->stats_dir);
 	buf_str(&b, ",stats_threads:");
 	buf_u64(&b, c->stats_threads);
+	buf_str(&b, ",guard_slots:");
+	buf_u64(&b, c->guard_slots);
+	buf_str(&b, ",guard_max_size:");
+	buf_u64(&b, c->guard_max_size);
 }

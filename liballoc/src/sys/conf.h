@@ -19,7 +19,16 @@ struct la_conf {
 	unsigned stats_threads;   /* thread slots in the segment */
 	bool background_thread;   /* purge aged dirty pages from a thread */
 	struct las_checks checks; /* debug checks requested at start */
+	unsigned guard_slots;     /* slots of the guarded pool (0: no pool) */
+	size_t guard_max_size;    /* largest guarded block: bytes per slot */
 };
+
+/* The guarded pool's size, fixed at start (guard_sample and guard_lower
+ * are checks, switchable live: liballoc_stats.h, shared/vocab.h). */
+#define GUARD_SLOTS_DEFAULT 64
+#define GUARD_SLOTS_MAX 4096
+#define GUARD_MAX_SIZE_DEFAULT ((size_t)16 << 10)
+#define GUARD_MAX_SIZE_MAX ((size_t)1 << 20)
 
 extern struct la_conf la_conf LA_HIDDEN;
 

@@ -43,3 +43,27 @@ int os_purge(void *addr, size_t size)
 	/* DONTNEED, not FREE: RSS must drop now, observably, not under pressure. */
 	return madvise(addr, size, MADV_DONTNEED);
 }
+
+/* The guarded pool (modes/guard_pool.c): address space that starts
+ * inaccessible, pages opened and closed one block at a time. */
+void *os_reserve_inaccessible(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	STAT_ADD(&la_globals->kernel_mappings, 1);
+	LA_PROBE(extent_map, p, size);
+	return p;
+}
+
+int os_open_pages(void *addr, size_t size)
+{
+	return mprotect(addr, size, PROT_READ | PROT_WRITE);
+}
+
+/* Inaccessible again; the pages stay (they are few, and reopening them
+ * then costs no page fault). */
+int os_close_pages(void *addr, size_t size)
+{
+	return mprotect(addr, size, PROT_NONE);
+}

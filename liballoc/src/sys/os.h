@@ -12,5 +12,10 @@ LA_HIDDEN void os_unmap(void *addr, size_t size);
 /* Give back the head or tail of a mapping (it stays one mapping). */
 LA_HIDDEN void os_unmap_part(void *addr, size_t size);
 LA_HIDDEN int os_purge(void *addr, size_t size); /* returns pages, keeps mapping */
+/* The guarded pool: a PROT_NONE reservation whose pages are opened (RW)
+ * and closed (PROT_NONE, contents kept) in place. */
+LA_HIDDEN void *os_reserve_inaccessible(size_t size);
+LA_HIDDEN int os_open_pages(void *addr, size_t size);
+LA_HIDDEN int os_close_pages(void *addr, size_t size);
 
 #endif
