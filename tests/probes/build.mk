@@ -18,6 +18,11 @@ $(PROBES_DIR)/workload: tests/probes/workload.c | $(BUILD)
 	@mkdir -p $(dir $@)
 	$(CC) $(PROBES_TEST_CFLAGS) -o $@ $<
 
+# C++: mangled allocation sites for the collector's demangling.
+$(PROBES_DIR)/workload_cxx: tests/probes/workload_cxx.cc | $(BUILD)
+	@mkdir -p $(dir $@)
+	$(CXX) -O2 -g -fno-omit-frame-pointer -Wall -Wextra -Werror -o $@ $<
+
 $(PROBES_DIR)/fastpath: tests/probes/fastpath.c | $(BUILD)
 	@mkdir -p $(dir $@)
 	$(CC) $(PROBES_TEST_CFLAGS) -o $@ $<
@@ -28,6 +33,7 @@ $(PROBES_DIR)/bad_note.o: tests/probes/bad_note.c | $(BUILD)
 	$(CC) $(CFLAGS_COMMON) -fPIC -c -o $@ $<
 
 PROBES_TEST_BINS := $(PROBES_DIR)/liballoc-standin.so $(PROBES_DIR)/workload \
+	$(PROBES_DIR)/workload_cxx \
 	$(PROBES_DIR)/fastpath $(PROBES_DIR)/bad_note.o
 ALL_TARGETS += $(PROBES_TEST_BINS)
 
