@@ -12,8 +12,9 @@
  * Stops every perf event of this process at once (the BPF programs no
  * longer run; the kernel's breakpoints stay until removed), then leaves the
  * slow removal, detach(arg), to a child process that runs once this process
- * has exited, with no standard streams (a pipe reading our output sees EOF
- * when we exit). Returns 0 in the caller, which should then exit without
+ * has exited, with no standard streams and none of the other files it
+ * inherited but the BPF objects (a pipe reading our output sees EOF when we
+ * exit). Returns 0 in the caller, which should then exit without
  * detaching; -1 if no child could be made (the caller detaches itself).
  */
 int ac_detach_in_background(void (*detach)(void *arg), void *arg);
