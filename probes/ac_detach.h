@@ -14,8 +14,9 @@
  * slow removal, detach(arg), to a child process that runs once this process
  * has exited, with no standard streams and none of the other files it
  * inherited but the BPF objects (a pipe reading our output sees EOF when we
- * exit). Returns 0 in the caller, which should then exit without
- * detaching; -1 if no child could be made (the caller detaches itself).
+ * exit). Returns 0, or -1 if no child could be made; either way the caller
+ * then detaches and frees its side as usual: with a child, that is quick,
+ * since the child's references keep the kernel objects until it is done.
  */
 int ac_detach_in_background(void (*detach)(void *arg), void *arg);
 

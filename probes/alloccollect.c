@@ -517,8 +517,9 @@ int main(int argc, char **argv)
 	ring_buffer__free(rb);
 	if (stats_fd >= 0)
 		close(stats_fd);
-	/* Exit within a second of the end; the kernel's slow part follows. */
-	if (ac_detach_in_background(detach_and_destroy, skel) != 0)
-		detach_and_destroy(skel);
+	/* Exit within a second of the end: a child removes the probes. Our own
+	 * references go fast then, the child's keep the kernel objects. */
+	ac_detach_in_background(detach_and_destroy, skel);
+	detach_and_destroy(skel);
 	return 0;
 }
