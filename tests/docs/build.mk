@@ -16,7 +16,8 @@ DOC_TOOLS := $(BUILD)/liballoc.so $(BUILD)/liballoc.a $(BUILD)/liballoc-demo \
 test-docs-selftest: $(DOC_TOOLS)
 	@python3 tests/docs/selftest.py $(BUILD)
 
-test-docs: test-docs-selftest $(DOC_TOOLS)
+# After all: the examples run make (demo, install into a prefix of their own).
+test-docs: test-docs-selftest all $(DOC_TOOLS)
 	@python3 tests/docs/run_examples.py $(BUILD) $(DOC_FILES)
 
 TEST_TARGETS += test-docs

@@ -15,6 +15,8 @@ top of the source tree, against a live demo process:
     that "allocdump" and "LD_PRELOAD=liballoc.so" find the built ones;
   * LIBALLOC_STATS_DIR is a directory of the run's own, so that listings
     show the demo and "allocdump --gc" cleans nothing else;
+  * "make install" has been done into a prefix of the run's own, which
+    PKG_CONFIG_PATH names (pkg-config examples);
   * as root, each runs in a network namespace of its own (an example that
     starts a server serves nobody), and sudo runs the command directly when
     sudo is not installed;
@@ -116,6 +118,15 @@ class Runner:
         self.stats_dir = os.path.join(self.scratch, ".stats")
         os.mkdir(self.stats_dir, 0o700)
         self.env["LIBALLOC_STATS_DIR"] = self.stats_dir
+        # "after make install": into a prefix of the run's own
+        self.prefix = os.path.join(self.scratch, ".prefix")
+        r = subprocess.run([os.environ.get("MAKE", "make"), "--no-print-directory", "install",
+                            f"BUILD={self.build}", f"PREFIX={self.prefix}"],
+                           cwd=self.repo, capture_output=True, text=True)
+        if r.returncode != 0:
+            print(f"note: make install PREFIX={self.prefix} failed; examples after it will fail\n"
+                  + r.stdout[-1000:] + r.stderr[-1000:])
+        self.env["PKG_CONFIG_PATH"] = os.path.join(self.prefix, "lib", "pkgconfig")
         self.netns = self.root and subprocess.run(
             ["unshare", "-n", "true"], stderr=subprocess.DEVNULL).returncode == 0
 
@@ -234,7 +245,8 @@ class Runner:
             os.unlink(rc_file)
         self.tmux = ["tmux", "-L", f"liballoc-docs-{os.getpid()}", "-f", "/dev/null"]
         exports = "".join(f"export {k}={shlex.quote(self.env[k])}\n"
-                          for k in ("PATH", "LD_LIBRARY_PATH", "PWD", "LIBALLOC_STATS_DIR"))
+                          for k in ("PATH", "LD_LIBRARY_PATH", "PWD", "LIBALLOC_STATS_DIR",
+                                    "PKG_CONFIG_PATH"))
         script = f"{exports}cd {shlex.quote(self.scratch)}\n{cmd}\necho $? > {shlex.quote(rc_file)}\n"
         with open(os.path.join(self.scratch, ".tty_cmd"), "w") as f:
             f.write(script)
