@@ -219,7 +219,7 @@ size_t columns_row(const struct proc_entry *e, int raw, char *buf, size_t len)
 
 /* Widths with the short units: at least the header, at least 5 for a number. */
 static const int short_width[COL_COUNT] = {
-	[COL_PID] = 7, [COL_USER] = 8, [COL_COMMAND] = 12, [COL_LIVE] = 5, [COL_PEAK] = 5,
+	[COL_PID] = 7, [COL_USER] = 8, [COL_COMMAND] = 13, [COL_LIVE] = 5, [COL_PEAK] = 5,
 	[COL_RSS] = 5, [COL_MAPPED] = 6, [COL_DIRTY] = 5, [COL_FRAG] = 5, [COL_ALLOC_RATE] = 7,
 	[COL_FREE_RATE] = 6, [COL_THREADS] = 7, [COL_MAPS] = 5, [COL_CHECKS] = 16, [COL_ERR] = 5,
 };
