@@ -401,7 +401,11 @@ static void test_thread_view(void **state)
 
 	out[0] = 0;
 	threads_render(e, &s, 132);
-	assert_non_null(strstr(out, "Threads of PID 100  alpha"));
+	char title[96], nm[LAS_EXE_LEN + 3];
+	/* named as everywhere in alloctop: the kernel's word, else "(alpha)" */
+	snprintf(title, sizeof(title), "Threads of PID 100  %s  (",
+		 as_snapshot_command(&e->cur, nm, sizeof(nm)));
+	assert_non_null(strstr(out, title));
 	assert_non_null(strstr(out, "TID NAME"));
 	/* every live thread of the table, by tid, with its arena */
 	for (uint32_t i = 0; i < e->cur.nthreads; i++) {

@@ -99,7 +99,9 @@ check_screen "c confirms check_free on" "pid $p1: check_free=true: checks none -
 expect_eq "check_free applied in the segment" "$(seg "$p1" check_free)" 1
 expect_eq "a switch from outside reports and goes on (on_error report)" "$(seg "$p1" on_error)" 1
 expect_eq "other processes untouched" "$(seg "$p0" check_free)" 0
-check_screen "CHECKS column shows it" "^ +$p1 .* free( |$)"
+# A check switched on from outside also makes the process report and go on
+# (on_error=report, liballoc-debug(7)), unless the request sets on_error.
+check_screen "CHECKS column shows it" "^ +$p1 .* free,report( |$)"
 keys z
 check_screen "z confirms redzones" "redzone=16: checks free(,report)? -> rz16,free(,report)? \(applied\)"
 expect_eq "redzone applied in the segment" "$(seg "$p1" redzone)" 16
