@@ -52,5 +52,13 @@ test-probes-liballoc: $(PROBES_TEST_BINS) $(PROBES_BT) $(BUILD)/alloccollect $(B
 	@echo "== probe tools against liballoc.so"
 	@bash tests/probes/run_functional.sh $(BUILD) $(BUILD)/liballoc.so
 
-TEST_TARGETS += test-probes-notes test-probes-standin test-probes-liballoc
-.PHONY: test-probes-notes test-probes-standin test-probes-liballoc
+# violations.bt's copy of the kind names against the shared vocabulary.
+$(PROBES_DIR)/kind_names: tests/probes/kind_names.c liballoc/shared/vocab.c liballoc/shared/vocab.h | $(BUILD)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) -o $@ $< liballoc/shared/vocab.c
+
+test-probes-kinds: $(PROBES_DIR)/kind_names
+	@bash tests/probes/check_kinds.sh $(PROBES_DIR)/kind_names probes/violations.bt
+
+TEST_TARGETS += test-probes-notes test-probes-standin test-probes-liballoc test-probes-kinds
+.PHONY: test-probes-notes test-probes-standin test-probes-liballoc test-probes-kinds
