@@ -173,15 +173,24 @@ check "alloc_sizes -p: no other process" [ "$(grep '^@requests\[' "$tmp/sizes_p.
 report_only "alloc_sizes -p" "$tmp/sizes_p.out" @requested_bytes @requests
 
 # --- alloc_rate.bt: per-thread counts summed over the seconds. The workload
-# starts right after a tick, so that its pattern is not split by one (the
-# counts of a second are printed, then cleared: what comes in between is
-# lost, as the script's header says).
+# starts right after a tick, so that its pattern is rarely split by one. The
+# counts of a second are printed, then cleared, from user space: what a
+# probe adds in between is lost, as the script's header says. So the sums
+# are exact when the pattern fell within one second, and may only fall
+# short (by a few per cent) when a machine under load stretched it
+# over a tick.
 if traced rate "per second" - -- bt_env bpftrace "$(script alloc_rate)" 3; then
 	sum() { awk -v p="$1[$wl_pid, $wl_pid, " 'index($0, p) == 1 { n += $NF } END { print n + 0 }' "$tmp/rate.out"; }
+	seconds=$(awk -v p="@allocs[$wl_pid, $wl_pid, " '/^--- / { s++ } index($0, p) == 1 && !seen[s]++ { n++ } END { print n + 0 }' "$tmp/rate.out")
 	allocs=$(sum @allocs) frees=$(sum @frees) bytes=$(sum @bytes)
-	check "alloc_rate: 13007 allocations by the workload thread (got $allocs)" [ "$allocs" -eq 13007 ]
-	check "alloc_rate: 13000 frees by the workload thread (got $frees)" [ "$frees" -eq 13000 ]
-	check "alloc_rate: 16002331 requested bytes (got $bytes)" [ "$bytes" -eq 16002331 ]
+	exact() { # NAME GOT WANT
+		if [ "$seconds" -le 1 ]; then check "alloc_rate: $1 (got $2, want $3)" [ "$2" -eq "$3" ]
+		else check "alloc_rate: $1 over $seconds seconds (got $2, want at most $3, at least 90%)" \
+			[ "$2" -le "$3" -a "$2" -ge $(($3 * 90 / 100)) ]; fi
+	}
+	exact "allocations by the workload thread" "$allocs" 13007
+	exact "frees by the workload thread" "$frees" 13000
+	exact "requested bytes" "$bytes" 16002331
 	check "alloc_rate: ends with the last partial second" grep -q 'last partial second' "$tmp/rate.out"
 	report_only alloc_rate "$tmp/rate.out" --after '^--- ' @allocs @bytes @frees
 fi
