@@ -34,7 +34,6 @@
 #endif
 #define AC_DEFAULT_PUBLISH "/run/liballoc/collector.json"
 
-
 struct options {
 	int pid;
 	char lib[PATH_MAX];

@@ -268,8 +268,10 @@ sys.exit(0 if eval(sys.argv[2]) else 1)' "$3" "$2"
 		'[r for r in map(json.loads, open(os.path.dirname(sys.argv[1]) + "/published.json")) if r.get("pid") == pid and r["type"] == "process"][0]["allocs"] == 13007' "$out"
 	jq_check "collector: a process is named by its executable, not by the thread seen first" \
 		'[r["comm"] for r in recs if r["type"] == "process" and r["pid"] == renamed] == ["workload"]' "$out"
-	jq_check "collector: C++ names demangled: operator new(unsigned long) leaks 7 blocks, 2331 bytes" \
-		'any(l["caller"].startswith("operator new(unsigned long)+0x") and l["count"] == 7 and l["bytes"] == 2331 for l in recs if l["type"] == "leak" and l["pid"] == cxx)' "$out"
+	# liballoc has its own operator new, whose caller is make_nodes; with the
+	# stand-in, libstdc++'s operator new calls malloc.
+	jq_check "collector: C++ names demangled: leaky::make_nodes(int) (or operator new(unsigned long)) leaks 7 blocks, 2331 bytes" \
+		'any(l["caller"].startswith(("leaky::make_nodes(int)+0x", "operator new(unsigned long)+0x")) and l["count"] == 7 and l["bytes"] == 2331 for l in recs if l["type"] == "leak" and l["pid"] == cxx)' "$out"
 	jq_check "collector: C++ names demangled: leaky::Pool::grab(unsigned long) leaks 5 blocks, 2220 bytes" \
 		'any(l["caller"].startswith("leaky::Pool::grab(unsigned long)+0x") and l["count"] == 5 and l["bytes"] == 2220 for l in recs if l["type"] == "leak" and l["pid"] == cxx)' "$out"
 	jq_check "collector: no mangled name left" \

@@ -1,6 +1,7 @@
 // workload_cxx.cc - C++ allocations from known, mangled sites, never freed:
 // leaky::make_nodes(int) allocates 7 x 333 bytes with operator new (the
-// allocator's caller is then libstdc++'s operator new), and
+// allocator's caller: make_nodes under liballoc, which has its own operator
+// new; libstdc++'s operator new under an allocator that has not), and
 // leaky::Pool::grab(unsigned long) 5 x 444 bytes with malloc. Then it prints
 // "done" and waits for EOF on stdin, so that a tracer can symbolise its
 // stacks. The collector must show the names demangled ("operator
