@@ -1,6 +1,9 @@
 /*
- * ac_report.h - the collector's report: read the BPF maps, print text or
- * JSON lines (the same lines are published for alloctop).
+ * ac_report.h - the collector's report: read the BPF maps once into a
+ * snapshot, then print it as text or JSON lines (the same lines are
+ * published for alloctop). Everything derived (rates, the classes shown,
+ * process names) is computed once per snapshot, so every rendering of one
+ * report shows the same numbers.
  */
 #ifndef AC_REPORT_H
 #define AC_REPORT_H
@@ -15,11 +18,11 @@ struct ac_maps {
 };
 
 struct ac_report_opts {
-	bool json;
 	unsigned top;           /* stacks / leak groups shown per process */
 	double leak_min_age_s;  /* outstanding blocks younger than this are not candidates */
 	uint64_t sample_allocs; /* sampling: 1 in N allocations ... */
 	uint64_t sample_bytes;  /* ... or once per N bytes (wins when non-zero) */
+	bool all_classes;       /* every class seen, not only those in use */
 };
 
 /* Collector-wide numbers for the report header. */
@@ -31,9 +34,18 @@ struct ac_overhead {
 	int probes_attached;
 };
 
-/* Prints one report; remembers per-process totals to compute rates. */
-void ac_report(FILE *out, const struct ac_maps *maps, const struct ac_report_opts *opts,
-	       const struct ac_overhead *ovh);
+struct ac_snapshot;
+
+/*
+ * Reads every map. Rates are per second over interval_s, against the
+ * previous snapshot (the collector keeps that one in memory); a size class
+ * is "in use" when it had allocations or frees since then, or holds blocks
+ * the collector saw allocated and not freed. Exits on out of memory.
+ */
+struct ac_snapshot *ac_snapshot_take(const struct ac_maps *maps, const struct ac_report_opts *opts,
+				     const struct ac_overhead *ovh);
+void ac_snapshot_print(FILE *out, const struct ac_snapshot *snap, bool json);
+void ac_snapshot_free(struct ac_snapshot *snap);
 
 /* Removes every map entry of processes that no longer exist. */
 void ac_forget_dead(const struct ac_maps *maps);

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ac_detach.h"
 #include "ac_report.h"
 #include "ac_symbolize.h"
 #include "alloccollect.h"
@@ -33,13 +34,12 @@
 #endif
 #define AC_DEFAULT_PUBLISH "/run/liballoc/collector.json"
 
-
 struct options {
 	int pid;
 	char lib[PATH_MAX];
 	double interval_s, duration_s;
 	const char *publish;
-	bool verbose;
+	bool verbose, json;
 	struct ac_report_opts report;
 };
 
@@ -67,7 +67,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: alloccollect [-p PID] [-l LIBALLOC_SO] [-i SECONDS] [-d SECONDS]\n"
 		"                    [-s N | -b BYTES] [-a SECONDS] [-t N] [--json]\n"
-		"                    [-o FILE | --no-publish] [-v]\n"
+		"                    [--all-classes] [-o FILE | --no-publish] [-v]\n"
 		"  -p PID        trace one process (default: every process using the library)\n"
 		"  -l PATH       liballoc.so to attach to (default $LIBALLOC_SO or %s)\n"
 		"  -i SECONDS    report interval (default 5)\n"
@@ -77,6 +77,7 @@ static void usage(FILE *out)
 		"  -a SECONDS    leak candidates: outstanding blocks at least this old (default 0)\n"
 		"  -t N          stacks and leak sites shown per process (default 10)\n"
 		"  --json        JSON lines instead of text\n"
+		"  --all-classes every size class seen, not only those in use\n"
 		"  -o FILE       publish each report as JSON lines (default %s)\n"
 		"  --no-publish  do not publish\n"
 		"  -v            libbpf diagnostics\n",
@@ -143,6 +144,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'J' },
 		{ "no-publish", no_argument, NULL, 'N' },
+		{ "all-classes", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -201,7 +203,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->publish = NULL;
 			break;
 		case 'J':
-			o->report.json = true;
+			o->json = true;
+			break;
+		case 'C':
+			o->report.all_classes = true;
 			break;
 		case 'v':
 			o->verbose = true;
@@ -294,8 +299,7 @@ static void program_stats(struct alloccollect_bpf *skel, uint64_t *run_ns, uint6
 }
 
 /* Writes the report to path atomically (temporary file + rename). */
-static void publish(const char *path, const struct ac_report_opts *ropts,
-		    const struct ac_overhead *ovh)
+static void publish(const char *path, const struct ac_snapshot *snap)
 {
 	char dir[PATH_MAX], tmp[PATH_MAX + 16];
 	snprintf(dir, sizeof(dir), "%s", path);
@@ -316,9 +320,7 @@ static void publish(const char *path, const struct ac_report_opts *ropts,
 			close(fd);
 		return;
 	}
-	struct ac_report_opts jopts = *ropts;
-	jopts.json = true;
-	ac_report(f, &maps, &jopts, ovh);
+	ac_snapshot_print(f, snap, true);
 	if (fclose(f) || rename(tmp, path)) {
 		fprintf(stderr, "alloccollect: cannot publish to %s: %s\n", path, strerror(errno));
 		unlink(tmp);
@@ -339,17 +341,22 @@ struct report_clock {
 
 /* Prints (and publishes) one report, then forgets processes that exited. */
 static void report_now(struct alloccollect_bpf *skel, const struct options *o, int attached,
-		       struct report_clock *clock)
+		       struct report_clock *clock, bool last)
 {
 	double t = now_s();
 	struct ac_overhead ovh = { .interval_s = t - clock->last, .probes_attached = attached };
 	program_stats(skel, &ovh.run_ns, &ovh.probe_hits);
 	if (ovh.interval_s > 0)
 		ovh.cpu_pct = (double)(ovh.run_ns - clock->last_run_ns) / (ovh.interval_s * 1e9) * 100.0;
-	ac_report(stdout, &maps, &o->report, &ovh);
+	/* One snapshot for both: the published report is the printed one. */
+	struct ac_snapshot *snap = ac_snapshot_take(&maps, &o->report, &ovh);
+	ac_snapshot_print(stdout, snap, o->json);
 	if (o->publish)
-		publish(o->publish, &o->report, &ovh);
-	ac_forget_dead(&maps);
+		publish(o->publish, snap);
+	ac_snapshot_free(snap);
+	ac_symbolize_forget();
+	if (!last) /* the maps go with the collector anyway */
+		ac_forget_dead(&maps);
 	clock->last = t;
 	clock->last_run_ns = ovh.run_ns;
 }
@@ -363,6 +370,12 @@ static void detach_all(void)
 	for (int i = 0; i < nlinks; i++)
 		bpf_link__destroy(links[i]);
 	nlinks = 0;
+}
+
+static void detach_and_destroy(void *skel)
+{
+	detach_all();
+	alloccollect_bpf__destroy(skel);
 }
 
 struct probe_prog {
@@ -427,7 +440,7 @@ int main(int argc, char **argv)
 	if (parse_options(argc, argv, &o))
 		return 2;
 	verbose_libbpf = o.verbose;
-	json_output = o.report.json;
+	json_output = o.json;
 	libbpf_set_print(libbpf_print);
 
 	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
@@ -492,18 +505,20 @@ int main(int argc, char **argv)
 		bool done = o.duration_s > 0 && t - start >= o.duration_s;
 		if (t - clock.last < o.interval_s && !done)
 			continue;
-		report_now(skel, &o, attached, &clock);
+		report_now(skel, &o, attached, &clock, done);
 		if (done)
 			break;
 	}
 	if (stop_requested) { /* a final report covers the tail of the run */
 		ring_buffer__poll(rb, 0);
-		report_now(skel, &o, attached, &clock);
+		report_now(skel, &o, attached, &clock, true);
 	}
 	ring_buffer__free(rb);
 	if (stats_fd >= 0)
 		close(stats_fd);
-	detach_all();
-	alloccollect_bpf__destroy(skel);
+	/* Exit within a second of the end: a child removes the probes. Our own
+	 * references go fast then, the child's keep the kernel objects. */
+	ac_detach_in_background(detach_and_destroy, skel);
+	detach_and_destroy(skel);
 	return 0;
 }

@@ -13,8 +13,11 @@ BPFTOOL ?= bpftool
 PROBES_LIB_ABS := $(abspath $(BUILD))/liballoc.so
 PROBES_SCRIPTS := alloc_sizes alloc_rate leaks violations purge_mmap
 PROBES_BT := $(addprefix $(PROBES_DIR)/,$(addsuffix .bt,$(PROBES_SCRIPTS)))
-COLLECT_SRCS := probes/alloccollect.c probes/ac_report.c probes/ac_symbolize.c
-COLLECT_HDRS := probes/alloccollect.h probes/ac_report.h probes/ac_symbolize.h
+COLLECT_SRCS := probes/alloccollect.c probes/ac_report.c probes/ac_symbolize.c \
+	probes/ac_demangle.c probes/ac_procname.c probes/ac_detach.c
+COLLECT_HDRS := probes/alloccollect.h probes/ac_report.h probes/ac_symbolize.h \
+	probes/ac_demangle.h probes/ac_procname.h probes/ac_detach.h
+COLLECT_LIBS := -lbpf -ldw -lelf -lz -lstdc++
 
 # vmlinux.h for CO-RE: generated from the running kernel's BTF, never committed.
 $(BUILD)/vmlinux.h: | $(BUILD)
@@ -30,20 +33,24 @@ $(PROBES_DIR)/alloccollect.bpf.o: probes/alloccollect.bpf.c probes/alloccollect.
 $(PROBES_DIR)/alloccollect.skel.h: $(PROBES_DIR)/alloccollect.bpf.o
 	$(BPFTOOL) gen skeleton $< name alloccollect_bpf > $@.tmp && mv $@.tmp $@
 
-# The event-kind names come from liballoc/shared/vocab.c, as in every tool.
+# The event-kind names come from liballoc/shared/vocab.c, as in every tool;
+# libdw (elfutils) symbolises, libstdc++ demangles (__cxa_demangle).
 $(BUILD)/alloccollect: $(COLLECT_SRCS) $(COLLECT_HDRS) $(PROBES_DIR)/alloccollect.skel.h \
 		liballoc/shared/vocab.c liballoc/shared/vocab.h
 	$(CC) $(CFLAGS_COMMON) $(TOOL_SAN) -I$(PROBES_DIR) -Iprobes -Iliballoc/shared \
 		-DAC_DEFAULT_LIB=\"$(PROBES_LIB_ABS)\" -o $@ $(COLLECT_SRCS) liballoc/shared/vocab.c \
-		-lbpf -lelf -lz
+		$(COLLECT_LIBS)
 
-# Scripts with the library path built in: "$1" in attach points becomes the
-# absolute path $(1) and the optional numeric argument moves from $2 to $1.
-probes_bake = sed -e 's|usdt:\$$1:|usdt:$(1):|' -e 's/\$$2/$$1/g' \
-	-e 's|/abs/path/liballoc.so \[|[|; s|/abs/path/liballoc.so SECONDS|SECONDS|'
+# Scripts with the library path built in: the sources attach to
+# build/liballoc.so relative to the top of the source tree (so that
+# `bpftrace probes/x.bt` works there as written); these copies name the
+# library by absolute path and run from anywhere.
+probes_bake = sed -e 's|usdt:build/liballoc\.so:|usdt:$(1):|' \
+	-e 's|^ \* Usage (from the top of the source tree, after make):| * Usage:|' \
+	-e 's|probes/\([a-z_]*\)\.bt|$(2)/\1.bt|g'
 $(PROBES_DIR)/%.bt: probes/%.bt | $(BUILD)
 	@mkdir -p $(dir $@)
-	$(call probes_bake,$(PROBES_LIB_ABS)) $< > $@
+	$(call probes_bake,$(PROBES_LIB_ABS),$(abspath $(PROBES_DIR))) $< > $@
 
 ifneq ($(wildcard $(PROBES_BTF)),)
 ALL_TARGETS += $(BUILD)/alloccollect
@@ -73,7 +80,7 @@ install-probes: $(PROBES_BT)
 	if [ -f $(BUILD)/alloccollect ]; then \
 		install -m 0755 $(BUILD)/alloccollect $(DESTDIR)$(PREFIX)/bin/alloccollect; fi
 	for s in $(PROBES_SCRIPTS); do \
-		$(call probes_bake,$(PREFIX)/lib/liballoc.so) probes/$$s.bt \
+		$(call probes_bake,$(PREFIX)/lib/liballoc.so,$(PREFIX)/share/liballoc/probes) probes/$$s.bt \
 			> $(DESTDIR)$(PREFIX)/share/liballoc/probes/$$s.bt; done
 INSTALL_TARGETS += install-probes
 .PHONY: install-probes

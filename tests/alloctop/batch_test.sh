@@ -124,11 +124,14 @@ if [ -x "$BUILD/tests/segfab" ]; then
 	"$BUILD/tests/segfab" "$dir2/liballoc.$PPID" "$PPID" truncate
 	out=$("$ALLOCTOP" -b -o -S "$dir2")
 	expect_eq "bad segments do not crash" "$?" 0
-	expect_match "stale segment shown as such" "$out" "^ +$gone +- +\[stale\]"
+	expect_no_match "stale segment hidden by default" "$out" "^ +$gone "
+	expect_match "the title counts it" "$out" '^alloctop - [0-9:]+ - 2 processes \(1 stale hidden\) - '
 	# a file without the magic is no segment: one summary line, no row
 	expect_match "file that is no segment: summary line" "$out" \
 		"^1 file in $dir2 is not a liballoc segment; see allocdump --gc\$"
 	expect_no_match "file that is no segment: no row" "$out" "^ +$$ "
+	out=$("$ALLOCTOP" -b -o -a -S "$dir2")
+	expect_match "-a: stale segment shown as such" "$out" "^ +$gone +- +\[stale\]"
 	expect_match "newer ABI shown as such" "$out" '^ +1 +- +\[newer-abi\]'
 	expect_match "truncated segment shown as corrupt" "$out" "^ +$PPID +- +\[corrupt\]"
 	out=$("$ALLOCTOP" -b -o -D -S "$dir2" -p 1)
@@ -158,7 +161,7 @@ stop_fake
 # --- a real program under liballoc ------------------------------------------
 if [ -e "$BUILD/liballoc.so" ]; then
 	dir4=$(new_dir)
-	LIBALLOC_STATS_DIR=$dir4 LD_PRELOAD=$BUILD/liballoc.so "$HELPERS/knownalloc" >"$dir4/ready" &
+	LIBALLOC_STATS_DIR=$dir4 LD_PRELOAD=$BUILD/liballoc.so "$HELPERS/knownalloc" --worker >"$dir4/ready" &
 	kpid=$!
 	CLEANUP+=("kill $kpid")
 	for _ in $(seq 1 100); do grep -q ready "$dir4/ready" 2>/dev/null && break; sleep 0.05; done
@@ -176,9 +179,30 @@ if [ -e "$BUILD/liballoc.so" ]; then
 		expect_eq "real: LIVE = segment" "$live" "$(seg live)"
 		expect_eq "real: MAPPED = segment" "$(col_of "$out" "$kpid" MAPPED)" "$(seg mapped)"
 		expect_eq "real: MAPS = segment" "$(col_of "$out" "$kpid" MAPS)" "$(seg maps)"
-		expect_eq "real: THREADS" "$(col_of "$out" "$kpid" THREADS)" 1
+		expect_eq "real: THREADS" "$(col_of "$out" "$kpid" THREADS)" 2
 		expect_eq "real: COMMAND" "$(col_of "$out" "$kpid" COMMAND)" knownalloc
 		expect_eq "real: ERR" "$(col_of "$out" "$kpid" ERR)" 0
+		# thread view (-T): the main thread holds the known blocks, the
+		# worker its 300; tids and names come from the thread table
+		out=$("$ALLOCTOP" -b -n 2 -d 0.2 -T -S "$dir4" -p "$kpid")
+		view=$(printf '%s\n' "$out" | awk -v p="--- threads of pid $kpid ---" '$0 == p { n++; on = n == 2; next } on')
+		expect_match "threads: title" "$view" "^Threads of PID $kpid  knownalloc  \(2 live, 2 since start\)$"
+		expect_match "threads: header" "$view" '^ +TID NAME +ARENA +LIVE +LIVE-ALLOCS +ALLOC/s +FREE/s$'
+		wtid=$(ls "/proc/$kpid/task" | grep -vx "$kpid" | head -1)
+		expect_eq "threads: worker's name from /proc" "$(cat "/proc/$kpid/task/$wtid/comm")" worker
+		main_row=$(printf '%s\n' "$view" | awk -v t="$kpid" '$1 == t')
+		worker_row=$(printf '%s\n' "$view" | awk -v t="$wtid" '$1 == t')
+		expect_match "threads: main thread row, by tid and name" "$main_row" "^ +$kpid knownalloc +[0-9]+ "
+		expect_match "threads: worker row, by tid and name" "$worker_row" "^ +$wtid worker +[0-9]+ "
+		expect_eq "threads: worker's live allocations" "$(awk '{ print $(NF - 2) }' <<<"$worker_row")" 300
+		expect_eq "threads: worker's live bytes, 300 x 64" "$(awk '{ print $4, $5 }' <<<"$worker_row")" "18.8 KiB"
+		live_allocs=$(awk '{ print $(NF - 2) }' <<<"$main_row")
+		if [ "$live_allocs" -ge 1004 ] 2>/dev/null; then ok "threads: main thread holds the 1004 known blocks ($live_allocs)"
+		else bad "threads: main thread holds the 1004 known blocks" "got '$live_allocs' in '$main_row'"; fi
+		expect_match "threads: rates once two samples exist" "$worker_row" ' 0 +0$'
+		# totals follow the filter
+		out=$("$ALLOCTOP" -b -o -S "$dir4" -f nosuchname)
+		expect_match "filter: the Total line sums the rows shown" "$out" '^Total: live 0 B .* threads 0  maps 0  errors 0$'
 	else
 		bad "real program publishes a segment" "no $dir4/liballoc.$kpid"
 	fi

@@ -5,8 +5,10 @@
  * "ready", then sleeps until SIGTERM. With --busy it also allocates and
  * frees one small and one large block every 50 ms, so that control-block
  * requests get applied (whichever path applies them); LIVE then briefly
- * includes those blocks.
+ * includes those blocks. With --worker, a second thread named "worker"
+ * holds WORKER_COUNT blocks of WORKER_SIZE bytes too (for the thread view).
  */
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,8 @@
 #define KNOWN_SMALL_SIZE 100
 #define KNOWN_LARGE_COUNT 4
 #define KNOWN_LARGE_SIZE (1 << 20)
+#define WORKER_COUNT 300
+#define WORKER_SIZE 64
 
 static volatile sig_atomic_t stop;
 
@@ -26,11 +30,34 @@ static void on_term(int sig)
 	stop = 1;
 }
 
+static void *worker_blocks[WORKER_COUNT];
+static _Atomic int worker_ready;
+
+static void *worker(void *arg)
+{
+	(void)arg;
+	pthread_setname_np(pthread_self(), "worker");
+	for (int i = 0; i < WORKER_COUNT; i++)
+		worker_blocks[i] = malloc(WORKER_SIZE);
+	worker_ready = 1;
+	while (!stop) {
+		struct timespec ts = { 0, 50 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
-	int busy = argc > 1 && !strcmp(argv[1], "--busy");
+	int busy = 0, with_worker = 0;
 	static void *small[KNOWN_SMALL_COUNT], *large[KNOWN_LARGE_COUNT];
 	struct sigaction sa;
+	pthread_t tid;
+
+	for (int i = 1; i < argc; i++) {
+		busy |= !strcmp(argv[i], "--busy");
+		with_worker |= !strcmp(argv[i], "--worker");
+	}
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_term;
@@ -41,6 +68,14 @@ int main(int argc, char **argv)
 		large[i] = malloc(KNOWN_LARGE_SIZE);
 		if (large[i])
 			memset(large[i], 1, KNOWN_LARGE_SIZE);
+	}
+	if (with_worker) {
+		if (pthread_create(&tid, NULL, worker, NULL))
+			return 1;
+		while (!worker_ready) {
+			struct timespec ts = { 0, 10 * 1000 * 1000 };
+			nanosleep(&ts, NULL);
+		}
 	}
 	printf("ready %d %d %d %d\n", KNOWN_SMALL_COUNT, KNOWN_SMALL_SIZE, KNOWN_LARGE_COUNT,
 	       KNOWN_LARGE_SIZE);
@@ -57,5 +92,10 @@ int main(int argc, char **argv)
 		free(small[i]);
 	for (int i = 0; i < KNOWN_LARGE_COUNT; i++)
 		free(large[i]);
+	if (with_worker) {
+		pthread_join(tid, NULL);
+		for (int i = 0; i < WORKER_COUNT; i++)
+			free(worker_blocks[i]);
+	}
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,9 +29,11 @@
 #include "json_scan.h"
 #include "options.h"
 #include "proctable.h"
+#include "report.h"
 #include "segfab.h"
 #include "sink.h"
 #include "switches.h"
+#include "threads.h"
 #include "vocab.h"
 #include "view.h"
 
@@ -255,6 +258,194 @@ static void test_hostile_text_sanitized(void **state)
 	free_entry(e);
 }
 
+static void test_short_units(void **state)
+{
+	(void)state;
+	assert_string_equal(fmt_bytes_short(0), "0B");
+	assert_string_equal(fmt_bytes_short(999), "999B");
+	assert_string_equal(fmt_bytes_short(1024), "1.0K");
+	assert_string_equal(fmt_bytes_short(10240), "10K");
+	assert_string_equal(fmt_bytes_short(512 * 1024.0), "512K");
+	assert_string_equal(fmt_bytes_short(20 * 1048576.0), "20M");
+	assert_string_equal(fmt_bytes_short(1023 * 1048576.0), "1.0G");
+	assert_string_equal(fmt_count_short(999), "999");
+	assert_string_equal(fmt_count_short(52100), "52k");
+	assert_string_equal(fmt_count_short(1234567), "1.2M");
+	assert_string_equal(fmt_count_short(-3000), "-3.0k");
+	/* never longer than 5 characters, whatever the magnitude */
+	for (double v = 1; v < 1e19; v *= 3.7) {
+		assert_true(strlen(fmt_bytes_short(v)) <= 5);
+		assert_true(strlen(fmt_count_short(v)) <= 5);
+	}
+}
+
+/* Every cell of a fitted row is whole: the row is as wide as the header,
+ * never wider than the screen, and each number parses. */
+static void test_layout_fits(void **state)
+{
+	struct proc_entry *e = fab_entry(4194303, "a-long-command-name", 123456789);
+	struct col_layout l;
+	char head[512], row[512];
+	(void)state;
+
+	e->have_rates = 1;
+	e->rates.allocs_per_sec = 987654321.0;
+	e->rates.frees_per_sec = 12345.0;
+	for (int width = 20; width <= 200; width++) {
+		for (int first = 0; first < COL_COUNT - 1; first++) {
+			columns_layout(width, first, &l);
+			size_t hn = columns_header_fit(&l, head, sizeof(head));
+			size_t rn = columns_row_fit(e, &l, row, sizeof(row));
+			assert_true(hn <= (size_t)width);
+			assert_true(rn <= (size_t)width);
+			assert_int_equal(hn, rn);
+			assert_int_equal(l.col[0], COL_PID);
+		}
+	}
+	/* 80 columns: short units, and PID to ALLOC/s in view */
+	columns_layout(79, 0, &l);
+	assert_true(l.short_units);
+	assert_true(columns_layout_x(&l, COL_ALLOC_RATE) > 0);
+	assert_true(l.more_right);
+	columns_row_fit(e, &l, row, sizeof(row));
+	assert_non_null(strstr(row, "4194303"));
+	assert_non_null(strstr(row, " 988M")); /* 987654321 allocations/s */
+	/* wide enough: the batch widths and units */
+	columns_layout(300, 0, &l);
+	assert_false(l.short_units);
+	assert_int_equal(l.n, COL_COUNT);
+	assert_false(l.more_right);
+	/* scrolled right by whole columns */
+	columns_layout(79, 3, &l);
+	assert_int_equal(l.col[1], COL_PEAK);
+	assert_true(l.more_left);
+	free_entry(e);
+}
+
+static void test_totals_fit(void **state)
+{
+	struct proctable pt;
+	struct view v;
+	struct proc_entry *e[1];
+	char lines[2][256];
+	(void)state;
+
+	proctable_init(&pt, NULL, NULL, 0);
+	e[0] = fab_entry(100, "alpha", 5);
+	e[0]->have_rates = 1;
+	e[0]->rates.allocs_per_sec = 336789;
+	pt.e = e;
+	pt.n = pt.cap = 1;
+	view_init(&v, COL_LIVE);
+	view_build(&v, &pt);
+	for (int width = 10; width <= 200; width++) {
+		int n = report_totals_fit(&v, width, lines);
+		assert_true(n == 1 || n == 2);
+		for (int i = 0; i < n; i++)
+			assert_true(strlen(lines[i]) <= (size_t)width);
+		if (width < 60) /* tiny screens: only what fits whole */
+			continue;
+		/* from 60 columns on, every item is there, whole */
+		char all[600];
+		snprintf(all, sizeof(all), "%s %s", lines[0], n == 2 ? lines[1] : "");
+		assert_non_null(strstr(all, "errors "));
+		assert_non_null(strstr(all, "alloc/s 337k") ? strstr(all, "alloc/s 337k")
+							    : strstr(all, "alloc/s 336.8k"));
+	}
+	assert_int_equal(report_totals_fit(&v, 200, lines), 1);
+	assert_int_equal(report_totals_fit(&v, 79, lines), 2);
+	char title[128] = "alloctop - 12:00:00 - 3 processes - delay 1.0s - sort LIVE desc";
+	report_fit(title, 40, " - ");
+	assert_string_equal(title, "alloctop - 12:00:00 - 3 processes");
+	view_free(&v);
+	free_entry(e[0]);
+}
+
+/* A sink that collects the text, for views rendered in tests. */
+static void collect_text(struct sink *s, enum style st, const char *text)
+{
+	(void)st;
+	strncat(s->ctx, text, 8191 - strlen(s->ctx));
+}
+static void collect_eol(struct sink *s)
+{
+	strncat(s->ctx, "\n", 8191 - strlen(s->ctx));
+}
+
+static void test_thread_view(void **state)
+{
+	struct proc_entry *e = fab_entry(100, "alpha", 0);
+	static char out[8192];
+	struct sink s = { collect_text, collect_eol, out };
+	(void)state;
+
+	/* two snapshots one second apart: the second thread allocated 500 more */
+	e->prev = e->cur;
+	struct as_snapshot again;
+	struct as_error err;
+	struct segfab_spec spec = segfab_default(100);
+	size_t len;
+	unsigned char *img = segfab_build(&spec, &len);
+	struct as_segment *seg;
+	assert_non_null(img);
+	snprintf(segfab_header(img)->exe, LAS_EXE_LEN, "%s", "alpha");
+	struct las_thread *m = segfab_entry(img, LAS_T_THREADS, 1);
+	m->class_alloc[0] += 500;
+	assert_int_equal(as_open_memory(img, len, &seg, &err), AS_OK);
+	assert_int_equal(as_snapshot_take(seg, &again, &err), AS_OK);
+	as_close(seg);
+	free(img);
+	e->cur = again;
+	e->have_rates = 1;
+	e->rates.seconds = 1.0;
+
+	out[0] = 0;
+	threads_render(e, &s, 132);
+	char title[96], nm[LAS_EXE_LEN + 3];
+	/* named as everywhere in alloctop: the kernel's word, else "(alpha)" */
+	snprintf(title, sizeof(title), "Threads of PID 100  %s  (",
+		 as_snapshot_command(&e->cur, nm, sizeof(nm)));
+	assert_non_null(strstr(out, title));
+	assert_non_null(strstr(out, "TID NAME"));
+	/* every live thread of the table, by tid, with its arena */
+	for (uint32_t i = 0; i < e->cur.nthreads; i++) {
+		const struct as_thread_info *t = &e->cur.threads[i];
+		char want[64];
+		if (t->state == LAS_SLOT_RETIRED)
+			continue;
+		snprintf(want, sizeof(want), "%7d %-15.15s %5u ", (int)t->tid, t->name, t->arena);
+		assert_non_null(strstr(out, want));
+	}
+	/* the thread that allocated 500 more in one second: 500 alloc/s */
+	const struct as_thread_info *t1 = NULL;
+	for (uint32_t i = 0; i < e->cur.nthreads; i++)
+		if (e->cur.threads[i].alloc_count == e->prev.threads[i].alloc_count + 500)
+			t1 = &e->cur.threads[i];
+	assert_non_null(t1);
+	char line[160];
+	snprintf(line, sizeof(line), "%7d ", (int)t1->tid);
+	const char *row = strstr(out, line);
+	assert_non_null(row);
+	const char *eol = strchr(row, '\n');
+	char rowtext[200];
+	snprintf(rowtext, sizeof(rowtext), "%.*s", (int)(eol - row), row);
+	assert_non_null(strstr(rowtext, " 500 "));
+	/* live allocations: allocated minus freed by that thread */
+	snprintf(line, sizeof(line), " %" PRId64 " ", (int64_t)(t1->alloc_count - t1->free_count));
+	assert_non_null(strstr(rowtext, line));
+	/* narrow: still every column, in short units, within the width */
+	out[0] = 0;
+	threads_render(e, &s, 70);
+	for (char *l = out; *l;) {
+		char *n = strchr(l, '\n');
+		assert_true(n - l <= 70);
+		l = n + 1;
+	}
+	as_snapshot_free(&e->prev);
+	e->have_rates = 0;
+	free_entry(e);
+}
+
 static void test_view_sort_filter(void **state)
 {
 	struct proctable pt;
@@ -292,16 +483,46 @@ static void test_view_sort_filter(void **state)
 	assert_int_equal(view_index_of(&v, 999), -1);
 
 	/* an entry in error sorts after every real value (largest first) */
-	e[1]->state = PS_STALE;
+	e[1]->state = PS_CORRUPT;
 	v.sort_col = COL_LIVE;
 	view_build(&v, &pt);
+	assert_int_equal(v.nrows, 3);
 	assert_int_equal(v.rows[2]->pid, 200);
+
+	/* a stale row is hidden unless asked for, and counted as hidden */
+	e[1]->state = PS_STALE;
+	view_build(&v, &pt);
+	assert_int_equal(v.nrows, 2);
+	assert_int_equal(v.stale_hidden, 1);
+	assert_int_equal(view_index_of(&v, 200), -1);
+	v.show_stale = 1;
+	view_build(&v, &pt);
+	assert_int_equal(v.nrows, 3);
+	assert_int_equal(v.stale_hidden, 0);
+	assert_int_equal(v.rows[2]->pid, 200);
+	v.show_stale = 0;
 	e[1]->state = PS_OK;
+
+	/* the totals are those of the rows shown: not the other user's */
+	view_build(&v, &pt);
+	assert_int_equal(v.totals.shown, 3);
+	assert_int_equal(v.totals.live, e[0]->cur.totals.live_bytes + e[1]->cur.totals.live_bytes +
+						e[2]->cur.totals.live_bytes);
 
 	snprintf(v.filter, sizeof(v.filter), "WEB");
 	view_build(&v, &pt);
 	assert_int_equal(v.nrows, 1);
 	assert_int_equal(v.rows[0]->pid, 300);
+	/* ... and follow the filter */
+	assert_int_equal(v.totals.shown, 1);
+	assert_int_equal(v.filtered_out, 2);
+	assert_int_equal(v.totals.live, e[2]->cur.totals.live_bytes);
+	assert_int_equal(v.totals.threads, e[2]->cur.totals.threads_live);
+	char line[512];
+	report_totals(&v, line, sizeof(line));
+	char want[64];
+	snprintf(want, sizeof(want), "Total: live %s ", fmt_bytes((double)e[2]->cur.totals.live_bytes));
+	assert_non_null(strstr(line, want));
 	snprintf(v.filter, sizeof(v.filter), "--test"); /* matches the cmdline */
 	view_build(&v, &pt);
 	assert_int_equal(v.nrows, 3);
@@ -610,6 +831,10 @@ int main(void)
 		cmocka_unit_test(test_column_cells),
 		cmocka_unit_test(test_hostile_text_sanitized),
 		cmocka_unit_test(test_view_sort_filter),
+		cmocka_unit_test(test_short_units),
+		cmocka_unit_test(test_layout_fits),
+		cmocka_unit_test(test_totals_fit),
+		cmocka_unit_test(test_thread_view),
 		cmocka_unit_test(test_switch_settings),
 		cmocka_unit_test(test_detail_view),
 		cmocka_unit_test(test_proctable_states),

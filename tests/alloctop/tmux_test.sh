@@ -99,7 +99,9 @@ check_screen "c confirms check_free on" "pid $p1: check_free=true: checks none -
 expect_eq "check_free applied in the segment" "$(seg "$p1" check_free)" 1
 expect_eq "a switch from outside reports and goes on (on_error report)" "$(seg "$p1" on_error)" 1
 expect_eq "other processes untouched" "$(seg "$p0" check_free)" 0
-check_screen "CHECKS column shows it" "^ +$p1 .* free( |$)"
+# A check switched on from outside also makes the process report and go on
+# (on_error=report, liballoc-debug(7)), unless the request sets on_error.
+check_screen "CHECKS column shows it" "^ +$p1 .* free,report( |$)"
 keys z
 check_screen "z confirms redzones" "redzone=16: checks free(,report)? -> rz16,free(,report)? \(applied\)"
 expect_eq "redzone applied in the segment" "$(seg "$p1" redzone)" 16
@@ -116,9 +118,9 @@ check_screen "o cycles on_error (report -> ignore)" "on_error=ignore"
 expect_eq "on_error ignore applied" "$(seg "$p1" on_error)" 2
 before=$(seg "$p1" guard_sample)
 keys g
-check_screen "g asks for the rate, naming the process" "guard_sample for pid $p1 \\(fake-001\\), now $before"
+check_screen "g asks for the rate, naming the process" "guard_sample for pid $p1 \\((fake-001|fakeprocs)\\), now $before"
 keys 1 0 Enter
-check_screen "then y/n naming the process and the change" "set guard_sample=10 in pid $p1 \\(fake-001\\)\\? y/n"
+check_screen "then y/n naming the process and the change" "set guard_sample=10 in pid $p1 \\((fake-001|fakeprocs)\\)\\? y/n"
 keys n Enter
 check_screen "n leaves the process alone" "guard_sample unchanged"
 expect_eq "guard_sample unchanged in the segment" "$(seg "$p1" guard_sample)" "$before"
@@ -245,6 +247,106 @@ if [ -e "$BUILD/liballoc.so" ]; then
 	wait "$kpid" 2>/dev/null
 else
 	skip "real process toggling" "$BUILD/liballoc.so not built yet"
+fi
+
+# --- 80x24: no number cut, threads, stale rows, totals of the filter --------
+# fmt_bytes_short of alloctop (sink.c), to know what the screen must show.
+short_bytes() {
+	awk -v v="$1" 'BEGIN { split("B K M G T P", u, " "); i = 1
+		if (v < 999.5) { printf "%.0fB\n", v; exit }
+		while (v >= 999.5 || i == 1) { v /= 1024; i++ }
+		printf(v < 9.95 ? "%.1f%s\n" : "%.0f%s\n", v, u[i]) }'
+}
+# Every line ends before column 80 (a cut happens at the edge), and every
+# list row has as many fields as the header: no column is shown in part.
+whole_screen() { # NAME
+	local screen widest
+	screen=$(cap)
+	widest=$(printf '%s\n' "$screen" | sed 's/ *$//' | awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }')
+	if [ "$widest" -lt 80 ]; then ok "$1: the last column stays blank"; else
+		bad "$1: the last column stays blank" "a line reaches column $widest"; printf '%s\n' "$screen" | sed 's/^/    | /'; fi
+	local ragged
+	ragged=$(printf '%s\n' "$screen" | awk '/^ +PID USER/ || /^ +PID [A-Z]/ { n = NF; on = 1; next }
+		on && /^ +[0-9]+ / && NF != n { print; exit }')
+	if [ -z "$ragged" ]; then ok "$1: every row has a field per column"; else bad "$1: every row has a field per column" "$ragged"; fi
+}
+if [ -e "$BUILD/liballoc.so" ]; then
+	sdir=$(new_dir)
+	dir=$sdir
+	LIBALLOC_STATS_DIR=$sdir LD_PRELOAD=$BUILD/liballoc.so "$HELPERS/knownalloc" --worker >/dev/null &
+	kpid=$!
+	CLEANUP+=("kill $kpid")
+	for _ in $(seq 1 100); do [ -e "$sdir/liballoc.$kpid" ] && break; sleep 0.05; done
+	start_fake "$sdir" 2 --churn
+	if [ -x "$BUILD/tests/segfab" ]; then
+		sleep 0.01 &
+		gone=$!
+		wait $gone
+		"$BUILD/tests/segfab" "$sdir/liballoc.$gone" "$gone" none
+	fi
+	"${T[@]}" resize-window -t main -x 80 -y 24
+	run_top "$ALLOCTOP -S $sdir -d 0.3"
+	check_screen "80x24: the real process" "^ +$kpid +[^ ]+ +knownalloc"
+	check_screen "80x24: rates after a refresh" "^ +$kpid .* [0-9.]+[kMG]? *$"
+	whole_screen "80x24 list"
+	live=$(short_bytes "$(seg "$kpid" live)")
+	expect_eq "80x24: LIVE in short units, whole" "$(cap | awk -v p="$kpid" '$1 == p { print $4 }')" "$live"
+	totals=$(cap | sed -n '2,3p' | tr -s ' ')
+	for item in 'live [0-9.]+[BKMGT]' 'peak ' 'rss ' 'mapped ' 'dirty ' 'alloc/s ' 'free/s ' 'threads [0-9]+' 'maps [0-9]+' 'errors [0-9]+'; do
+		expect_match "80x24: the Total line keeps '$item'" "$totals" "(^| )$item"
+	done
+	if [ -n "${gone:-}" ]; then
+		check_screen "stale row hidden, and counted" ' \(1 stale hidden\) '
+		expect_no_match "no stale row listed" "$(cap)" "^ +$gone "
+		keys x
+		check_screen "x shows stale rows" "^ +$gone +- +\[stale\]"
+		whole_screen "80x24 with a stale row"
+		keys x
+		check_gone "x hides them again" "^ +$gone "
+	fi
+	keys Right
+	check_screen "Right: a whole column further" '^ +PID COMMAND'
+	whole_screen "80x24 scrolled right"
+	keys Left
+	check_screen "Left: back" '^ +PID USER'
+	# the thread view of the real process
+	keys Home
+	for _ in 1 2 3 4; do
+		[ "$(cap | awk '/^ +PID USER/ { getline; print $1; exit }')" = "$kpid" ] && break
+		keys Down
+	done
+	keys t
+	check_screen "t: thread view of the selected process" "^Threads of PID $kpid  knownalloc  \(2 live"
+	check_screen "t: the worker thread, by name" "^ +[0-9]+ worker +[0-9]+ +18\.8 KiB +300 "
+	check_screen "t: the main thread, by tid" "^ +$kpid knownalloc "
+	whole_screen "80x24 thread view"
+	keys Escape
+	check_screen "Esc: back to the list" '^ +PID USER'
+	keys Enter
+	check_screen "detail at 80x24" "^PID $kpid  knownalloc"
+	whole_screen "80x24 detail"
+	keys t
+	check_screen "t from the detail view" "^Threads of PID $kpid"
+	keys Escape
+	check_screen "Esc: back to the detail" "^PID $kpid  knownalloc"
+	keys Escape
+	# the Total line follows the filter: only knownalloc's 2 threads
+	keys / k n o w n Enter
+	check_screen "filter on the real process" 'filter "known"'
+	check_screen "Total follows the filter" '(^| )threads 2( |$)'
+	keys Escape
+	check_screen "filter cleared: all threads again" '(^| )threads [3-9]( |$)'
+	keys h
+	check_screen "help lists t" '^t +thread view'
+	check_screen "help lists x" '^x +show / hide stale rows'
+	whole_screen "80x24 help"
+	keys q q
+	check_screen "80x24: quit" 'rc=0'
+	stop_fake
+	kill "$kpid"
+	wait "$kpid" 2>/dev/null
+else
+	skip "80x24 layout with a real process" "$BUILD/liballoc.so not built yet"
 fi
 
 summary

@@ -18,6 +18,11 @@ $(PROBES_DIR)/workload: tests/probes/workload.c | $(BUILD)
 	@mkdir -p $(dir $@)
 	$(CC) $(PROBES_TEST_CFLAGS) -o $@ $<
 
+# C++: mangled allocation sites for the collector's demangling.
+$(PROBES_DIR)/workload_cxx: tests/probes/workload_cxx.cc | $(BUILD)
+	@mkdir -p $(dir $@)
+	$(CXX) -O2 -g -fno-omit-frame-pointer -Wall -Wextra -Werror -o $@ $<
+
 $(PROBES_DIR)/fastpath: tests/probes/fastpath.c | $(BUILD)
 	@mkdir -p $(dir $@)
 	$(CC) $(PROBES_TEST_CFLAGS) -o $@ $<
@@ -28,6 +33,7 @@ $(PROBES_DIR)/bad_note.o: tests/probes/bad_note.c | $(BUILD)
 	$(CC) $(CFLAGS_COMMON) -fPIC -c -o $@ $<
 
 PROBES_TEST_BINS := $(PROBES_DIR)/liballoc-standin.so $(PROBES_DIR)/workload \
+	$(PROBES_DIR)/workload_cxx \
 	$(PROBES_DIR)/fastpath $(PROBES_DIR)/bad_note.o
 ALL_TARGETS += $(PROBES_TEST_BINS)
 
@@ -46,5 +52,13 @@ test-probes-liballoc: $(PROBES_TEST_BINS) $(PROBES_BT) $(BUILD)/alloccollect $(B
 	@echo "== probe tools against liballoc.so"
 	@bash tests/probes/run_functional.sh $(BUILD) $(BUILD)/liballoc.so
 
-TEST_TARGETS += test-probes-notes test-probes-standin test-probes-liballoc
-.PHONY: test-probes-notes test-probes-standin test-probes-liballoc
+# violations.bt's copy of the kind names against the shared vocabulary.
+$(PROBES_DIR)/kind_names: tests/probes/kind_names.c liballoc/shared/vocab.c liballoc/shared/vocab.h | $(BUILD)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) -o $@ $< liballoc/shared/vocab.c
+
+test-probes-kinds: $(PROBES_DIR)/kind_names
+	@bash tests/probes/check_kinds.sh $(PROBES_DIR)/kind_names probes/violations.bt
+
+TEST_TARGETS += test-probes-notes test-probes-standin test-probes-liballoc test-probes-kinds
+.PHONY: test-probes-notes test-probes-standin test-probes-liballoc test-probes-kinds

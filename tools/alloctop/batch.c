@@ -3,7 +3,8 @@
  * order and with these exact first words: a title line starting
  * "alloctop - ", a line starting "Total:", any explanation lines, one blank
  * line, the column header (always identical), one row per process, then a
- * blank line. -D adds the detail view of each row after the list.
+ * blank line. -D adds the detail view of each row after the list, -T the
+ * thread view. Stale rows are left out unless -a.
  */
 #include "batch.h"
 
@@ -17,6 +18,7 @@
 #include "proctable.h"
 #include "report.h"
 #include "sink.h"
+#include "threads.h"
 #include "view.h"
 
 /* The first sample is taken this long before the first print, so that
@@ -37,7 +39,7 @@ static void print_iteration(const struct options *o, const struct proctable *pt,
 
 	report_title(pt, v, o->delay, 0, line, sizeof(line));
 	puts(line);
-	report_totals(pt, line, sizeof(line));
+	report_totals(v, line, sizeof(line));
 	puts(line);
 	for (unsigned i = 0; report_note(pt, i, line, sizeof(line)); i++)
 		puts(line);
@@ -54,6 +56,12 @@ static void print_iteration(const struct options *o, const struct proctable *pt,
 		for (unsigned i = 0; i < v->nrows; i++) {
 			printf("\n--- detail of pid %d ---\n", (int)v->rows[i]->pid);
 			detail_render(v->rows[i], out, 132, 0);
+		}
+	}
+	if (o->threads) {
+		for (unsigned i = 0; i < v->nrows; i++) {
+			printf("\n--- threads of pid %d ---\n", (int)v->rows[i]->pid);
+			threads_render(v->rows[i], out, 132);
 		}
 	}
 	putchar('\n');
@@ -81,6 +89,7 @@ int batch_run(const struct options *o)
 	proctable_init(&pt, o->dir, o->npids ? o->pids : NULL, o->npids);
 	view_init(&v, o->sort_col);
 	v.reverse = o->reverse;
+	v.show_stale = o->show_stale;
 	snprintf(v.filter, sizeof(v.filter), "%s", o->filter);
 
 	proctable_refresh(&pt);

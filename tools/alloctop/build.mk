@@ -67,7 +67,7 @@ $(ALLOCTOP_TEST_DIR)/segvalues: tests/alloctop/segvalues.c $(BUILD)/liballoc_sta
 # Runs under LD_PRELOAD=liballoc.so: no sanitizer (it would bring its own malloc).
 $(ALLOCTOP_TEST_DIR)/knownalloc: tests/alloctop/knownalloc.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_COMMON) -o $@ $<
+	$(CC) $(CFLAGS_COMMON) -pthread -o $@ $<
 
 ALLOCTOP_TEST_HELPERS := $(ALLOCTOP_TEST_DIR)/fakeprocs $(ALLOCTOP_TEST_DIR)/segvalues \
 	$(ALLOCTOP_TEST_DIR)/knownalloc

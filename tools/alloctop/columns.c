@@ -216,3 +216,143 @@ size_t columns_row(const struct proc_entry *e, int raw, char *buf, size_t len)
 	}
 	return pos;
 }
+
+/* Widths with the short units: at least the header, at least 5 for a number. */
+static const int short_width[COL_COUNT] = {
+	[COL_PID] = 7, [COL_USER] = 8, [COL_COMMAND] = 13, [COL_LIVE] = 5, [COL_PEAK] = 5,
+	[COL_RSS] = 5, [COL_MAPPED] = 6, [COL_DIRTY] = 5, [COL_FRAG] = 5, [COL_ALLOC_RATE] = 7,
+	[COL_FREE_RATE] = 6, [COL_THREADS] = 7, [COL_MAPS] = 5, [COL_CHECKS] = 16, [COL_ERR] = 5,
+};
+
+static int layout_pass(int width, int first, int short_units, struct col_layout *l)
+{
+	int used = 0;
+	memset(l, 0, sizeof(*l));
+	l->short_units = short_units;
+	for (int c = 0; c < COL_COUNT; c++) {
+		if (c != COL_PID && c < first + 1)
+			continue;
+		int w = short_units ? short_width[c] : columns[c].width;
+		int need = used + (l->n ? 1 : 0) + w;
+		if (need > width)
+			break;
+		l->col[l->n] = c;
+		l->width[l->n] = w;
+		l->n++;
+		used = need;
+	}
+	l->more_left = first > 0;
+	l->more_right = l->n == 0 || l->col[l->n - 1] < COL_COUNT - 1;
+	return !l->more_right;
+}
+
+void columns_layout(int width, int first, struct col_layout *l)
+{
+	if (first < 0)
+		first = 0;
+	if (first > COL_COUNT - 2)
+		first = COL_COUNT - 2;
+	if (!layout_pass(width, first, 0, l))
+		layout_pass(width, first, 1, l);
+}
+
+int columns_layout_x(const struct col_layout *l, int col)
+{
+	int x = 0;
+	for (int i = 0; i < l->n; i++) {
+		if (l->col[i] == col)
+			return x;
+		x += l->width[i] + 1;
+	}
+	return -1;
+}
+
+/* Cell text with the short units (numbers at most 5 characters). */
+static void column_format_short(const struct proc_entry *e, int col, char *buf, size_t len)
+{
+	double v;
+	if (col == COL_PID || e->state != PS_OK || col == COL_USER || col == COL_COMMAND ||
+	    col == COL_CHECKS) {
+		column_format(e, col, 0, buf, len);
+		return;
+	}
+	v = column_value(e, col);
+	switch (col) {
+	case COL_FRAG:
+		if (!e->cur.totals.live_bytes)
+			snprintf(buf, len, "-");
+		else
+			snprintf(buf, len, v < 10 ? "%.2f" : v < 100 ? "%.1f" : "%.0f", v);
+		if (strlen(buf) > 5)
+			snprintf(buf, len, "%s", fmt_count_short(v));
+		return;
+	case COL_ALLOC_RATE:
+	case COL_FREE_RATE:
+		snprintf(buf, len, "%s", e->have_rates ? fmt_count_short(v) : "-");
+		return;
+	case COL_THREADS:
+	case COL_MAPS:
+	case COL_ERR:
+		snprintf(buf, len, "%s", fmt_count_short(v));
+		return;
+	default:
+		snprintf(buf, len, "%s", fmt_bytes_short(v));
+		return;
+	}
+}
+
+/* One cell padded (or, for text, truncated) to w; numbers fit by design. */
+static size_t put_fit(char *buf, size_t len, size_t pos, int col, int w, const char *text)
+{
+	int n;
+	if (pos >= len)
+		return pos;
+	char checks[64];
+	if (col == COL_CHECKS && (int)strlen(text) > w) {
+		/* "junk,rz32,free,q16M": whole items only, "+" says more follow. */
+		snprintf(checks, sizeof(checks), "%.*s", w - 1, text);
+		char *comma = strrchr(checks, ',');
+		if (comma)
+			comma[1] = 0;
+		snprintf(checks + strlen(checks), sizeof(checks) - strlen(checks), "+");
+		text = checks;
+	}
+	if (columns[col].left_align)
+		n = snprintf(buf + pos, len - pos, "%s%-*.*s", pos ? " " : "", w, w, text);
+	else
+		n = snprintf(buf + pos, len - pos, "%s%*s", pos ? " " : "", w, text);
+	if (n < 0)
+		return pos;
+	pos += (size_t)n;
+	return pos < len ? pos : len - 1;
+}
+
+size_t columns_header_fit(const struct col_layout *l, char *buf, size_t len)
+{
+	size_t pos = 0;
+	if (len)
+		buf[0] = 0;
+	for (int i = 0; i < l->n; i++)
+		pos = put_fit(buf, len, pos, l->col[i], l->width[i], columns[l->col[i]].name);
+	return pos;
+}
+
+size_t columns_row_fit(const struct proc_entry *e, const struct col_layout *l, char *buf, size_t len)
+{
+	size_t pos = 0;
+	char cell[96];
+	if (len)
+		buf[0] = 0;
+	for (int i = 0; i < l->n; i++) {
+		int c = l->col[i];
+		if (l->short_units)
+			column_format_short(e, c, cell, sizeof(cell));
+		else
+			column_format(e, c, 0, cell, sizeof(cell));
+		/* A number wider than its column takes the short units instead. */
+		if (!columns[c].left_align && (int)strlen(cell) > l->width[i])
+			column_format_short(e, c, cell, sizeof(cell));
+		pos = put_fit(buf, len, pos, c, l->width[i], cell);
+	}
+	return pos;
+}

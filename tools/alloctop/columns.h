@@ -58,4 +58,24 @@ int column_cmp(const struct proc_entry *a, const struct proc_entry *b, int col);
 size_t columns_header(char *buf, size_t len);
 size_t columns_row(const struct proc_entry *e, int raw, char *buf, size_t len);
 
+/*
+ * The list on a screen of `width` characters: PID, then the columns from
+ * the scrollable column `first` (0 = USER) on that fit whole. When not all
+ * of them fit in the batch widths, numbers take the short units of
+ * fmt_bytes_short / fmt_count_short and narrower columns. A row built from
+ * a layout is never longer than width: no number is cut at the edge.
+ */
+struct col_layout {
+	int n;              /* columns shown */
+	int col[COL_COUNT]; /* which, left to right */
+	int width[COL_COUNT];
+	int short_units;
+	int more_left, more_right; /* columns scrolled out of view */
+};
+void columns_layout(int width, int first, struct col_layout *l);
+/* Screen column where column col starts in l, or -1 when not shown. */
+int columns_layout_x(const struct col_layout *l, int col);
+size_t columns_header_fit(const struct col_layout *l, char *buf, size_t len);
+size_t columns_row_fit(const struct proc_entry *e, const struct col_layout *l, char *buf, size_t len);
+
 #endif

@@ -175,11 +175,11 @@ static void render_bar(struct sink *s, double fraction, int width)
 static void render_classes(const struct proc_entry *e, struct sink *s, int width)
 {
 	const struct as_snapshot *p = &e->cur;
-	int barw = width - 90;
+	int barw = width - 74; /* the bar takes what the numbers leave */
 	unsigned shown = 0;
 
-	if (barw < 10)
-		barw = 10;
+	if (barw < 4)
+		barw = 4;
 	sink_line(s, ST_TITLE, "Size classes (classes in use)");
 	sink_line(s, ST_HEADER, "  %5s %8s %10s %10s %10s %8s %6s  %s", "CLASS", "SIZE",
 		  "LIVE-OBJS", "LIVE-BYTES", "CACHED", "ALLOC/s", "SLABS", "UTILISATION");
@@ -218,8 +218,33 @@ static void render_arenas(const struct as_snapshot *p, struct sink *s)
 	}
 }
 
-static void render_threads(const struct as_snapshot *p, struct sink *s)
+/* Below this width the thread table takes the short units. */
+#define THREADS_FULL_WIDTH 86
+
+static void render_threads(const struct as_snapshot *p, struct sink *s, int width)
 {
+	if (width < THREADS_FULL_WIDTH) {
+		sink_line(s, ST_TITLE, "Threads");
+		sink_line(s, ST_HEADER, "  %7s %-15s %5s %6s %6s %9s %6s %6s", "TID", "NAME", "ARENA",
+			  "ALLOCS", "FREES", "ALLOCATED", "FREED", "CACHED");
+		for (uint32_t i = 0; i < p->nthreads; i++) {
+			const struct as_thread_info *t = &p->threads[i];
+			int retired = t->state == LAS_SLOT_RETIRED;
+			char tid[16] = "-", arena[16] = "-";
+			if (!retired) {
+				snprintf(tid, sizeof(tid), "%d", (int)t->tid);
+				snprintf(arena, sizeof(arena), "%" PRIu32, t->arena);
+			}
+			sink_line(s, retired ? ST_DIM : ST_NORMAL, "  %7s %-15.15s %5s %6s %6s %9s %6s %6s",
+				  tid, retired ? "(exited threads)" : t->name, arena,
+				  fmt_count_short((double)t->alloc_count),
+				  fmt_count_short((double)t->free_count),
+				  fmt_bytes_short((double)t->alloc_bytes),
+				  fmt_bytes_short((double)t->free_bytes),
+				  fmt_bytes_short((double)t->cache_bytes));
+		}
+		return;
+	}
 	sink_line(s, ST_TITLE, "Threads");
 	sink_line(s, ST_HEADER, "  %8s %-16s %5s %10s %10s %10s %10s %10s", "TID", "NAME", "ARENA",
 		  "ALLOCS", "FREES", "ALLOCATED", "FREED", "CACHED");
@@ -348,7 +373,7 @@ void detail_render(const struct proc_entry *e, struct sink *s, int width, int ut
 	s->eol(s);
 	render_arenas(p, s);
 	s->eol(s);
-	render_threads(p, s);
+	render_threads(p, s, width);
 	s->eol(s);
 	render_large(p, s);
 	s->eol(s);

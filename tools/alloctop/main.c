@@ -31,8 +31,9 @@ int main(int argc, char **argv)
 	}
 	if (!o.batch && (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)))
 		o.batch = 1;
-	if (o.detail && !o.batch) {
-		fprintf(stderr, "alloctop: -D only applies to batch output (add -b)\n");
+	if ((o.detail || o.threads) && !o.batch) {
+		fprintf(stderr, "alloctop: -%c only applies to batch output (add -b)\n",
+			o.detail ? 'D' : 'T');
 		return AS_ERR_USAGE;
 	}
 	return o.batch ? batch_run(&o) : ui_run(&o);

@@ -19,6 +19,8 @@ struct options {
 	int reverse;           /* -R */
 	int raw;               /* -r exact numbers in batch */
 	int detail;            /* -D: batch prints the detail view of each -p pid */
+	int threads;           /* -T: batch prints the thread view of each row */
+	int show_stale;        /* -a: also list stale segments (exited processes) */
 	char filter[64];       /* -f NAME */
 	const char *dir;       /* -S DIR stats directory */
 	int help, version;

@@ -421,6 +421,26 @@ static unsigned failed_rows(const struct proctable *pt)
 	return n;
 }
 
+void proc_totals_add(struct proc_totals *t, const struct proc_entry *e)
+{
+	t->shown++;
+	if (e->state != PS_OK)
+		return;
+	t->ok++;
+	t->live += e->cur.totals.live_bytes;
+	t->peak += e->cur.globals.peak_handed_bytes;
+	t->rss += e->cur.globals.resident_bytes;
+	t->mapped += e->cur.globals.mapped_bytes;
+	t->dirty += e->cur.globals.dirty_bytes;
+	t->threads += e->cur.totals.threads_live;
+	t->maps += e->cur.globals.kernel_mappings;
+	t->errors += e->cur.totals.violations_total;
+	if (e->have_rates) {
+		t->alloc_rate += e->rates.allocs_per_sec;
+		t->free_rate += e->rates.frees_per_sec;
+	}
+}
+
 static void compute_totals(struct proctable *pt, unsigned deferred)
 {
 	struct proc_totals *t = &pt->totals;
@@ -434,27 +454,10 @@ static void compute_totals(struct proctable *pt, unsigned deferred)
 		}
 	}
 	for (unsigned i = 0; i < pt->n; i++) {
-		const struct proc_entry *e = pt->e[i];
-		if (e->hidden) {
+		if (pt->e[i]->hidden)
 			t->unreadable++;
-			continue;
-		}
-		t->shown++;
-		if (e->state != PS_OK)
-			continue;
-		t->ok++;
-		t->live += e->cur.totals.live_bytes;
-		t->peak += e->cur.globals.peak_handed_bytes;
-		t->rss += e->cur.globals.resident_bytes;
-		t->mapped += e->cur.globals.mapped_bytes;
-		t->dirty += e->cur.globals.dirty_bytes;
-		t->threads += e->cur.totals.threads_live;
-		t->maps += e->cur.globals.kernel_mappings;
-		t->errors += e->cur.totals.violations_total;
-		if (e->have_rates) {
-			t->alloc_rate += e->rates.allocs_per_sec;
-			t->free_rate += e->rates.frees_per_sec;
-		}
+		else
+			proc_totals_add(t, pt->e[i]);
 	}
 }
 

@@ -97,6 +97,9 @@ struct proctable {
 	int budget_ms;               /* PT_REFRESH_BUDGET_MS; tests may lower it */
 };
 
+/* Adds e to t (counted as shown; into the sums when it has a snapshot). */
+void proc_totals_add(struct proc_totals *t, const struct proc_entry *e);
+
 void proctable_init(struct proctable *pt, const char *dir, const pid_t *only, unsigned nonly);
 /* Rescan the directory, open new segments, drop vanished ones, take a new
  * snapshot of each. Returns 0, or -1 when the directory cannot be listed

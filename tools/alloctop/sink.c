@@ -84,3 +84,37 @@ const char *fmt_count(double n)
 	as_fmt_count(b, sizeof(fmt_ring[0]), n);
 	return b;
 }
+
+/* Three significant characters and a unit: base 1024 for bytes, 1000 for
+ * counts. */
+static const char *fmt_short(double v, double base, const char *units, const char *first)
+{
+	char *b = fmt_ring[fmt_next++ % FMT_RING];
+	const char *sign = v < 0 ? "-" : "";
+	int u = 0;
+	if (v < 0)
+		v = -v;
+	if (v < 999.5) {
+		snprintf(b, sizeof(fmt_ring[0]), "%s%.0f%s", sign, v, first);
+		return b;
+	}
+	while (u < (int)strlen(units) - 1 && (v >= 999.5 || u == 0)) {
+		v /= base;
+		u++;
+	}
+	if (v < 9.95)
+		snprintf(b, sizeof(fmt_ring[0]), "%s%.1f%c", sign, v, units[u]);
+	else
+		snprintf(b, sizeof(fmt_ring[0]), "%s%.0f%c", sign, v, units[u]);
+	return b;
+}
+
+const char *fmt_bytes_short(double bytes)
+{
+	return fmt_short(bytes, 1024.0, "BKMGTPE", "B");
+}
+
+const char *fmt_count_short(double n)
+{
+	return fmt_short(n, 1000.0, " kMGTPE", "");
+}

@@ -51,5 +51,10 @@ void sink_init_stdio(struct sink *s, FILE *out);
  * valid until 16 further calls. */
 const char *fmt_bytes(double bytes);
 const char *fmt_count(double n);
+/* At most 5 characters, for narrow screens: "999B", "9.9K", "512K", "20M"
+ * (binary units); counts "999", "9.9k", "52k", "1.2M". Negative values get
+ * a leading "-". Never cut: a shorter unit instead. */
+const char *fmt_bytes_short(double bytes);
+const char *fmt_count_short(double n);
 
 #endif

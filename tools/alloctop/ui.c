@@ -22,28 +22,32 @@
 #include "proctable.h"
 #include "report.h"
 #include "switches.h"
+#include "threads.h"
 #include "ui_colors.h"
 #include "ui_sink.h"
 #include "view.h"
 
 #define KEY_ESC 27
 #define CTRL_L 12
-#define LIST_FIRST_ROW 4 /* title, totals, message, column header */
 #define SWITCH_WAIT_MS 300
 
-enum ui_screen { SCR_LIST, SCR_DETAIL, SCR_HELP };
+enum ui_screen { SCR_LIST, SCR_DETAIL, SCR_THREADS, SCR_HELP };
 
 struct ui {
 	struct proctable pt;
 	struct view v;
-	enum ui_screen screen, before_help;
+	enum ui_screen screen, before_help, before_threads;
 	pid_t selected_pid;   /* follows the process across re-sorts */
 	int selected;         /* row index in v */
 	int top;              /* first row shown */
-	int hscroll;
+	int first_col;        /* Left/Right: first scrollable column shown */
+	int more_right;       /* the layout left columns out on the right */
+	int header_rows;      /* title, Total line(s), message */
 	pid_t detail_pid;
 	int detail_scroll, detail_lines;
 	int detail_follow; /* End pressed: stay at the bottom as content grows */
+	pid_t threads_pid;
+	int threads_scroll, threads_lines;
 	int help_scroll, help_lines;
 	int paused;
 	double delay;
@@ -145,9 +149,15 @@ static void set_msg(struct ui *u, int bad, const char *text)
 	u->msg_bad = bad;
 }
 
-static int list_height(void)
+/* The list starts below the header block and the column header. */
+static int list_first_row(const struct ui *u)
 {
-	int h = LINES - LIST_FIRST_ROW;
+	return u->header_rows + 1;
+}
+
+static int list_height(const struct ui *u)
+{
+	int h = LINES - list_first_row(u);
 	return h > 1 ? h : 1;
 }
 
@@ -164,8 +174,8 @@ static void fix_selection(struct ui *u)
 	u->selected_pid = u->v.nrows ? u->v.rows[u->selected]->pid : 0;
 	if (u->selected < u->top)
 		u->top = u->selected;
-	if (u->selected >= u->top + list_height())
-		u->top = u->selected - list_height() + 1;
+	if (u->selected >= u->top + list_height(u))
+		u->top = u->selected - list_height(u) + 1;
 	if (u->top < 0)
 		u->top = 0;
 }
@@ -182,35 +192,51 @@ static void refresh_data(struct ui *u)
 	rebuild(u);
 }
 
-static void draw_line(int row, int attr, const char *raw, int hscroll)
+/* Text is laid out to fit COLS - 1 (the last column stays blank, so that
+ * nothing is ever cut at the edge of the terminal). */
+static int text_width(void)
+{
+	return COLS > 1 ? COLS - 1 : 1;
+}
+
+static void draw_line(int row, int attr, const char *raw)
 {
 	char text[4096];
-	int len = (int)text_escape(text, sizeof(text), raw); /* cells are escaped already */
+	text_escape(text, sizeof(text), raw); /* cells are escaped already */
 	move(row, 0);
 	clrtoeol();
 	attrset(attr);
-	if (hscroll < len)
-		addnstr(text + hscroll, COLS);
+	addnstr(text, text_width());
 	attrset(A_NORMAL);
 }
 
+/* Title, Total line(s) and the message line; sets u->header_rows. */
 static void draw_header_block(struct ui *u)
 {
-	char line[1024];
-	report_title(&u->pt, &u->v, u->delay, u->paused, line, sizeof(line));
-	draw_line(0, ui_style_attr(ST_TITLE), line, 0);
-	report_totals(&u->pt, line, sizeof(line));
-	draw_line(1, A_NORMAL, line, 0);
-	if (u->msg[0])
-		draw_line(2, ui_style_attr(u->msg_bad ? ST_BAD : ST_GOOD), u->msg, 0);
-	else if (report_note(&u->pt, 0, line, sizeof(line)))
-		draw_line(2, ui_style_attr(ST_WARN), line, 0);
-	else
-		draw_line(2, ui_style_attr(ST_DIM),
-			  u->screen == SCR_DETAIL
-				  ? "Esc:back  Up/Down/PgUp/PgDn:scroll  j z c u o g:checks  h:help  q:quit"
-				  : "Enter:detail  </>:sort  R:reverse  /:filter  j z c u o g:checks  h:help  q:quit",
-			  0);
+	char line[1024], totals[2][256];
+	int row = 0;
+	report_title_fit(&u->pt, &u->v, u->delay, u->paused, text_width(), line, sizeof(line));
+	draw_line(row++, ui_style_attr(ST_TITLE), line);
+	int n = report_totals_fit(&u->v, text_width(), totals);
+	for (int i = 0; i < n; i++)
+		draw_line(row++, A_NORMAL, totals[i]);
+	if (u->msg[0]) {
+		snprintf(line, sizeof(line), "%s", u->msg);
+		report_fit(line, text_width(), " ");
+		draw_line(row++, ui_style_attr(u->msg_bad ? ST_BAD : ST_GOOD), line);
+	} else if (report_note(&u->pt, 0, line, sizeof(line))) {
+		report_fit(line, text_width(), " ");
+		draw_line(row++, ui_style_attr(ST_WARN), line);
+	} else {
+		snprintf(line, sizeof(line), "%s",
+			 u->screen == SCR_LIST
+				 ? "h:help  q:quit  Enter:detail  t:threads  </>:sort  R:reverse  /:filter  "
+				   "x:stale  j z c u o g:checks"
+				 : "h:help  q:quit  Esc:back  Up/Down/PgUp/PgDn:scroll  t:threads  j z c u o g:checks");
+		report_fit(line, text_width(), "  ");
+		draw_line(row++, ui_style_attr(ST_DIM), line);
+	}
+	u->header_rows = row;
 }
 
 static int row_style(const struct proc_entry *e)
@@ -225,42 +251,46 @@ static int row_style(const struct proc_entry *e)
 static void draw_list(struct ui *u)
 {
 	char line[1024];
-	int x = 0;
+	struct col_layout l;
+	int head = u->header_rows, first = list_first_row(u);
 
-	columns_header(line, sizeof(line));
-	draw_line(3, ui_style_attr(ST_HEADER), line, u->hscroll);
+	columns_layout(text_width(), u->first_col, &l);
+	u->more_right = l.more_right;
+	columns_header_fit(&l, line, sizeof(line));
+	draw_line(head, ui_style_attr(ST_HEADER), line);
 	/* Mark the sort column: bold over the header colour. */
-	for (int c = 0; c < u->v.sort_col; c++)
-		x += columns[c].width + 1;
-	x -= u->hscroll;
-	if (x >= 0 && x < COLS) {
-		int w = columns[u->v.sort_col].width;
-		mvchgat(3, x, w < COLS - x ? w : COLS - x, ui_style_attr(ST_HEADER) | A_BOLD | A_UNDERLINE,
+	int x = columns_layout_x(&l, u->v.sort_col);
+	if (x >= 0) {
+		int w = l.width[0];
+		for (int i = 0; i < l.n; i++)
+			if (l.col[i] == u->v.sort_col)
+				w = l.width[i];
+		mvchgat(head, x, w, ui_style_attr(ST_HEADER) | A_BOLD | A_UNDERLINE,
 			PAIR_NUMBER(ui_style_attr(ST_HEADER)), NULL);
 	}
 	if (u->v.nrows == 0) {
 		struct sink s;
 		struct ui_sink_ctx ctx;
-		for (int r = LIST_FIRST_ROW; r < LINES; r++) {
+		for (int r = first; r < LINES; r++) {
 			move(r, 0);
 			clrtoeol();
 		}
-		ui_sink_init(&s, &ctx, LIST_FIRST_ROW + 1, list_height() - 1, 0);
+		ui_sink_init(&s, &ctx, first + 1, list_height(u) - 1, 0);
 		report_empty(&u->pt, &u->v, &s);
 		return;
 	}
-	for (int r = 0; r < list_height(); r++) {
+	for (int r = 0; r < list_height(u); r++) {
 		int i = u->top + r;
 		if (i >= (int)u->v.nrows) {
-			move(LIST_FIRST_ROW + r, 0);
+			move(first + r, 0);
 			clrtoeol();
 			continue;
 		}
-		columns_row(u->v.rows[i], 0, line, sizeof(line));
-		draw_line(LIST_FIRST_ROW + r, i == u->selected ? ui_selected_attr() : row_style(u->v.rows[i]),
-			  line, u->hscroll);
+		columns_row_fit(u->v.rows[i], &l, line, sizeof(line));
+		draw_line(first + r, i == u->selected ? ui_selected_attr() : row_style(u->v.rows[i]),
+			  line);
 		if (i == u->selected) /* the whole row, not just the text */
-			mvchgat(LIST_FIRST_ROW + r, 0, -1, ui_selected_attr(), 0, NULL);
+			mvchgat(first + r, 0, -1, ui_selected_attr(), 0, NULL);
 	}
 }
 
@@ -298,7 +328,19 @@ static void render_detail(struct ui *u, struct sink *s)
 		sink_line(s, ST_NORMAL, "Press Esc to return to the process list.");
 		return;
 	}
-	detail_render(e, s, COLS, u->utf8);
+	detail_render(e, s, text_width(), u->utf8);
+}
+
+static void render_threads(struct ui *u, struct sink *s)
+{
+	const struct proc_entry *e = proctable_find(&u->pt, u->threads_pid);
+	if (!e || e->hidden) {
+		sink_line(s, ST_WARN, "Process %d has exited (its stats segment is gone).",
+			  (int)u->threads_pid);
+		sink_line(s, ST_NORMAL, "Press Esc to go back.");
+		return;
+	}
+	threads_render(e, s, text_width());
 }
 
 static void render_help(struct ui *u, struct sink *s)
@@ -332,7 +374,12 @@ static void draw(struct ui *u)
 		break;
 	case SCR_DETAIL:
 		draw_header_block(u);
-		draw_text_view(3, &u->detail_scroll, &u->detail_lines, render_detail, u, u->detail_follow);
+		draw_text_view(u->header_rows, &u->detail_scroll, &u->detail_lines, render_detail, u,
+			       u->detail_follow);
+		break;
+	case SCR_THREADS:
+		draw_header_block(u);
+		draw_text_view(u->header_rows, &u->threads_scroll, &u->threads_lines, render_threads, u, 0);
 		break;
 	case SCR_HELP:
 		draw_text_view(0, &u->help_scroll, &u->help_lines, render_help, u, 0);
@@ -439,7 +486,9 @@ static void set_sort(struct ui *u, int col)
 
 static const struct proc_entry *target_process(struct ui *u)
 {
-	pid_t pid = u->screen == SCR_DETAIL ? u->detail_pid : u->selected_pid;
+	pid_t pid = u->screen == SCR_DETAIL    ? u->detail_pid
+		    : u->screen == SCR_THREADS ? u->threads_pid
+					       : u->selected_pid;
 	const struct proc_entry *e = pid ? proctable_find(&u->pt, pid) : NULL;
 	return e && !e->hidden ? e : NULL;
 }
@@ -507,9 +556,9 @@ static void move_selection(struct ui *u, int delta)
 	fix_selection(u);
 }
 
-static void scroll_text(int *scroll, int lines, int delta)
+static void scroll_text(struct ui *u, int *scroll, int lines, int delta)
 {
-	int max = lines - (LINES - 3);
+	int max = lines - (LINES - u->header_rows);
 	*scroll += delta;
 	if (*scroll > max)
 		*scroll = max;
@@ -526,11 +575,11 @@ static int handle_key(struct ui *u, int ch)
 		if (ch == KEY_RESIZE)
 			return 0;
 		if (ch == KEY_DOWN || ch == KEY_NPAGE) {
-			scroll_text(&u->help_scroll, u->help_lines + 3, ch == KEY_DOWN ? 1 : LINES - 1);
+			scroll_text(u, &u->help_scroll, u->help_lines + u->header_rows, ch == KEY_DOWN ? 1 : LINES - 1);
 			return 0;
 		}
 		if (ch == KEY_UP || ch == KEY_PPAGE) {
-			scroll_text(&u->help_scroll, u->help_lines + 3, ch == KEY_UP ? -1 : -(LINES - 1));
+			scroll_text(u, &u->help_scroll, u->help_lines + u->header_rows, ch == KEY_UP ? -1 : -(LINES - 1));
 			return 0;
 		}
 		if (ch == KEY_F(10))
@@ -566,6 +615,20 @@ static int handle_key(struct ui *u, int ch)
 	case KEY_RESIZE:
 		fix_selection(u);
 		return 0;
+	case 't':
+		if (u->screen == SCR_THREADS || !(u->screen == SCR_DETAIL || u->v.nrows))
+			return 0;
+		u->threads_pid = u->screen == SCR_DETAIL ? u->detail_pid : u->selected_pid;
+		u->before_threads = u->screen;
+		u->threads_scroll = 0;
+		u->screen = SCR_THREADS;
+		return 0;
+	case 'x':
+		u->v.show_stale = !u->v.show_stale;
+		rebuild(u);
+		set_msg(u, 0, u->v.show_stale ? "stale segments shown (x hides them)"
+					      : "stale segments hidden (x shows them)");
+		return 0;
 	}
 	if (switch_is_key(ch)) {
 		toggle_switch(u, ch);
@@ -575,8 +638,27 @@ static int handle_key(struct ui *u, int ch)
 		set_guard_rate(u);
 		return 0;
 	}
+	if (u->screen == SCR_THREADS) {
+		int page = LINES - u->header_rows - 1;
+		switch (ch) {
+		case KEY_ESC:
+		case KEY_BACKSPACE:
+		case 127:
+		case 8:
+		case KEY_LEFT:
+			u->screen = u->before_threads;
+			break;
+		case KEY_UP: scroll_text(u, &u->threads_scroll, u->threads_lines, -1); break;
+		case KEY_DOWN: scroll_text(u, &u->threads_scroll, u->threads_lines, 1); break;
+		case KEY_PPAGE: scroll_text(u, &u->threads_scroll, u->threads_lines, -page); break;
+		case KEY_NPAGE: scroll_text(u, &u->threads_scroll, u->threads_lines, page); break;
+		case KEY_HOME: u->threads_scroll = 0; break;
+		case KEY_END: scroll_text(u, &u->threads_scroll, u->threads_lines, u->threads_lines); break;
+		}
+		return 0;
+	}
 	if (u->screen == SCR_DETAIL) {
-		int page = LINES - 4;
+		int page = LINES - u->header_rows - 1;
 		switch (ch) {
 		case KEY_ESC:
 		case KEY_BACKSPACE:
@@ -585,14 +667,14 @@ static int handle_key(struct ui *u, int ch)
 		case KEY_LEFT:
 			u->screen = SCR_LIST;
 			break;
-		case KEY_UP: u->detail_follow = 0; scroll_text(&u->detail_scroll, u->detail_lines, -1); break;
-		case KEY_DOWN: scroll_text(&u->detail_scroll, u->detail_lines, 1); break;
-		case KEY_PPAGE: u->detail_follow = 0; scroll_text(&u->detail_scroll, u->detail_lines, -page); break;
-		case KEY_NPAGE: scroll_text(&u->detail_scroll, u->detail_lines, page); break;
+		case KEY_UP: u->detail_follow = 0; scroll_text(u, &u->detail_scroll, u->detail_lines, -1); break;
+		case KEY_DOWN: scroll_text(u, &u->detail_scroll, u->detail_lines, 1); break;
+		case KEY_PPAGE: u->detail_follow = 0; scroll_text(u, &u->detail_scroll, u->detail_lines, -page); break;
+		case KEY_NPAGE: scroll_text(u, &u->detail_scroll, u->detail_lines, page); break;
 		case KEY_HOME: u->detail_follow = 0; u->detail_scroll = 0; break;
 		case KEY_END:
 			u->detail_follow = 1;
-			scroll_text(&u->detail_scroll, u->detail_lines, u->detail_lines);
+			scroll_text(u, &u->detail_scroll, u->detail_lines, u->detail_lines);
 			break;
 		}
 		return 0;
@@ -600,16 +682,17 @@ static int handle_key(struct ui *u, int ch)
 	switch (ch) {
 	case KEY_UP: move_selection(u, -1); return 0;
 	case KEY_DOWN: move_selection(u, 1); return 0;
-	case KEY_PPAGE: move_selection(u, -list_height()); return 0;
-	case KEY_NPAGE: move_selection(u, list_height()); return 0;
+	case KEY_PPAGE: move_selection(u, -list_height(u)); return 0;
+	case KEY_NPAGE: move_selection(u, list_height(u)); return 0;
 	case KEY_HOME: move_selection(u, -(int)u->v.nrows); return 0;
 	case KEY_END: move_selection(u, (int)u->v.nrows); return 0;
-	case KEY_LEFT:
-		u->hscroll = u->hscroll > 8 ? u->hscroll - 8 : 0;
+	case KEY_LEFT: /* whole columns, so that none is shown in part */
+		if (u->first_col > 0)
+			u->first_col--;
 		return 0;
 	case KEY_RIGHT:
-		if (u->hscroll < 200)
-			u->hscroll += 8;
+		if (u->more_right)
+			u->first_col++;
 		return 0;
 	case '\n':
 	case '\r':
@@ -681,6 +764,8 @@ int ui_run(const struct options *o)
 	proctable_init(&u.pt, o->dir, o->npids ? o->pids : NULL, o->npids);
 	view_init(&u.v, o->sort_col);
 	u.v.reverse = o->reverse;
+	u.v.show_stale = o->show_stale;
+	u.header_rows = 3;
 	snprintf(u.v.filter, sizeof(u.v.filter), "%s", o->filter);
 	ui_start(&u);
 

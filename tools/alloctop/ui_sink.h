@@ -1,7 +1,7 @@
 /*
  * ui_sink.h - a sink that draws into a window region of the curses screen,
  * skipping the lines scrolled out of view and counting all of them (so the
- * caller knows how far the view may scroll).
+ * caller knows how far the view may scroll). Long lines wrap at a space.
  */
 #ifndef ALLOCTOP_UI_SINK_H
 #define ALLOCTOP_UI_SINK_H
@@ -14,6 +14,7 @@ struct ui_sink_ctx {
 	int scroll;      /* logical lines skipped at the top */
 	int line;        /* current logical line */
 	int col;         /* current screen column */
+	int width;       /* columns text may use (lines wrap beyond) */
 };
 
 /* styles: attributes for each enum style (see ui_colors.h). */

@@ -64,10 +64,21 @@ int view_build(struct view *v, const struct proctable *pt)
 		v->cap = pt->n;
 	}
 	v->nrows = 0;
+	v->stale_hidden = v->filtered_out = 0;
+	memset(&v->totals, 0, sizeof(v->totals));
+	v->totals.unreadable = pt->totals.unreadable;
 	for (unsigned i = 0; i < pt->n; i++) {
 		struct proc_entry *e = pt->e[i];
-		if (!e->hidden && view_matches(v, e))
+		if (e->hidden)
+			continue;
+		if (e->state == PS_STALE && !v->show_stale)
+			v->stale_hidden++;
+		else if (!view_matches(v, e))
+			v->filtered_out++;
+		else {
 			v->rows[v->nrows++] = e;
+			proc_totals_add(&v->totals, e);
+		}
 	}
 	sort_col_arg = v->sort_col;
 	sort_desc_arg = view_descending(v);

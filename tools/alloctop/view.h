@@ -11,12 +11,19 @@ struct view {
 	int sort_col;          /* enum col_id */
 	int reverse;           /* flip the column's natural direction */
 	char filter[64];       /* substring of COMMAND or cmdline; "" = all */
+	int show_stale;        /* list segments left behind by exited processes */
 	struct proc_entry **rows;
 	unsigned nrows, cap;
+	/* Filled by view_build: sums over the rows shown (the Total line),
+	 * and what was left out. */
+	struct proc_totals totals;
+	unsigned stale_hidden;  /* stale rows not shown (show_stale off) */
+	unsigned filtered_out;  /* rows the filter hides */
 };
 
 void view_init(struct view *v, int sort_col);
-/* Rebuild rows from pt: drop hidden entries and filter misses, sort.
+/* Rebuild rows from pt: drop other users' entries, stale ones (unless
+ * show_stale) and filter misses, sort, and total what is shown.
  * Returns 0 or -1 on allocation failure (rows then keeps its old content). */
 int view_build(struct view *v, const struct proctable *pt);
 /* Does e pass the filter? (case-insensitive substring of exe or cmdline) */
