@@ -6,7 +6,8 @@ PKGS=(build-essential clang llvm libbpf-dev libncurses-dev libcmocka-dev
       libjemalloc2 libmimalloc2.0 libtcmalloc-minimal4 libgoogle-perftools4
       valgrind python3 python3-prometheus-client sqlite3 git bash gcc
       redis-server tmux gnuplot-nox binutils procps passwd ncurses-term
-      libmicrohttpd-dev pkgconf prometheus prometheus-node-exporter time)
+      libmicrohttpd-dev pkgconf prometheus prometheus-node-exporter time
+      libunwind-dev libdw-dev google-perftools util-linux)
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

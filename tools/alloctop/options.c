@@ -14,7 +14,7 @@ void options_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: alloctop [-b] [-o | -n N] [-d SECONDS] [-p PID[,PID...]] [-s COLUMN] [-R]\n"
-		"                [-f NAME] [-r] [-D] [-S DIR]\n"
+		"                [-f NAME] [-r] [-D] [-H] [-S DIR]\n"
 		"Live view of every process that uses liballoc.\n"
 		"  -b, --batch          plain text output (implied when stdout is not a terminal)\n"
 		"  -n, --iterations N   stop after N refreshes\n"
@@ -26,6 +26,7 @@ void options_usage(FILE *out)
 		"  -f, --filter NAME    only processes whose command contains NAME\n"
 		"  -r, --raw            batch: exact integers instead of KiB/MiB and k/M\n"
 		"  -D, --detail         batch: print the detail view of every process shown\n"
+		"  -H, --sites          batch: print the heap sites (top allocation sites) of each\n"
 		"  -S, --stats-dir DIR  where segments live (default $LIBALLOC_STATS_DIR or /dev/shm)\n"
 		"  -h, --help           this help;  -V, --version  print the version\n"
 		"Columns:");
@@ -96,6 +97,7 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 		{ "filter", required_argument, NULL, 'f' },
 		{ "raw", no_argument, NULL, 'r' },
 		{ "detail", no_argument, NULL, 'D' },
+		{ "sites", no_argument, NULL, 'H' },
 		{ "stats-dir", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -109,7 +111,7 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 	err[0] = 0;
 	optind = 1;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":bn:od:p:s:Rf:rDS:hV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":bn:od:p:s:Rf:rDHS:hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'b':
 			o->batch = o->batch_forced = 1;
@@ -150,6 +152,9 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 			break;
 		case 'D':
 			o->detail = 1;
+			break;
+		case 'H':
+			o->sites = 1;
 			break;
 		case 'S':
 			o->dir = optarg;

@@ -19,6 +19,7 @@ struct options {
 	int reverse;           /* -R */
 	int raw;               /* -r exact numbers in batch */
 	int detail;            /* -D: batch prints the detail view of each -p pid */
+	int sites;             /* -H: batch prints the heap sites of each process */
 	char filter[64];       /* -f NAME */
 	const char *dir;       /* -S DIR stats directory */
 	int help, version;

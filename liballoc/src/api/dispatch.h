@@ -14,6 +14,8 @@
 #include "core/tcache.h"
 #include "modes/checked_cache.h"
 #include "modes/debug.h"
+#include "modes/prof.h"
+#include "modes/prof_sampler.h"
 #include "modes/switch.h"
 #include "stats/stats.h"
 
@@ -83,6 +85,19 @@ static LA_ALWAYS_INLINE void *dispatch_alloc(enum op_mode m, size_t size, size_t
 		break;
 	}
 	return debug_malloc(size, align, zero);
+}
+
+/* Count an allocation for the sampler (modes/prof_sampler.h) and serve it:
+ * sampled for the heap profile when an event comes due, else in mode m.
+ * A sampled block is a plain page run, which the debug layout's checks
+ * (redzones, quarantine, track) must not be handed: in OP_DEBUG a sample
+ * that comes due is skipped. caller: the return address into the program. */
+static LA_ALWAYS_INLINE void *dispatch_alloc_sampled(enum op_mode m, size_t size, size_t align,
+						      bool zero, uintptr_t caller)
+{
+	if (unlikely(sampler_count(size) & SAMPLE_PROF) && m != OP_DEBUG)
+		return prof_alloc(size, align, zero, caller);
+	return dispatch_alloc(m, size, align, zero);
 }
 
 /* Serve a free in mode m; `what` names the calling function in reports. */

@@ -16,6 +16,7 @@
 #include "core/slot_mark.h"
 #include "core/tcache.h"
 #include "modes/debug.h"
+#include "modes/prof.h"
 #include "modes/switch.h"
 #include "stats/stats.h"
 #include "sys/base.h"
@@ -29,6 +30,7 @@ static void fork_prepare(void)
 {
 	if (!la_initialized)
 		return;
+	prof_fork_prepare(); /* first: waits for any unwinding in flight */
 	checks_fork_prepare();
 	stats_fork_prepare();
 	arena_fork_prepare();
@@ -49,6 +51,7 @@ static void fork_parent(void)
 	arena_fork_parent();
 	stats_fork_parent();
 	checks_fork_parent();
+	prof_fork_parent();
 }
 
 static void fork_child(void)
@@ -62,6 +65,7 @@ static void fork_child(void)
 	purge_thread_fork_child();
 	stats_fork_child(la_tc.slot, la_tc.tid, la_tc.arena ? la_tc.arena->id : 0);
 	checks_fork_child();
+	prof_fork_child();
 }
 
 void la_init(void)
@@ -84,6 +88,7 @@ void la_init(void)
 	thread_keys_init();
 	stats_init(NCLASSES, la_narenas + 1); /* the last arena is the untagged one */
 	checks_init();
+	prof_init();
 	pthread_atfork(fork_prepare, fork_parent, fork_child);
 	__atomic_store_n(&la_initialized, true, __ATOMIC_RELEASE);
 	__atomic_store_n(&init_owner, 0, __ATOMIC_RELAXED);

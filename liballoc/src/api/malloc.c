@@ -36,7 +36,7 @@ static size_t usable_size(void *p);
 
 static LA_NOINLINE void *malloc_slow(size_t size, uintptr_t caller)
 {
-	void *p = dispatch_alloc(dispatch_mode(caller), size, 16, false);
+	void *p = dispatch_alloc_sampled(dispatch_mode(caller), size, 16, false, caller);
 	LA_PROBE_HOT(malloc, p, size, usable_size(p), probe_class(p), caller);
 	return p;
 }
@@ -105,7 +105,16 @@ static LA_NOINLINE __attribute__((cold)) void probe_free_fast(void *p, uintptr_t
 	} while (0)
 #endif
 
-LA_EXPORT void *malloc(size_t size)
+/* liballoc keeps frame pointers (sys/stack_capture.c), except in the two
+ * fast paths: they reach every other function by a tail jump, so no frame
+ * of theirs is ever on a stack, and a frame would cost them 3 instructions. */
+#if defined(__clang__)
+#define FAST_PATH_NO_FRAME
+#else
+#define FAST_PATH_NO_FRAME __attribute__((optimize("omit-frame-pointer")))
+#endif
+
+LA_EXPORT FAST_PATH_NO_FRAME void *malloc(size_t size)
 {
 	if (likely(size <= LOOKUP_MAX)) {
 		size_t cls = la_class_lookup[size];
@@ -116,6 +125,7 @@ LA_EXPORT void *malloc(size_t size)
 		if (likely(link_plausible((uintptr_t)p - 1))) {
 			struct las_thread *s = la_tc.slot;
 			JUMP_IF_NONZERO32(s->gate, slow);
+			SAMPLER_COUNTDOWN(size, sampled); /* the heap profile's sampler */
 			la_tc.head[cls + 1] = (void *)(*(uintptr_t *)p ^ la_tc.link_key);
 			*(uintptr_t *)p = 0; /* no stale link mark in a live block */
 			la_tc.room[cls + 1]++;
@@ -126,9 +136,12 @@ LA_EXPORT void *malloc(size_t size)
 	}
 slow:
 	return malloc_slow(size, CALLER());
+sampled:
+	SAMPLER_UNCOUNT(size); /* the slow path counts it again */
+	goto slow;
 }
 
-LA_EXPORT void free(void *p)
+LA_EXPORT FAST_PATH_NO_FRAME void free(void *p)
 {
 	uintptr_t pm = pagemap_get(p);
 	uintptr_t tag = pm & PM_CLASS_MASK;
@@ -165,7 +178,7 @@ static void *alloc_zeroed(size_t n, size_t size, uintptr_t caller)
 		errno = ENOMEM;
 		return NULL;
 	}
-	return dispatch_alloc(dispatch_mode(caller), total, 16, true);
+	return dispatch_alloc_sampled(dispatch_mode(caller), total, 16, true, caller);
 }
 
 LA_EXPORT void *calloc(size_t n, size_t size)
@@ -198,7 +211,7 @@ static void *realloc_impl(void *p, size_t size, uintptr_t caller)
 			errno = EINVAL;
 			return NULL;
 		}
-		void *q = dispatch_alloc(m, size, 16, false);
+		void *q = dispatch_alloc_sampled(m, size, 16, false, caller);
 		if (!q)
 			return NULL;
 		memcpy(q, p, old < size ? old : size);
@@ -212,14 +225,25 @@ static void *realloc_impl(void *p, size_t size, uintptr_t caller)
 		errno = EINVAL;
 		return NULL;
 	}
+	/* The heap profile: a realloc that stays within the block is no
+	 * allocation; any other is sampled as a new allocation of `size`. A
+	 * sampled block keeps its page run while it fits, and moves otherwise. */
+	bool sampled_block = !tag && prof_sampled((struct extent *)pm);
 	if (tag) {
 		if (size <= SMALL_MAX && size_to_class(size) == tag - 1)
 			return p;
-	} else if (size > SMALL_MAX) {
+	} else if (sampled_block) {
+		if (size <= old)
+			return p;
+	} else if (size > SMALL_MAX && size <= old) {
 		if (large_resize_in_place((struct extent *)pm, size))
 			return p;
 	}
-	void *q = plain_alloc(size, false);
+	bool sample = sampler_count(size) & SAMPLE_PROF;
+	if (!sample && !sampled_block && !tag && size > SMALL_MAX &&
+	    large_resize_in_place((struct extent *)pm, size))
+		return p;
+	void *q = sample ? prof_alloc(size, 16, false, caller) : plain_alloc(size, false);
 	if (!q)
 		return NULL;
 	memcpy(q, p, old < size ? old : size);
@@ -246,8 +270,8 @@ LA_EXPORT void *reallocarray(void *p, size_t n, size_t size)
 
 static void *aligned_impl(size_t align, size_t size, uintptr_t caller)
 {
-	return dispatch_alloc(dispatch_mode(caller), size ? size : 1, align < 16 ? 16 : align,
-			      false);
+	return dispatch_alloc_sampled(dispatch_mode(caller), size ? size : 1,
+				      align < 16 ? 16 : align, false, caller);
 }
 
 static bool pow2(size_t x)

@@ -112,6 +112,14 @@ static const char *apply(const char *k, size_t kl, const char *v, size_t vl)
 			return "bad value (an absolute path)";
 		memcpy(c->stats_dir, v, vl);
 		c->stats_dir[vl] = '\0';
+	} else if (key_is(k, kl, "prof_sample")) {
+		if (!las_vocab_prof_sample(v, vl, &n))
+			return "bad value (bytes, 0 = off, at most 1g)";
+		c->prof_sample = n;
+	} else if (key_is(k, kl, "prof_stacks")) {
+		if (!las_vocab_u64(v, vl, &n, true) || (n != 0 && n < 16) || n > 65536)
+			return "bad value (0, or 16..65536)";
+		c->prof_stacks = (unsigned)n;
 	} else if (key_is(k, kl, "stats_threads")) {
 		if (!las_vocab_u64(v, vl, &n, false) || n < 2 || n > 65536)
 			return "bad value (2..65536)";
@@ -173,6 +181,8 @@ void conf_init(void)
 	c->reserve_growth = 4;
 	c->stats = true;
 	c->stats_threads = 256;
+	c->prof_sample = (uint64_t)1 << 20;
+	c->prof_stacks = 4096;
 	c->checks.on_error = LAS_ONERR_ABORT;
 	c->checks.backtrace = 1;
 	const char *dir = getenv("LIBALLOC_STATS_DIR");
@@ -219,4 +229,8 @@ void conf_render(char *out, size_t len)
 	buf_str(&b, c->stats_dir);
 	buf_str(&b, ",stats_threads:");
 	buf_u64(&b, c->stats_threads);
+	buf_str(&b, ",prof_sample:");
+	buf_u64(&b, c->prof_sample);
+	buf_str(&b, ",prof_stacks:");
+	buf_u64(&b, c->prof_stacks);
 }

@@ -19,6 +19,8 @@ struct la_conf {
 	unsigned stats_threads;   /* thread slots in the segment */
 	bool background_thread;   /* purge aged dirty pages from a thread */
 	struct las_checks checks; /* debug checks requested at start */
+	uint64_t prof_sample;     /* heap profile: mean bytes between samples, 0 = off */
+	unsigned prof_stacks;     /* heap profile: stacks the table holds, 0 = none */
 };
 
 extern struct la_conf la_conf LA_HIDDEN;
