@@ -22,13 +22,17 @@
 
 #define CALLER() ((uintptr_t)__builtin_return_address(0))
 
-/* Size class of a block for the probes: -1 for large blocks. */
+/* Size class of a block for the probes: -1 for large blocks. A small
+ * block the heap profile sampled is a page run, but still a small
+ * allocation: the class of its size. */
 static __attribute__((unused)) int probe_class(const void *p)
 {
 	uintptr_t pm = pagemap_get(p);
 	if (pm & PM_CLASS_MASK)
 		return (int)(pm & PM_CLASS_MASK) - 1;
 	const struct extent *e = (const struct extent *)pm;
+	if (e && prof_sampled(e) && e->requested <= SMALL_MAX)
+		return (int)size_to_class(e->requested ? e->requested : 1);
 	return e && e->state == EX_SLAB ? e->cls : -1;
 }
 
