@@ -7,7 +7,7 @@ PKGS=(build-essential clang llvm libbpf-dev libncurses-dev libcmocka-dev
       valgrind python3 python3-prometheus-client sqlite3 git bash gcc
       redis-server tmux gnuplot-nox binutils procps passwd ncurses-term
       libmicrohttpd-dev pkgconf prometheus prometheus-node-exporter time
-      jq iproute2 util-linux)
+      jq iproute2 libunwind-dev google-perftools util-linux)
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

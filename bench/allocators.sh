@@ -22,7 +22,7 @@ liballoc-quarantine liballoc-junk-checkfree liballoc-debug tcmalloc-debug glibc-
 # alloc_known [NAME]: succeed if NAME is an allocator this file knows; with
 # no NAME, list them.
 alloc_known() {
-	local all="$PEERS liballoc liballoc-nostats liballoc-noguard $DEBUG_CONFIGS" a
+	local all="$PEERS liballoc liballoc-nostats liballoc-noguard liballoc-noprof $DEBUG_CONFIGS" a
 	if [ $# = 0 ]; then
 		echo "$all" | tr ' ' '\n' | sort -u | paste -sd ' '
 		return 0
@@ -53,6 +53,7 @@ alloc_env() {
 	case "$1" in
 	liballoc-nostats) echo "LIBALLOC_CONF=stats:false" ;;
 	liballoc-noguard) echo "LIBALLOC_CONF=guard_sample:0" ;;
+	liballoc-noprof) echo "LIBALLOC_CONF=prof_sample:0" ;; # the heap profile's cost
 	liballoc-junk) echo "LIBALLOC_CONF=junk:true" ;;
 	liballoc-redzone) echo "LIBALLOC_CONF=redzone:16" ;;
 	liballoc-checkfree) echo "LIBALLOC_CONF=check_free:true" ;;

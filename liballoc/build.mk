@@ -12,8 +12,12 @@ LIB_DEBUG_FLAGS := -DLIBALLOC_DEBUG
 endif
 LIB_CFLAGS := $(CFLAGS_COMMON) $(LIB_DEBUG_FLAGS) -fPIC -fvisibility=hidden -ftls-model=initial-exec \
 	-fno-builtin-malloc -fno-builtin-free -fno-builtin-calloc -fno-builtin-realloc \
-	-fno-stack-protector -fno-plt -fno-semantic-interposition \
+	-fno-stack-protector -fno-omit-frame-pointer -fno-plt -fno-semantic-interposition \
 	-iquote liballoc/src -iquote liballoc -Iprobes -pthread
+# The heap profile's unwinder (sys/stack_capture.c). libgcc_s comes first,
+# so that it, not libunwind, provides the _Unwind_* symbols C++ exceptions
+# use.
+LIB_UNWIND := -Wl,--push-state,--no-as-needed -lgcc_s -lunwind -Wl,--pop-state
 LIB_OBJS := $(patsubst liballoc/%.c,$(BUILD)/obj/liballoc/%.o,$(LIB_SRCS))
 
 # std::bad_alloc, thrown from api/cxx_runtime.c when an operator new fails,
@@ -36,7 +40,7 @@ LIB_SONAME := liballoc.so.$(LIB_SOMAJOR)
 LIB_REALNAME := liballoc.so.$(VERSION)
 
 $(BUILD)/liballoc.so: $(LIB_OBJS) liballoc/build.mk
-	$(CC) -shared -pthread -Wl,-z,now -Wl,-soname,$(LIB_SONAME) -o $@ $(LIB_OBJS)
+	$(CC) -shared -pthread -Wl,-z,now -Wl,-soname,$(LIB_SONAME) -o $@ $(LIB_OBJS) $(LIB_UNWIND)
 
 $(BUILD)/$(LIB_SONAME): $(BUILD)/liballoc.so
 	ln -sfn liballoc.so $@

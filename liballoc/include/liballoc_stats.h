@@ -32,7 +32,7 @@
 
 #define LAS_MAGIC 0x31434f4c4c414c4cULL /* "LLALLOC1" read little-endian */
 #define LAS_ABI_MAJOR 1
-#define LAS_ABI_MINOR 1 /* 1.1: las_globals.violations_more and the guard_* counters */
+#define LAS_ABI_MINOR 1 /* 1.1: violations_more, the guard_* counters, heap profile tables, prof_sample */
 #define LAS_BYTE_ORDER_LITTLE 0x01020304u
 
 #define LAS_NCLASSES_MAX 64   /* size classes carried in the tables */
@@ -56,6 +56,10 @@ enum las_table_id {
 	LAS_T_LARGE,       /* LAS_LARGE_BANDS x struct las_large_band */
 	LAS_T_EVENTS,      /* 1 x struct las_event_ring (entries follow inline) */
 	LAS_T_CONTROL,     /* 1 x struct las_control */
+	/* ABI 1.1 (a 1.0 header ends before these entries; count 0 = absent): */
+	LAS_T_PROFILE,     /* 1 x struct las_profile: the heap profile's header */
+	LAS_T_STACKS,      /* prof_stacks x struct las_stack; the first
+			      las_profile.used entries are valid, the rest zero */
 	LAS_T_COUNT
 };
 
@@ -270,6 +274,70 @@ struct las_control {
 	uint32_t pad2;
 	struct las_checks requested;
 	struct las_checks applied;
+	/* ABI 1.1: the heap profile's mean sampling interval in bytes (0 =
+	 * off). The process keeps `requested` equal to `applied` except while
+	 * an outside request is pending, so a writer that knows nothing of it
+	 * changes nothing. */
+	uint64_t prof_sample_requested;
+	uint64_t prof_sample_applied;
+};
+
+/*
+ * Heap profile (ABI 1.1). Allocations are sampled at exponentially
+ * distributed byte intervals of mean sample_mean, so an allocation of s
+ * bytes is sampled with probability 1 - exp(-s / mean). A sampled
+ * allocation records its call stack in the stacks table; each stack keeps
+ * raw sample counts and the unbiased estimates derived from them (each
+ * sample of s bytes stands for 1 / (1 - exp(-s / mean)) objects and s
+ * times that many bytes).
+ *
+ * Writers: a new stack is written once (frames, then seq even) before
+ * `used` is raised with a release store, and never changes after; its
+ * counters are independent 64-bit words changed with atomic adds by any
+ * thread. Entry 0 is the "other" stack (flags LAS_STACK_OTHER, no frames):
+ * samples whose stack found no room in the table or could not be taken.
+ */
+#define LAS_STACK_FRAMES 48    /* return addresses kept per stack */
+#define LAS_PROF_OBJ_ONE 65536 /* fixed point of the *_objs_est counters */
+
+enum las_unwinder {
+	LAS_UNWIND_NONE = 0,
+	LAS_UNWIND_FRAME_POINTERS = 1, /* frame-pointer walk, bounds-checked */
+	LAS_UNWIND_LIBUNWIND = 2,      /* libunwind's unw_backtrace (CFI) */
+};
+
+struct las_profile {
+	uint64_t sample_mean;        /* bytes; 0 = sampling off */
+	uint32_t capacity;           /* entries in LAS_T_STACKS */
+	uint32_t used;               /* entries in use, entry 0 included */
+	uint32_t unwinder;           /* las_unwinder */
+	uint32_t max_frames;         /* LAS_STACK_FRAMES of the writer */
+	uint64_t samples;            /* cumulative sampled allocations */
+	uint64_t samples_table_full; /* of those, counted under "other": table full */
+	uint64_t samples_no_stack;   /* of those, counted under "other": no stack taken */
+	uint64_t table_bytes;        /* memory the profile uses (also in metadata_bytes) */
+};
+
+#define LAS_STACK_OTHER 0x1u     /* entry 0 */
+#define LAS_STACK_TRUNCATED 0x2u /* deeper than LAS_STACK_FRAMES */
+
+struct las_stack {
+	uint64_t seq;   /* odd while the frames are written (once) */
+	uint64_t hash;  /* of the frames (the writer's; informational) */
+	uint32_t depth; /* frames used, innermost first */
+	uint32_t flags; /* LAS_STACK_* */
+	/* raw samples: live ones and all ever taken, count and requested bytes */
+	uint64_t live_samples;
+	uint64_t live_sampled_bytes;
+	uint64_t samples;
+	uint64_t sampled_bytes;
+	/* unbiased estimates of the allocations the samples stand for */
+	uint64_t live_objs_est;  /* objects x LAS_PROF_OBJ_ONE */
+	uint64_t live_bytes_est; /* bytes */
+	uint64_t alloc_objs_est; /* cumulative, objects x LAS_PROF_OBJ_ONE */
+	uint64_t alloc_bytes_est;
+	uint64_t frames[LAS_STACK_FRAMES]; /* return addresses; [0] is the
+					      allocation call's */
 };
 
 #endif

@@ -233,3 +233,12 @@ bool las_event_is_violation(uint32_t kind)
 {
 	return kind != LAS_EV_NONE && kind != LAS_EV_CONF_CHANGE && kind < LAS_EV_KIND_COUNT;
 }
+
+bool las_vocab_prof_sample(const char *v, size_t vl, uint64_t *out)
+{
+	uint64_t n;
+	if (!las_vocab_u64(v, vl, &n, true) || n > LAS_PROF_SAMPLE_MAX)
+		return false;
+	*out = n;
+	return true;
+}

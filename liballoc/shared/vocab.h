@@ -56,6 +56,12 @@ const char *las_event_kind_id(uint32_t kind);
 /* Is the kind a violation (counted in violations), not a notice? */
 bool las_event_is_violation(uint32_t kind);
 
+/* The heap profile's sampling mean, prof_sample (LIBALLOC_CONF,
+ * `allocdump --set`): bytes with an optional suffix as above, 0 = off, at
+ * most LAS_PROF_SAMPLE_MAX. */
+#define LAS_PROF_SAMPLE_MAX ((uint64_t)1 << 30)
+bool las_vocab_prof_sample(const char *v, size_t vl, uint64_t *out);
+
 /* Value parsers the rest of LIBALLOC_CONF uses too. */
 bool las_vocab_bool(const char *v, size_t vl, bool *out);
 bool las_vocab_u64(const char *v, size_t vl, uint64_t *out, bool allow_suffix);

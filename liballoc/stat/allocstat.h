@@ -31,6 +31,7 @@ enum as_err {
 	AS_ERR_SUPERSEDED = 11, /* --set: a later request (another requester's, or the
 				   process's own alloc_ctl) replaced it */
 	AS_ERR_REFUSED = 12,  /* --set: the process answered but runs other settings */
+	AS_ERR_NOPROFILE = 13, /* the segment has no heap profile (ABI 1.0, prof_stacks:0) */
 };
 
 /* Short name of an as_err code ("corrupt", "permission denied", ...). */
@@ -307,6 +308,40 @@ int as_control_wait_applied(struct as_segment *seg, int timeout_ms, struct as_er
 int as_checks_parse(struct las_checks *checks, const char *spec, struct as_error *err);
 /* Live view of the control block (re-read from the file): for reporting. */
 int as_control_read(struct as_segment *seg, struct las_control *out, struct as_error *err);
+
+/*
+ * Heap profile (ABI 1.1): a copy of the stacks table, each entry taken
+ * whole (its frames under their sequence counter; counters as read).
+ * Entry 0 is the "other" stack (LAS_STACK_OTHER, no frames).
+ */
+struct as_stack {
+	uint32_t depth;                  /* at most LAS_STACK_FRAMES */
+	uint32_t flags;                  /* LAS_STACK_* */
+	uint64_t frames[LAS_STACK_FRAMES]; /* return addresses, innermost first */
+	uint64_t live_samples, live_sampled_bytes; /* raw samples still live */
+	uint64_t samples, sampled_bytes;           /* raw samples ever taken */
+	double live_objs, live_bytes;    /* unbiased estimates of the live allocations */
+	double alloc_objs, alloc_bytes;  /* and of all allocations ever made */
+};
+
+struct as_profile {
+	int32_t pid;
+	uint64_t start_time_ticks;
+	char exe[LAS_EXE_LEN + 1];       /* the kernel's name for it, else "(claim)" */
+	uint64_t taken_ns;               /* CLOCK_MONOTONIC when taken */
+	uint64_t sample_mean;            /* bytes; 0 = sampling off */
+	uint32_t capacity;               /* stacks the table holds */
+	uint32_t unwinder;               /* LAS_UNWIND_* */
+	uint64_t samples, samples_table_full, samples_no_stack;
+	uint64_t table_bytes;
+	uint32_t unstable_records;       /* entries skipped mid-update */
+	uint32_t nstacks;
+	struct as_stack *stacks;         /* heap-allocated, nstacks entries */
+};
+
+/* AS_ERR_NOPROFILE when the segment carries no profile tables. */
+int as_profile_take(struct as_segment *seg, struct as_profile *out, struct as_error *err);
+void as_profile_free(struct as_profile *p);
 
 /* Format helpers shared by the tools: "1.5 MiB", "12.3k". */
 void as_fmt_bytes(char *buf, size_t len, double bytes);

@@ -53,7 +53,7 @@ int as_checks_parse(struct las_checks *checks, const char *spec, struct as_error
 			return as_fail(err, AS_ERR_USAGE, 0, "-", "'%s': expected key=value", item);
 		if (!las_vocab_check(&next, item, (size_t)(eq - item), eq + 1, strlen(eq + 1)))
 			return as_fail(err, AS_ERR_USAGE, 0, "-",
-				       "'%s': unknown key or bad value (keys: %s)", item,
+				       "'%s': unknown key or bad value (keys: %s, prof_sample)", item,
 				       las_vocab_check_keys);
 		any = 1;
 	}
@@ -101,6 +101,7 @@ static int fault_error(struct as_segment *seg, struct as_error *err, int sig)
 struct ctl_access {
 	struct as_segment *seg;
 	struct las_control *out;  /* read_block */
+	size_t len;               /* read_block: bytes of the writer's block */
 	uint64_t gen;             /* commit: the generation taken */
 	uint32_t slots;           /* commit: thread slots to raise gates in */
 };
@@ -111,7 +112,7 @@ static void read_block(void *arg)
 	struct ctl_access *a = arg;
 	uint32_t *dst = (uint32_t *)a->out;
 	const uint32_t *src = (const uint32_t *)a->seg->ctl;
-	for (size_t i = 0; i < sizeof(*a->out) / 4; i++)
+	for (size_t i = 0; i < a->len / 4; i++)
 		dst[i] = __atomic_load_n(&src[i], __ATOMIC_ACQUIRE);
 }
 
@@ -128,6 +129,9 @@ static void write_request(void *arg)
 	uint32_t *dst = (uint32_t *)&c->requested;
 	for (size_t i = 0; i < sizeof(seg->pending) / 4; i++)
 		__atomic_store_n(&dst[i], src[i], __ATOMIC_RELAXED);
+	if (seg->pending_prof_valid) /* checked by as_control_prof_fits */
+		__atomic_store_n(&c->prof_sample_requested, seg->pending_prof_sample,
+				 __ATOMIC_RELAXED);
 	__atomic_store_n(&c->requester_pid, (int32_t)getpid(), __ATOMIC_RELAXED);
 	a->gen = __atomic_add_fetch(&c->request_gen, 1, __ATOMIC_RELEASE);
 	raise_gates(arg);
@@ -151,12 +155,15 @@ static void raise_gates(void *arg)
 int as_control_read(struct as_segment *seg, struct las_control *out, struct as_error *err)
 {
 	const struct las_table *t = &seg->tables[LAS_T_CONTROL];
+	/* An older writer's block is shorter: what it lacks reads as zero. */
+	size_t n = t->entry_size < sizeof(*out) ? t->entry_size : sizeof(*out);
+	memset(out, 0, sizeof(*out));
 	if (seg->ctl) {
-		struct ctl_access a = { .seg = seg, .out = out };
+		struct ctl_access a = { .seg = seg, .out = out, .len = n };
 		int sig = as_guarded(read_block, &a);
 		return sig ? fault_error(seg, err, sig) : AS_OK;
 	}
-	if (as_source_read(seg, out, sizeof(*out), t->offset) != 0)
+	if (as_source_read(seg, out, n, t->offset) != 0)
 		return as_fail(err, AS_ERR_CORRUPT, seg->pid, seg->path,
 			       "corrupt segment: control block unreadable (file shrank?)");
 	return AS_OK;
@@ -167,6 +174,10 @@ int as_control_set(struct as_segment *seg, const char *key_eq_value, struct as_e
 	int rc = map_control(seg, err);
 	if (rc)
 		return rc;
+	char rest[512];
+	if ((rc = as_control_take_prof(seg, key_eq_value, rest, sizeof(rest), err)))
+		return rc;
+	key_eq_value = rest;
 	if (!seg->pending_valid) {
 		/* start from what the process runs with, so one key changes one thing */
 		struct las_control now;
@@ -176,7 +187,7 @@ int as_control_set(struct as_segment *seg, const char *key_eq_value, struct as_e
 		seg->pending = now.applied;
 		seg->pending_valid = 1;
 	}
-	rc = as_checks_parse(&seg->pending, key_eq_value, err);
+	rc = *key_eq_value ? as_checks_parse(&seg->pending, key_eq_value, err) : AS_OK;
 	if (rc)
 		return as_fail(err, rc, seg->pid, seg->path, "%s", err ? err->msg : "bad setting");
 	if (strstr(key_eq_value, "on_error"))
@@ -236,6 +247,8 @@ int as_control_commit_wait(struct as_segment *seg, int timeout_ms, struct as_err
 		return rc;
 	if (!seg->pending_valid)
 		return as_fail(err, AS_ERR_USAGE, seg->pid, seg->path, "nothing to commit");
+	if ((rc = as_control_prof_fits(seg, err)))
+		return rc;
 	outside_request_reports(seg);
 	/* One requester at a time, so that two never mix their settings in
 	 * `requested`. The process itself takes no part in the lock. */

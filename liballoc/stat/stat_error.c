@@ -26,6 +26,7 @@ const char *as_err_name(int code)
 	case AS_ERR_TIMEOUT: return "timed out";
 	case AS_ERR_SUPERSEDED: return "superseded";
 	case AS_ERR_REFUSED: return "refused";
+	case AS_ERR_NOPROFILE: return "no heap profile";
 	default: return "unknown error";
 	}
 }

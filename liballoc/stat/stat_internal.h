@@ -6,6 +6,7 @@
 #define STAT_INTERNAL_H
 
 #include <limits.h>
+#include <stddef.h>
 #include <stdarg.h>
 
 #include "allocstat.h"
@@ -31,6 +32,8 @@ struct as_segment {
 	int pending_says_on_error; /* a key of the pending request set on_error */
 	uint64_t committed_gen;
 	uint64_t events_at_commit; /* event ring head when the request was made */
+	uint64_t pending_prof_sample; /* prof_sample=BYTES (stat_control_prof.c) */
+	int pending_prof_valid;
 };
 
 /* Fill err (may be NULL) with code and "pid P, FILE: message"; returns code. */
@@ -51,6 +54,21 @@ int as_read_header(const struct as_segment *seg, struct las_header *h, uint64_t 
 
 /* "liballoc.<pid>" -> pid, or 0 when the name is anything else. */
 pid_t as_pid_from_name(const char *name);
+
+/* Take the prof_sample=BYTES items out of a --set spec into seg's pending
+ * request; `rest` gets the other items ("" if none). AS_OK or an error. */
+int as_control_take_prof(struct as_segment *seg, const char *spec, char *rest, size_t restlen,
+			 struct as_error *err);
+/* A pending prof_sample needs a writer of ABI 1.1 (a control block that
+ * has the field): AS_OK, or AS_ERR_VERSION saying so. */
+int as_control_prof_fits(const struct as_segment *seg, struct as_error *err);
+
+/* Size of an ABI 1.0 header: it ends before tables[LAS_T_PROFILE]. */
+#define AS_HEADER_1_0_SIZE offsetof(struct las_header, tables[LAS_T_PROFILE])
+/* Largest stacks table a reader accepts. */
+#define AS_STACKS_MAX (1u << 20)
+/* Copy a segment's header; the tables a 1.0 header lacks read as absent. */
+void as_header_copy(struct las_header *h, const void *img, size_t len);
 
 /* Validation of a header copy against the size of what it describes, with
  * a pid/path for messages (the file-name pid must match when pid > 0). len

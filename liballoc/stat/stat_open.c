@@ -104,6 +104,8 @@ int as_read_header(const struct as_segment *seg, struct las_header *h, uint64_t 
 	if (len && as_source_read(seg, h, len, 0) != 0)
 		return as_fail(err, AS_ERR_CORRUPT, seg->pid, seg->path,
 			       "corrupt segment: file shrank while being read");
+	struct las_header raw = *h;
+	as_header_copy(h, &raw, len); /* the tables a 1.0 header lacks: absent */
 	return as_validate_header(h, len, *size, seg->pid, seg->path, err);
 }
 

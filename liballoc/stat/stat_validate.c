@@ -14,13 +14,29 @@
 
 static const char *const table_names[LAS_T_COUNT] = {
 	"globals", "classes", "arenas", "threads", "large", "events", "control",
+	"profile", "stacks",
 };
 
 static const uint32_t table_min_entry[LAS_T_COUNT] = {
 	sizeof(struct las_globals), sizeof(struct las_class), sizeof(struct las_arena),
 	sizeof(struct las_thread), sizeof(struct las_large_band),
 	sizeof(struct las_event_ring), sizeof(struct las_control),
+	sizeof(struct las_profile), sizeof(struct las_stack),
 };
+
+/* Tables a segment may lack (count 0): those ABI 1.1 added. */
+static int table_optional(int t)
+{
+	return t >= LAS_T_PROFILE;
+}
+
+void as_header_copy(struct las_header *h, const void *img, size_t len)
+{
+	memset(h, 0, sizeof(*h));
+	memcpy(h, img, len < sizeof(*h) ? len : sizeof(*h));
+	if (h->header_size < sizeof(*h) && h->header_size >= AS_HEADER_1_0_SIZE)
+		memset((char *)h + AS_HEADER_1_0_SIZE, 0, sizeof(*h) - AS_HEADER_1_0_SIZE);
+}
 
 static int string_terminated(const char *s, size_t cap)
 {
@@ -35,6 +51,7 @@ static int expected_count(const struct las_header *h, int t, uint32_t *want)
 	case LAS_T_ARENAS: *want = h->narenas; return 1;
 	case LAS_T_THREADS: *want = h->max_threads; return 1;
 	case LAS_T_LARGE: *want = LAS_LARGE_BANDS; return 1;
+	case LAS_T_STACKS: *want = h->tables[t].count; return h->tables[t].count <= AS_STACKS_MAX;
 	default: *want = 1; return 1;
 	}
 }
@@ -46,7 +63,14 @@ static int check_tables(const struct las_header *h, uint64_t size, pid_t pid,
 	for (int t = 0; t < LAS_T_COUNT; t++) {
 		const struct las_table *tb = &h->tables[t];
 		uint32_t want;
-		expected_count(h, t, &want);
+		if (table_optional(t) && tb->count == 0) {
+			start[t] = end[t] = 0; /* absent */
+			continue;
+		}
+		if (!expected_count(h, t, &want))
+			return as_fail(err, AS_ERR_CORRUPT, pid, path,
+				       "corrupt segment: table %s has %u entries, at most %u allowed",
+				       table_names[t], tb->count, AS_STACKS_MAX);
 		if (tb->count != want)
 			return as_fail(err, AS_ERR_CORRUPT, pid, path,
 				       "corrupt segment: table %s has %u entries, expected %u",
@@ -73,7 +97,7 @@ static int check_tables(const struct las_header *h, uint64_t size, pid_t pid,
 	}
 	for (int a = 0; a < LAS_T_COUNT; a++)
 		for (int b = a + 1; b < LAS_T_COUNT; b++)
-			if (start[a] < end[b] && start[b] < end[a])
+			if (start[a] < end[b] && start[b] < end[a] && end[a] && end[b])
 				return as_fail(err, AS_ERR_CORRUPT, pid, path,
 					       "corrupt segment: tables %s and %s overlap",
 					       table_names[a], table_names[b]);
@@ -86,8 +110,7 @@ int as_validate_header(const struct las_header *hp, size_t len, uint64_t size, p
 	struct las_header h;
 	const size_t ident = offsetof(struct las_header, byte_order);
 
-	memset(&h, 0, sizeof(h));
-	memcpy(&h, hp, len < sizeof(h) ? len : sizeof(h));
+	as_header_copy(&h, hp, len);
 	if (size == 0)
 		return as_fail(err, AS_ERR_NOTREADY, pid, path,
 			       "segment not initialised yet (empty file)");
@@ -116,17 +139,19 @@ int as_validate_header(const struct las_header *hp, size_t len, uint64_t size, p
 		return as_fail(err, AS_ERR_VERSION, pid, path,
 			       "segment ABI version %u.%u, this reader understands %u.x",
 			       h.abi_major, h.abi_minor, LAS_ABI_MAJOR);
-	if (len < sizeof(h))
+	/* A 1.0 header ends before the tables 1.1 added (as_header_copy). */
+	size_t need = h.abi_minor == 0 ? AS_HEADER_1_0_SIZE : sizeof(h);
+	if (len < need)
 		return as_fail(err, AS_ERR_CORRUPT, pid, path,
 			       "corrupt segment: truncated (%zu bytes, header needs %zu)",
-			       len, sizeof(h));
+			       len, need);
 	if (h.byte_order != LAS_BYTE_ORDER_LITTLE)
 		return as_fail(err, AS_ERR_VERSION, pid, path,
 			       "segment byte order mark 0x%08x not understood", h.byte_order);
-	if (h.header_size < sizeof(h) || h.header_size > size)
+	if (h.header_size < need || h.header_size > size)
 		return as_fail(err, AS_ERR_CORRUPT, pid, path,
 			       "corrupt segment: header size %u (need %zu..%llu)",
-			       h.header_size, sizeof(h), (unsigned long long)size);
+			       h.header_size, need, (unsigned long long)size);
 	if (h.segment_size != size)
 		return as_fail(err, AS_ERR_CORRUPT, pid, path,
 			       "corrupt segment: declares %llu bytes, file has %llu (truncated?)",

@@ -83,7 +83,7 @@ err=$(ad --set "$Z" junk=alloc --timeout 60000 2>&1); rc=$?
 check "--set on a zombie: stale (exit 7), not waiting out its timeout" \
 	test $rc -eq 7 -a $((SECONDS - start)) -lt 30
 check "--set on a zombie says so" grep -q "zombie" <<<"$err"
-out=$("$AT" -b -o -S "$DIR" -p "$Z")
+out=$("$AT" -b -o -a -S "$DIR" -p "$Z") # -a: stale rows are hidden by default
 check "alloctop shows the zombie as stale" grep -qE "^ +$Z +- +\[stale\]" <<<"$out"
 out=$(ad --gc)
 check "--gc removes the zombie's segment" test ! -e "$DIR/liballoc.$Z"

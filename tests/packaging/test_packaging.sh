@@ -96,7 +96,7 @@ check "sysroot: --cflags --libs (and the rpath) point into DESTDIR" test "$got" 
 # shellcheck disable=SC2046,SC2116
 check "plain: -L and rpath at the final libdir; --static adds Libs.private" \
 	test "$(echo $(pkg-config --libs liballoc))" = "-L/usr/local/lib -Wl,-rpath,/usr/local/lib -lalloc -pthread" \
-	-a "$(echo $(pkg-config --static --libs liballoc))" = "-L/usr/local/lib -Wl,-rpath,/usr/local/lib -lalloc -pthread -pthread"
+	-a "$(echo $(pkg-config --static --libs liballoc))" = "-L/usr/local/lib -Wl,-rpath,/usr/local/lib -lalloc -pthread -pthread -lunwind"
 
 mkdir "$T/b"
 cp "$SRC/tests/packaging/app.c" "$SRC/tests/packaging/app.cc" "$T/b/"

@@ -7,7 +7,7 @@ UNIT_CFLAGS := $(CFLAGS_COMMON) $(LIB_DEBUG_FLAGS) -iquote liballoc/src -iquote 
 
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/liballoc-internal.a
 	@mkdir -p $(dir $@)
-	$(CC) $(UNIT_CFLAGS) $< -o $@ $(BUILD)/liballoc-internal.a -lcmocka -pthread
+	$(CC) $(UNIT_CFLAGS) $< -o $@ $(BUILD)/liballoc-internal.a -lcmocka -pthread -lm
 
 .PHONY: test-unit
 test-unit: $(UNIT_BINS)

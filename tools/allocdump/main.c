@@ -15,6 +15,7 @@
 
 #include "dump.h"
 #include "listen.h"
+#include "heap.h"
 
 enum format { FMT_TEXT, FMT_JSON, FMT_OPENMETRICS, FMT_PROMETHEUS };
 
@@ -35,6 +36,10 @@ struct options {
 	const char *metrics_path;
 	pid_t *pids;
 	size_t npids;
+	/* heap profile (heap.h) */
+	int heap, folded;
+	const char *pprof_file, *base_file;
+	unsigned top;
 };
 
 /* What we keep between rounds to compute rates. */
@@ -58,15 +63,22 @@ static void usage(FILE *out)
 	      "       allocdump --listen ADDR:PORT [--metrics-path PATH] [--per-pid] [--dir DIR]\n"
 	      "       allocdump --gc [--dry-run] [--dir DIR]\n"
 	      "       allocdump --set PID KEY=VALUE[,KEY=VALUE...] [--timeout MS]\n"
+	      "       allocdump --heap [--json] [--top N] [--base FILE] PID\n"
+	      "       allocdump --folded PID | --pprof FILE PID\n"
 	      "       allocdump --help | --version\n"
 	      "Reads the liballoc stats segment <dir>/liballoc.<pid> (default dir\n"
 	      "$LIBALLOC_STATS_DIR or /dev/shm). Keys for --set: junk=off|alloc|free|both,\n"
 	      "redzone=BYTES, check_free=BOOL, quarantine=BYTES[k|M|G],\n"
-	      "on_error=abort|report|ignore, backtrace=BOOL, track=BOOL, debug=BOOL.\n"
+	      "on_error=abort|report|ignore, backtrace=BOOL, track=BOOL, debug=BOOL,\n"
+	      "prof_sample=BYTES (heap profile sampling mean, 0 = off).\n"
+	      "--heap: top allocation sites by live bytes (growth over the pprof FILE\n"
+	      "of --base); --folded: stacks for flame graphs; --pprof FILE: the heap\n"
+	      "profile for pprof/jeprof.\n"
 	      "Exit: 0 ok, 2 usage, 3 no such process/segment, 4 permission denied,\n"
 	      "5 version mismatch, 6 corrupt segment, 7 stale segment, 8 not ready,\n"
 	      "9 I/O error, 10 --set not applied in time (pending), 11 --set superseded by a\n"
-	      "later request, 12 --set refused by the process. See allocdump(1).\n",
+	      "later request, 12 --set refused by the process, 13 no heap profile.\n"
+	      "See allocdump(1).\n",
 	      out);
 }
 
@@ -92,7 +104,7 @@ static int usage_error(const char *fmt, const char *arg)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_DRY_RUN = 256, OPT_TIMEOUT, OPT_EVENTS, OPT_DIR, OPT_PROMETHEUS, OPT_PER_PID,
-	       OPT_LISTEN, OPT_METRICS_PATH };
+	       OPT_LISTEN, OPT_METRICS_PATH, OPT_HEAP, OPT_FOLDED, OPT_PPROF, OPT_BASE, OPT_TOP };
 	static const struct option longopts[] = {
 		{ "all", no_argument, NULL, 'a' },
 		{ "json", no_argument, NULL, 'j' },
@@ -109,6 +121,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "events", required_argument, NULL, OPT_EVENTS },
 		{ "dir", required_argument, NULL, OPT_DIR },
+		{ "heap", no_argument, NULL, OPT_HEAP },
+		{ "folded", no_argument, NULL, OPT_FOLDED },
+		{ "pprof", required_argument, NULL, OPT_PPROF },
+		{ "base", required_argument, NULL, OPT_BASE },
+		{ "top", required_argument, NULL, OPT_TOP },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -117,6 +134,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	o->max_events = 10;
 	o->timeout_ms = 1000;
 	o->metrics_path = "/metrics";
+	o->top = 20;
 	int c;
 	char *end;
 	while ((c = getopt_long(argc, argv, "ajmw:n:gs:hV", longopts, NULL)) != -1) {
@@ -135,6 +153,17 @@ static int parse_options(int argc, char **argv, struct options *o)
 				return usage_error("--metrics-path wants a path starting with /, not '%s'", optarg);
 			o->metrics_path = optarg;
 			break;
+		case OPT_HEAP: o->heap = 1; break;
+		case OPT_FOLDED: o->folded = 1; break;
+		case OPT_PPROF: o->pprof_file = optarg; break;
+		case OPT_BASE: o->base_file = optarg; break;
+		case OPT_TOP: {
+			long v = strtol(optarg, &end, 10);
+			if (*end || end == optarg || v < 1 || v > 100000)
+				return usage_error("--top wants 1..100000, not '%s'", optarg);
+			o->top = (unsigned)v;
+			break;
+		}
 		case 'w':
 			o->watch = strtod(optarg, &end);
 			if (*end || end == optarg || !(o->watch > 0) || o->watch > 86400)
@@ -172,11 +201,24 @@ static int parse_options(int argc, char **argv, struct options *o)
 		default: return usage_error("%s", "bad option");
 		}
 	}
-	int modes = (o->gc != 0) + (o->set_spec != NULL) + (o->all != 0) + (o->listen_addr != NULL);
+	int heap = o->heap || o->folded || o->pprof_file;
+	int modes = (o->gc != 0) + (o->set_spec != NULL) + (o->all != 0) + (o->listen_addr != NULL) +
+		    (heap != 0);
 	if (modes > 1)
-		return usage_error("%s", "--all, --gc, --set and --listen exclude each other");
+		return usage_error("%s", "--all, --gc, --set, --listen and the heap profile options "
+				   "(--heap, --folded, --pprof) exclude each other");
 	if (o->listen_addr && (o->format == FMT_JSON || o->watch > 0 || o->count > 0))
 		return usage_error("%s", "--listen serves metrics: no --json, --watch or --count");
+	if (o->base_file && !o->heap)
+		return usage_error("%s", "--base goes with --heap");
+	if (o->folded + o->heap > 1 || (o->folded && o->pprof_file && !strcmp(o->pprof_file, "-")))
+		return usage_error("%s", "--heap and --folded both write to stdout: pick one");
+	if (heap && argc - optind != 1)
+		return usage_error("%s", "the heap profile options want exactly one PID");
+	if (heap && (o->watch > 0 || o->count))
+		return usage_error("%s", "--watch and --count do not apply to the heap profile");
+	if (heap && o->format != FMT_TEXT && o->format != FMT_JSON)
+		return usage_error("%s", "the heap profile has no metrics form");
 	o->npids = (size_t)(argc - optind);
 	if ((o->gc || o->set_spec || o->all || o->listen_addr) && o->npids)
 		return usage_error("unexpected argument '%s'", argv[optind]);
@@ -255,11 +297,81 @@ static int run_set(const struct options *o)
 	       "  applied    %s  (generation %llu)\n",
 	       (int)o->set_pid, as_segment_path(seg), (unsigned long long)res.gen, req, app,
 	       (unsigned long long)res.applied_gen);
+	if (strstr(o->set_spec, "prof_sample")) {
+		struct las_control c;
+		struct as_error rerr = { 0 };
+		if (as_control_read(seg, &c, &rerr) == AS_OK)
+			printf("  prof_sample requested %llu, applied %llu\n",
+			       (unsigned long long)c.prof_sample_requested,
+			       (unsigned long long)c.prof_sample_applied);
+	}
 	if (rc == AS_OK)
 		printf("  result     applied\n");
 	else
 		fprintf(stderr, "allocdump: %s: %s\n", as_err_name(rc), err.msg);
 	as_close(seg);
+	return rc;
+}
+
+/* heap profile ----------------------------------------------------------- */
+
+static int run_heap(const struct options *o)
+{
+	pid_t pid = o->pids[0];
+	struct as_error err = { 0 };
+	struct as_segment *seg;
+	int rc = as_open_pid(pid, o->dir, 0, &seg, &err);
+	if (rc == AS_OK && as_segment_is_stale(seg)) {
+		rc = AS_ERR_STALE;
+		snprintf(err.msg, sizeof(err.msg), "pid %d, %s: process is gone (stale segment)",
+			 (int)pid, as_segment_path(seg));
+	}
+	struct as_profile prof;
+	memset(&prof, 0, sizeof(prof));
+	if (rc == AS_OK)
+		rc = as_profile_take(seg, &prof, &err);
+	if (rc) {
+		fprintf(stderr, "allocdump: %s\n", err.msg);
+		if (seg)
+			as_close(seg);
+		return rc;
+	}
+	as_close(seg);
+	char why[512];
+	struct heap_base base;
+	if (o->base_file) {
+		if (heap_base_load(o->base_file, &base, why, sizeof(why))) {
+			fprintf(stderr, "allocdump: --base %s\n", why);
+			as_profile_free(&prof);
+			return AS_ERR_USAGE;
+		}
+		heap_rescale_like_pprof(&prof); /* the base holds only raw samples */
+	}
+	struct symbols *sym = symbols_open(pid, why, sizeof(why));
+	if (!sym)
+		fprintf(stderr, "allocdump: %s: addresses are not symbolised\n", why);
+	if (o->pprof_file) {
+		int to_stdout = !strcmp(o->pprof_file, "-");
+		FILE *f = to_stdout ? stdout : fopen(o->pprof_file, "we");
+		if (!f || heap_pprof(f, &prof, sym, why, sizeof(why)) || (!to_stdout && fclose(f))) {
+			fprintf(stderr, "allocdump: --pprof %s: %s\n", o->pprof_file,
+				f ? why : strerror(errno));
+			rc = AS_ERR_IO;
+		}
+	}
+	if (o->heap || o->folded) {
+		if (o->folded)
+			heap_folded(stdout, &prof, sym);
+		else if (o->format == FMT_JSON)
+			heap_json(stdout, &prof, sym, o->base_file ? &base : NULL, o->top);
+		else
+			heap_text(stdout, &prof, sym, o->base_file ? &base : NULL, o->top);
+	}
+	symbols_close(sym);
+	if (o->base_file)
+		heap_base_free(&base);
+	as_profile_free(&prof);
+	fflush(stdout);
 	return rc;
 }
 
@@ -483,6 +595,8 @@ int main(int argc, char **argv)
 		struct listen_options lo = { o.listen_addr, o.metrics_path, o.dir, o.per_pid };
 		rc = listen_serve(&lo);
 	}
+	else if (o.heap || o.folded || o.pprof_file)
+		rc = run_heap(&o);
 	else {
 		struct round_state st = { 0 };
 		for (long round = 0; o.count == 0 || round < o.count; round++) {

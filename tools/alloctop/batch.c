@@ -4,7 +4,8 @@
  * "alloctop - ", a line starting "Total:", any explanation lines, one blank
  * line, the column header (always identical), one row per process, then a
  * blank line. -D adds the detail view of each row after the list, -T the
- * thread view. Stale rows are left out unless -a.
+ * thread view, -H the heap sites of each row. Stale rows are left out
+ * unless -a.
  */
 #include "batch.h"
 
@@ -19,6 +20,7 @@
 #include "report.h"
 #include "sink.h"
 #include "threads.h"
+#include "sites.h"
 #include "view.h"
 
 /* The first sample is taken this long before the first print, so that
@@ -33,7 +35,7 @@ static void sleep_seconds(double s)
 }
 
 static void print_iteration(const struct options *o, const struct proctable *pt,
-			    const struct view *v, struct sink *out)
+			    const struct view *v, struct sink *out, struct sites_state *sites)
 {
 	char line[4096];
 
@@ -64,6 +66,12 @@ static void print_iteration(const struct options *o, const struct proctable *pt,
 			threads_render(v->rows[i], out, 132);
 		}
 	}
+	if (sites) {
+		for (unsigned i = 0; i < v->nrows; i++) {
+			printf("\n--- heap sites of pid %d ---\n", (int)v->rows[i]->pid);
+			sites_render(sites, v->rows[i], out, 132, 0);
+		}
+	}
 	putchar('\n');
 	fflush(stdout);
 }
@@ -84,6 +92,7 @@ int batch_run(const struct options *o)
 	struct sink out;
 	long done = 0;
 	int status = 0;
+	struct sites_state *sites = o->sites ? sites_state_new() : NULL;
 
 	sink_init_stdio(&out, stdout);
 	proctable_init(&pt, o->dir, o->npids ? o->pids : NULL, o->npids);
@@ -104,7 +113,7 @@ int batch_run(const struct options *o)
 			status = AS_ERR_IO;
 			break;
 		}
-		print_iteration(o, &pt, &v, &out);
+		print_iteration(o, &pt, &v, &out, sites);
 		if (ferror(stdout)) {
 			status = AS_ERR_IO;
 			break;
@@ -115,6 +124,7 @@ int batch_run(const struct options *o)
 	}
 	if (pt.list_error[0])
 		fprintf(stderr, "alloctop: %s\n", pt.list_error);
+	sites_state_free(sites);
 	view_free(&v);
 	proctable_free(&pt);
 	return status;

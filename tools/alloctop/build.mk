@@ -7,11 +7,14 @@
 #   make bench-alloctop     CPU cost of a refresh over 500 segments
 
 ALLOCTOP_SRCS := $(wildcard tools/alloctop/*.c)
+# The heap sites view (sites.c) groups and symbolises like allocdump --heap.
+ALLOCTOP_SHARED := tools/allocdump/heap_sites.c tools/allocdump/symbols.c
 ALLOCTOP_HDRS := $(wildcard tools/alloctop/*.h) liballoc/stat/allocstat.h \
-	liballoc/include/liballoc_stats.h
-ALLOCTOP_CFLAGS := $(CFLAGS_COMMON) $(TOOL_SAN) -Iliballoc/stat -Itools/alloctop
+	liballoc/include/liballoc_stats.h tools/allocdump/heap_sites.h tools/allocdump/symbols.h
+ALLOCTOP_CFLAGS := $(CFLAGS_COMMON) $(TOOL_SAN) -Iliballoc/stat -Itools/alloctop -Itools/allocdump
 ALLOCTOP_CURSES := $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw)
-ALLOCTOP_OBJS := $(patsubst tools/alloctop/%.c,$(BUILD)/obj/alloctop/%.o,$(ALLOCTOP_SRCS))
+ALLOCTOP_OBJS := $(patsubst tools/alloctop/%.c,$(BUILD)/obj/alloctop/%.o,$(ALLOCTOP_SRCS)) \
+	$(patsubst tools/allocdump/%.c,$(BUILD)/obj/alloctop/shared/%.o,$(ALLOCTOP_SHARED))
 # Everything but main() and the curses screen: what the unit tests link.
 ALLOCTOP_CORE_OBJS := $(filter-out $(BUILD)/obj/alloctop/main.o $(BUILD)/obj/alloctop/ui%.o,\
 	$(ALLOCTOP_OBJS))
@@ -20,8 +23,13 @@ $(BUILD)/obj/alloctop/%.o: tools/alloctop/%.c $(ALLOCTOP_HDRS) | $(BUILD)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALLOCTOP_CFLAGS) -c $< -o $@
 
+$(BUILD)/obj/alloctop/shared/%.o: tools/allocdump/%.c $(ALLOCTOP_HDRS) | $(BUILD)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALLOCTOP_CFLAGS) -c $< -o $@
+
 $(BUILD)/alloctop: $(ALLOCTOP_OBJS) $(BUILD)/liballoc_stat.a
-	$(CC) $(TOOL_SAN) -o $@ $(ALLOCTOP_OBJS) $(BUILD)/liballoc_stat.a $(ALLOCTOP_CURSES) -lm
+	$(CC) $(TOOL_SAN) -o $@ $(ALLOCTOP_OBJS) $(BUILD)/liballoc_stat.a $(ALLOCTOP_CURSES) \
+		$(SYMBOLS_LIBS) -lm
 
 ALL_TARGETS += $(BUILD)/alloctop
 
@@ -53,7 +61,7 @@ $(ALLOCTOP_TEST_DIR)/test_alloctop_unit: tests/alloctop/test_alloctop_unit.c $(A
 		tests/stat/segfab.c tests/stat/segfab.h $(BUILD)/liballoc_stat.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALLOCTOP_TEST_CFLAGS) -o $@ $< tests/stat/segfab.c $(ALLOCTOP_CORE_OBJS) \
-		$(BUILD)/liballoc_stat.a -lcmocka -lm
+		$(BUILD)/liballoc_stat.a $(SYMBOLS_LIBS) -lcmocka -lm
 
 $(ALLOCTOP_TEST_DIR)/fakeprocs: tests/alloctop/fakeprocs.c tests/stat/segfab.c tests/stat/segfab.h \
 		$(BUILD)/liballoc_stat.a

@@ -14,7 +14,7 @@ void options_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: alloctop [-b] [-o | -n N] [-d SECONDS] [-p PID[,PID...]] [-s COLUMN] [-R]\n"
-		"                [-f NAME] [-a] [-r] [-D] [-T] [-S DIR]\n"
+		"                [-f NAME] [-a] [-r] [-D] [-T] [-H] [-S DIR]\n"
 		"Live view of every process that uses liballoc.\n"
 		"  -b, --batch          plain text output (implied when stdout is not a terminal)\n"
 		"  -n, --iterations N   stop after N refreshes\n"
@@ -28,6 +28,7 @@ void options_usage(FILE *out)
 		"  -r, --raw            batch: exact integers instead of KiB/MiB and k/M\n"
 		"  -D, --detail         batch: print the detail view of every process shown\n"
 		"  -T, --threads        batch: print the thread view of every process shown\n"
+		"  -H, --sites          batch: print the heap sites (top allocation sites) of each\n"
 		"  -S, --stats-dir DIR  where segments live (default $LIBALLOC_STATS_DIR or /dev/shm)\n"
 		"  -h, --help           this help;  -V, --version  print the version\n"
 		"Columns:");
@@ -100,6 +101,7 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 		{ "detail", no_argument, NULL, 'D' },
 		{ "threads", no_argument, NULL, 'T' },
 		{ "all", no_argument, NULL, 'a' },
+		{ "sites", no_argument, NULL, 'H' },
 		{ "stats-dir", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -113,7 +115,7 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 	err[0] = 0;
 	optind = 1;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":bn:od:p:s:Rf:arDTS:hV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":bn:od:p:s:Rf:arDTHS:hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'b':
 			o->batch = o->batch_forced = 1;
@@ -160,6 +162,9 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 			break;
 		case 'a':
 			o->show_stale = 1;
+			break;
+		case 'H':
+			o->sites = 1;
 			break;
 		case 'S':
 			o->dir = optarg;

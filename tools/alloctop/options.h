@@ -21,6 +21,7 @@ struct options {
 	int detail;            /* -D: batch prints the detail view of each -p pid */
 	int threads;           /* -T: batch prints the thread view of each row */
 	int show_stale;        /* -a: also list stale segments (exited processes) */
+	int sites;             /* -H: batch prints the heap sites of each process */
 	char filter[64];       /* -f NAME */
 	const char *dir;       /* -S DIR stats directory */
 	int help, version;

@@ -21,6 +21,7 @@
 #include "keys.h"
 #include "proctable.h"
 #include "report.h"
+#include "sites.h"
 #include "switches.h"
 #include "threads.h"
 #include "ui_colors.h"
@@ -31,7 +32,7 @@
 #define CTRL_L 12
 #define SWITCH_WAIT_MS 300
 
-enum ui_screen { SCR_LIST, SCR_DETAIL, SCR_THREADS, SCR_HELP };
+enum ui_screen { SCR_LIST, SCR_DETAIL, SCR_THREADS, SCR_SITES, SCR_HELP };
 
 struct ui {
 	struct proctable pt;
@@ -48,6 +49,7 @@ struct ui {
 	int detail_follow; /* End pressed: stay at the bottom as content grows */
 	pid_t threads_pid;
 	int threads_scroll, threads_lines;
+	struct sites_state *sites; /* the heap sites view (H), made when first used */
 	int help_scroll, help_lines;
 	int paused;
 	double delay;
@@ -343,6 +345,21 @@ static void render_threads(struct ui *u, struct sink *s)
 	threads_render(e, s, text_width());
 }
 
+static void render_sites(struct ui *u, struct sink *s)
+{
+	const struct proc_entry *e = proctable_find(&u->pt, u->detail_pid);
+	if (!e || e->hidden) {
+		sink_line(s, ST_WARN, "Process %d has exited (its stats segment is gone).",
+			  (int)u->detail_pid);
+		sink_line(s, ST_NORMAL, "Press Esc to return to the process list.");
+		return;
+	}
+	if (!u->sites)
+		u->sites = sites_state_new();
+	/* A new profile at most once per refresh, however often we redraw. */
+	sites_render(u->sites, e, s, COLS, u->delay * 0.9);
+}
+
 static void render_help(struct ui *u, struct sink *s)
 {
 	(void)u;
@@ -380,6 +397,10 @@ static void draw(struct ui *u)
 	case SCR_THREADS:
 		draw_header_block(u);
 		draw_text_view(u->header_rows, &u->threads_scroll, &u->threads_lines, render_threads, u, 0);
+		break;
+	case SCR_SITES:
+		draw_header_block(u);
+		draw_text_view(3, &u->detail_scroll, &u->detail_lines, render_sites, u, 0);
 		break;
 	case SCR_HELP:
 		draw_text_view(0, &u->help_scroll, &u->help_lines, render_help, u, 0);
@@ -657,7 +678,15 @@ static int handle_key(struct ui *u, int ch)
 		}
 		return 0;
 	}
-	if (u->screen == SCR_DETAIL) {
+	if (ch == 'H' && (u->v.nrows || u->screen != SCR_LIST)) {
+		if (u->screen == SCR_LIST)
+			u->detail_pid = u->selected_pid;
+		u->detail_scroll = 0;
+		u->detail_follow = 0;
+		u->screen = u->screen == SCR_SITES ? SCR_DETAIL : SCR_SITES;
+		return 0;
+	}
+	if (u->screen == SCR_DETAIL || u->screen == SCR_SITES) {
 		int page = LINES - u->header_rows - 1;
 		switch (ch) {
 		case KEY_ESC:
@@ -791,6 +820,7 @@ int ui_run(const struct options *o)
 	}
 	curses_active = 0;
 	endwin();
+	sites_state_free(u.sites);
 	view_free(&u.v);
 	proctable_free(&u.pt);
 	if (quit_signal == SIGINT || quit_signal == SIGTERM || quit_signal == SIGHUP) {

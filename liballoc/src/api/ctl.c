@@ -14,6 +14,8 @@
 #include "liballoc.h"
 #include "modes/debug.h"
 #include "modes/guard_pool.h"
+#include "modes/prof.h"
+#include "modes/prof_dump.h"
 #include "modes/switch.h"
 #include "shared/vocab.h"
 #include "stats/stats.h"
@@ -139,6 +141,28 @@ static int ctl_debug(const char *key, void *oldp, size_t *oldlenp, const void *n
 		return EINVAL;
 	checks_apply(&c, getpid());
 	return 0;
+}
+
+/* prof.sample (read, set) and prof.dump (newp: a const char * path). */
+static int ctl_prof(const char *key, void *oldp, size_t *oldlenp, const void *newp,
+		    size_t newlen)
+{
+	if (!strcmp(key, "dump")) {
+		const char *path;
+		if (oldp || !newp || newlen != sizeof(path))
+			return EINVAL;
+		memcpy(&path, newp, sizeof(path));
+		return prof_dump(path);
+	}
+	if (strcmp(key, "sample"))
+		return ENOENT;
+	int r = read_u64(la_conf.prof_sample, oldp, oldlenp);
+	uint64_t v;
+	if (r || !newp)
+		return r;
+	if ((r = take_u64(newp, newlen, &v)))
+		return r;
+	return prof_set_sample(v, "prof_sample (alloc_ctl)");
 }
 
 static int ctl_stats(const char *key, void *oldp, size_t *oldlenp)
@@ -282,6 +306,8 @@ LA_EXPORT int alloc_ctl(const char *name, void *oldp, size_t *oldlenp, const voi
 	}
 	if (!strncmp(name, "debug.", 6))
 		return ctl_debug(name + 6, oldp, oldlenp, newp, newlen);
+	if (!strncmp(name, "prof.", 5))
+		return ctl_prof(name + 5, oldp, oldlenp, newp, newlen);
 	if (!strcmp(name, "version")) {
 		const char *v = LIBALLOC_VERSION;
 		return newp ? EPERM : copy_out(oldp, oldlenp, &v, sizeof(v));

@@ -18,6 +18,8 @@
 #include "modes/free_checks.h"
 #include "modes/guard_pool.h"
 #include "modes/guard_sample.h"
+#include "modes/prof.h"
+#include "modes/prof_sampler.h"
 #include "modes/switch.h"
 #include "stats/stats.h"
 
@@ -76,6 +78,11 @@ static LA_ALWAYS_INLINE void *dispatch_alloc_kind(enum op_mode m, size_t size, s
 						  bool zero, unsigned kind, uintptr_t caller)
 {
 	void *p;
+	/* The heap profile's sample, when one comes due (modes/prof_sampler.h):
+	 * a plain page run, so only in the plain mode (the check modes record
+	 * layouts and kinds of their own; a sample due there is skipped). */
+	if (unlikely(sampler_count(size) & SAMPLE_PROF) && m == OP_PLAIN)
+		return prof_alloc(size, align, zero, caller);
 	if (unlikely(guard_should_sample(size)) && (p = guard_alloc(size, align, zero, caller)))
 		return p; /* a guarded sample (none when the pool is full) */
 	switch (m) {

@@ -18,6 +18,7 @@
 #include "modes/debug.h"
 #include "modes/guard_pool.h"
 #include "modes/guard.h"
+#include "modes/prof.h"
 #include "modes/switch.h"
 #include "stats/stats.h"
 #include "sys/base.h"
@@ -31,6 +32,7 @@ static void fork_prepare(void)
 {
 	if (!la_initialized)
 		return;
+	prof_fork_prepare(); /* first: waits for any unwinding in flight */
 	checks_fork_prepare();
 	guard_fork_prepare(); /* the pool's lock: inside the settings lock, outside the stats lock */
 	stats_fork_prepare();
@@ -53,6 +55,7 @@ static void fork_parent(void)
 	stats_fork_parent();
 	guard_fork_parent();
 	checks_fork_parent();
+	prof_fork_parent();
 }
 
 static void fork_child(void)
@@ -67,6 +70,7 @@ static void fork_child(void)
 	stats_fork_child(la_tc.slot, la_tc.tid, la_tc.arena ? la_tc.arena->id : 0);
 	guard_fork_child();
 	checks_fork_child();
+	prof_fork_child();
 }
 
 void la_init(void)
@@ -89,6 +93,7 @@ void la_init(void)
 	thread_keys_init();
 	stats_init(NCLASSES, la_narenas + 1); /* the last arena is the untagged one */
 	checks_init();
+	prof_init();
 	pthread_atfork(fork_prepare, fork_parent, fork_child);
 	__atomic_store_n(&la_initialized, true, __ATOMIC_RELEASE);
 	__atomic_store_n(&init_owner, 0, __ATOMIC_RELAXED);

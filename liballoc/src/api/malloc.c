@@ -24,13 +24,17 @@
 
 #define CALLER() ((uintptr_t)__builtin_return_address(0))
 
-/* Size class of a block for the probes: -1 for large blocks. */
+/* Size class of a block for the probes: -1 for large blocks. A small
+ * block the heap profile sampled is a page run, but still a small
+ * allocation: the class of its size. */
 static __attribute__((unused)) int probe_class(const void *p)
 {
 	uintptr_t pm = pagemap_get(p);
 	if (pm & PM_CLASS_MASK)
 		return (int)(pm & PM_CLASS_MASK) - 1;
 	const struct extent *e = (const struct extent *)pm;
+	if (e && prof_sampled(e) && e->requested <= SMALL_MAX)
+		return (int)size_to_class(e->requested ? e->requested : 1);
 	return e && e->state == EX_SLAB ? e->cls : -1;
 }
 
@@ -201,6 +205,15 @@ static LA_NOINLINE __attribute__((cold)) void probe_free_fast(void *p, uintptr_t
 	} while (0)
 #endif
 
+/* liballoc keeps frame pointers (sys/stack_capture.c), except in the two
+ * fast paths: they reach every other function by a tail jump, so no frame
+ * of theirs is ever on a stack, and a frame would cost them 3 instructions. */
+#if defined(__clang__)
+#define FAST_PATH_NO_FRAME
+#else
+#define FAST_PATH_NO_FRAME __attribute__((optimize("omit-frame-pointer")))
+#endif
+
 /* The body of malloc and of operator new: kind (modes/alloc_kind.h, with
  * the LA_NEW_* bits) matters only to the slow paths. Always inline: CALLER()
  * in it is the return address of the entry point it is inlined into. */
@@ -215,6 +228,7 @@ static LA_ALWAYS_INLINE void *malloc_entry(size_t size, unsigned kind)
 		if (likely(link_plausible((uintptr_t)p - 1))) {
 			struct las_thread *s = la_tc.slot;
 			JUMP_IF_NONZERO32(s->gate, slow);
+			SAMPLER_COUNTDOWN(size, sampled); /* the heap profile's sampler */
 			la_tc.head[cls + 1] = (void *)(*(uintptr_t *)p ^ la_tc.link_key);
 			*(uintptr_t *)p = 0; /* no stale link mark in a live block */
 			la_tc.room[cls + 1]++;
@@ -234,9 +248,12 @@ slow:
 	default:
 		return new_kind_slow(size, kind, CALLER());
 	}
+sampled:
+	SAMPLER_UNCOUNT(size); /* the slow path counts it again */
+	goto slow;
 }
 
-LA_EXPORT void *malloc(size_t size)
+LA_EXPORT FAST_PATH_NO_FRAME void *malloc(size_t size)
 {
 	return malloc_entry(size, LA_KIND_MALLOC);
 }
@@ -292,7 +309,7 @@ slow:
 	}
 }
 
-LA_EXPORT void free(void *p)
+LA_EXPORT FAST_PATH_NO_FRAME void free(void *p)
 {
 	free_entry(p, 0, 0, LA_KIND_MALLOC);
 }
@@ -372,14 +389,25 @@ static void *realloc_impl(void *p, size_t size, uintptr_t caller)
 		errno = EINVAL;
 		return NULL;
 	}
+	/* The heap profile: a realloc that stays within the block is no
+	 * allocation; any other is sampled as a new allocation of `size`. A
+	 * sampled block keeps its page run while it fits, and moves otherwise. */
+	bool sampled_block = !tag && prof_sampled((struct extent *)pm);
 	if (tag) {
 		if (size <= SMALL_MAX && size_to_class(size) == tag - 1)
 			return p;
-	} else if (size > SMALL_MAX) {
+	} else if (sampled_block) {
+		if (size <= old)
+			return p;
+	} else if (size > SMALL_MAX && size <= old) {
 		if (large_resize_in_place((struct extent *)pm, size))
 			return p;
 	}
-	void *q = plain_alloc(size, false);
+	bool sample = sampler_count(size) & SAMPLE_PROF;
+	if (!sample && !sampled_block && !tag && size > SMALL_MAX &&
+	    large_resize_in_place((struct extent *)pm, size))
+		return p;
+	void *q = sample ? prof_alloc(size, 16, false, caller) : plain_alloc(size, false);
 	if (!q)
 		return NULL;
 	memcpy(q, p, old < size ? old : size);

@@ -46,6 +46,10 @@ struct extent {
 	struct extent *owner_next, *owner_prev;
 	uint64_t time_ms;   /* dirty since */
 	size_t requested;   /* large: requested size */
+	/* large: nonzero marks a block the layer above wants to hear about
+	 * when it is freed (large_free calls la_core_hooks.large_released);
+	 * 0 otherwise. */
+	uintptr_t annotation;
 	uint64_t bitmap[SLAB_BITMAP_WORDS]; /* slab: bit set = slot free */
 } LA_ALIGNED_CL;
 LA_STATIC_ASSERT(sizeof(struct extent) % LA_CACHELINE == 0 && sizeof(struct extent) <= 256,

@@ -24,6 +24,11 @@ struct core_hooks {
 	 * and the list was cut there: `at` is the free block that held it, or,
 	 * when !is_block, the address the link decoded to (not to be read). */
 	void (*heap_corruption)(const void *at, bool is_block, unsigned cls, const char *where);
+	/* A large block whose extent carries a nonzero annotation (set by the
+	 * layer above: the heap profile's sampled blocks) is being freed: the
+	 * annotation and the requested size, after the block is claimed and
+	 * before its pages go. */
+	void (*large_released)(uintptr_t annotation, size_t requested);
 };
 
 extern struct core_hooks la_core_hooks LA_HIDDEN;

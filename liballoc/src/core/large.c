@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "core/hooks.h"
 #include "core/large.h"
 #include "core/tcache.h"
 #include "stats/stats.h"
@@ -41,6 +42,12 @@ bool large_free(struct extent *e)
 	if (!__atomic_compare_exchange_n(&e->state, &live, EX_BUSY, false, __ATOMIC_ACQ_REL,
 					 __ATOMIC_RELAXED))
 		return false;
+	if (unlikely(e->annotation)) {
+		uintptr_t a = e->annotation;
+		e->annotation = 0;
+		if (la_core_hooks.large_released)
+			la_core_hooks.large_released(a, e->requested);
+	}
 	struct las_thread *s = stats_count_begin(la_tc.slot);
 	s->large_free_count++;
 	s->large_free_bytes += e->size;

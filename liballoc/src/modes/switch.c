@@ -14,6 +14,7 @@
 #include "modes/debug_cache.h"
 #include "modes/freed_large.h"
 #include "modes/guard.h"
+#include "modes/prof.h"
 #include "modes/quarantine.h"
 #include "modes/report.h"
 #include "modes/switch.h"
@@ -129,6 +130,7 @@ void checks_poll(void)
 		if (gen != la_control->applied_gen) {
 			struct las_checks want;
 			memcpy(&want, (const void *)&la_control->requested, sizeof(want));
+			prof_apply_control(); /* the request may carry prof_sample */
 			apply_locked(&want, la_control->requester_pid);
 			__atomic_store_n(&la_control->applied_gen, gen, __ATOMIC_RELEASE);
 		}

@@ -74,6 +74,9 @@ static size_t layout(struct las_header *h)
 	set_table(h, LAS_T_LARGE, &off, sizeof(struct las_large_band), LAS_LARGE_BANDS);
 	set_table(h, LAS_T_EVENTS, &off, sizeof(struct las_event_ring), 1);
 	set_table(h, LAS_T_CONTROL, &off, sizeof(struct las_control), 1);
+	/* Heap profile: last, so that a reader reads up to the stacks in use. */
+	set_table(h, LAS_T_PROFILE, &off, sizeof(struct las_profile), 1);
+	set_table(h, LAS_T_STACKS, &off, sizeof(struct las_stack), la_conf.prof_stacks);
 	return (off + PAGE - 1) & ~(PAGE - 1);
 }
 
@@ -198,6 +201,10 @@ static void adopt(struct las_header *h)
 	events = (struct las_event_ring *)(base + h->tables[LAS_T_EVENTS].offset);
 	la_control = (struct las_control *)(base + h->tables[LAS_T_CONTROL].offset);
 	la_gate = &la_control->gate;
+	la_profile = (struct las_profile *)(base + h->tables[LAS_T_PROFILE].offset);
+	la_stacks = h->tables[LAS_T_STACKS].count
+			    ? (struct las_stack *)(base + h->tables[LAS_T_STACKS].offset)
+			    : NULL;
 }
 
 void stats_init(unsigned nclasses, unsigned narenas)
@@ -247,6 +254,7 @@ void stats_init(unsigned nclasses, unsigned narenas)
 	memcpy(la_arena_stats, la_boot_arenas, sizeof(struct las_arena) * h->narenas);
 	memcpy(la_class_stats, la_boot_classes, sizeof(struct las_class) * h->nclasses);
 	la_control->gate = la_boot_gate;
+	la_profile->capacity = h->tables[LAS_T_STACKS].count;
 	la_control->applied = la_conf.checks;
 	la_control->requested = la_conf.checks;
 	threads[0].state = LAS_SLOT_RETIRED;

@@ -120,6 +120,14 @@ static const char *apply(const char *k, size_t kl, const char *v, size_t vl)
 		if (!las_vocab_u64(v, vl, &n, true) || n < PAGE || n > GUARD_MAX_SIZE_MAX)
 			return "bad value (4k..1m)";
 		c->guard_max_size = PAGE_CEIL((size_t)n);
+	} else if (key_is(k, kl, "prof_sample")) {
+		if (!las_vocab_prof_sample(v, vl, &n))
+			return "bad value (bytes, 0 = off, at most 1g)";
+		c->prof_sample = n;
+	} else if (key_is(k, kl, "prof_stacks")) {
+		if (!las_vocab_u64(v, vl, &n, true) || (n != 0 && n < 16) || n > 65536)
+			return "bad value (0, or 16..65536)";
+		c->prof_stacks = (unsigned)n;
 	} else if (key_is(k, kl, "stats_threads")) {
 		if (!las_vocab_u64(v, vl, &n, false) || n < 2 || n > 65536)
 			return "bad value (2..65536)";
@@ -181,6 +189,8 @@ void conf_init(void)
 	c->reserve_growth = 4;
 	c->stats = true;
 	c->stats_threads = 256;
+	c->prof_sample = (uint64_t)1 << 20;
+	c->prof_stacks = 4096;
 	c->checks.on_error = LAS_ONERR_ABORT;
 	c->checks.backtrace = 1;
 	c->checks.guard_sample = LAS_GUARD_SAMPLE_DEFAULT;
@@ -235,4 +245,8 @@ void conf_render(char *out, size_t len)
 	buf_u64(&b, c->guard_slots);
 	buf_str(&b, ",guard_max_size:");
 	buf_u64(&b, c->guard_max_size);
+	buf_str(&b, ",prof_sample:");
+	buf_u64(&b, c->prof_sample);
+	buf_str(&b, ",prof_stacks:");
+	buf_u64(&b, c->prof_stacks);
 }

@@ -21,6 +21,8 @@ struct la_conf {
 	struct las_checks checks; /* debug checks requested at start */
 	unsigned guard_slots;     /* slots of the guarded pool (0: no pool) */
 	size_t guard_max_size;    /* largest guarded block: bytes per slot */
+	uint64_t prof_sample;     /* heap profile: mean bytes between samples, 0 = off */
+	unsigned prof_stacks;     /* heap profile: stacks the table holds, 0 = none */
 };
 
 /* The guarded pool's size, fixed at start (guard_sample and guard_lower

@@ -19,6 +19,10 @@ extern struct las_class *la_class_stats LA_HIDDEN;
 extern struct las_arena *la_arena_stats LA_HIDDEN;
 extern struct las_control *la_control LA_HIDDEN;
 extern volatile uint32_t *la_gate LA_HIDDEN;
+/* The heap profile's tables (modes/prof_table.c writes them): la_stacks is
+ * NULL until the segment exists, and when prof_stacks is 0. */
+extern struct las_profile *la_profile LA_HIDDEN;
+extern struct las_stack *la_stacks LA_HIDDEN;
 
 /* The bootstrap tables, for the writer to carry over. */
 extern struct las_globals la_boot_globals LA_HIDDEN;
@@ -27,5 +31,6 @@ extern struct las_class la_boot_classes[LAS_NCLASSES_MAX] LA_HIDDEN;
 extern struct las_arena la_boot_arenas[COUNTERS_MAX_ARENAS] LA_HIDDEN;
 extern struct las_control la_boot_control LA_HIDDEN;
 extern volatile uint32_t la_boot_gate LA_HIDDEN;
+extern struct las_profile la_boot_profile LA_HIDDEN;
 
 #endif

@@ -1,0 +1,130 @@
+/*
+ * prof_dump.c - alloc_ctl("prof.dump"): the heap profile in the legacy
+ * text format that pprof (google-pprof) and jeprof read, written from
+ * inside the process without allocating:
+ *
+ *   heap profile: LIVE: LIVE_BYTES [ALLOCS: ALLOC_BYTES] @ heap_v2/MEAN
+ *   LIVE: LIVE_BYTES [ALLOCS: ALLOC_BYTES] @ PC PC ...     (one per stack)
+ *
+ *   MAPPED_LIBRARIES:
+ *   (a copy of /proc/self/maps)
+ *
+ * The counts are raw samples (count and requested bytes); pprof scales
+ * them by 1 / (1 - exp(-average size / MEAN)). pprof subtracts 1 from
+ * every address but the first to land inside the call instruction; the
+ * first is a return address here too, so it is written minus 1 already.
+ * The allocdump(1) --pprof option writes the same format from outside.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "modes/prof_dump.h"
+#include "sys/counters.h"
+
+struct out {
+	int fd;
+	bool failed;
+	struct la_buf b;
+	char mem[4096];
+};
+
+static void flush(struct out *o)
+{
+	size_t off = 0;
+	while (off < o->b.len && !o->failed) {
+		ssize_t n = write(o->fd, o->mem + off, o->b.len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			o->failed = true;
+		else
+			off += (size_t)n;
+	}
+	o->b.len = 0;
+}
+
+/* Room for one more line of at most `need` bytes. */
+static void reserve(struct out *o, size_t need)
+{
+	if (o->b.len + need >= o->b.cap)
+		flush(o);
+}
+
+static void counts(struct out *o, uint64_t n1, uint64_t s1, uint64_t n2, uint64_t s2)
+{
+	buf_u64(&o->b, n1);
+	buf_str(&o->b, ": ");
+	buf_u64(&o->b, s1);
+	buf_str(&o->b, " [");
+	buf_u64(&o->b, n2);
+	buf_str(&o->b, ": ");
+	buf_u64(&o->b, s2);
+	buf_str(&o->b, "] @");
+}
+
+static void copy_maps(struct out *o)
+{
+	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	flush(o);
+	for (;;) {
+		ssize_t n = read(fd, o->mem, sizeof(o->mem) - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		o->b.len = (size_t)n;
+		flush(o);
+	}
+	close(fd);
+}
+
+int prof_dump(const char *path)
+{
+	if (!path || !la_stacks)
+		return path ? ENOENT : EINVAL;
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return errno;
+	struct out o = {.fd = fd};
+	o.b.p = o.mem;
+	o.b.cap = sizeof(o.mem);
+	uint32_t used = __atomic_load_n(&la_profile->used, __ATOMIC_ACQUIRE);
+	uint64_t t[4] = {0};
+	for (uint32_t i = 0; i < used; i++) {
+		const struct las_stack *s = &la_stacks[i];
+		t[0] += STAT_GET(&s->live_samples);
+		t[1] += STAT_GET(&s->live_sampled_bytes);
+		t[2] += STAT_GET(&s->samples);
+		t[3] += STAT_GET(&s->sampled_bytes);
+	}
+	buf_str(&o.b, "heap profile: ");
+	counts(&o, t[0], t[1], t[2], t[3]);
+	buf_str(&o.b, " heap_v2/");
+	buf_u64(&o.b, la_profile->sample_mean ? la_profile->sample_mean : 1);
+	buf_char(&o.b, '\n');
+	for (uint32_t i = 0; i < used; i++) {
+		const struct las_stack *s = &la_stacks[i];
+		uint64_t n2 = STAT_GET(&s->samples);
+		if (!n2 || !s->depth)
+			continue; /* "other" has no frames pprof could show */
+		reserve(&o, 80 + 19 * (size_t)s->depth);
+		counts(&o, STAT_GET(&s->live_samples), STAT_GET(&s->live_sampled_bytes), n2,
+		       STAT_GET(&s->sampled_bytes));
+		for (uint32_t f = 0; f < s->depth && f < LAS_STACK_FRAMES; f++) {
+			buf_char(&o.b, ' ');
+			buf_hex(&o.b, s->frames[f] - (f == 0));
+		}
+		buf_char(&o.b, '\n');
+	}
+	reserve(&o, 64);
+	buf_str(&o.b, "\nMAPPED_LIBRARIES:\n");
+	copy_maps(&o);
+	flush(&o);
+	int rc = o.failed ? EIO : 0;
+	if (close(fd) != 0 && !rc)
+		rc = errno;
+	return rc;
+}

@@ -1,0 +1,121 @@
+/*
+ * stack_capture.c - call stacks for sampled allocations.
+ *
+ * The unwinder is libunwind's unw_backtrace: it follows the CFI every
+ * Debian binary carries, so stacks through code built without frame
+ * pointers (libstdc++'s operator new, most distribution binaries) are
+ * right, and its per-thread cache of frame layouts makes a 25-frame stack
+ * cost about 0.3 us once warm (libgcc's _Unwind_Backtrace: about 7 us;
+ * a frame-pointer walk: 30 ns; see bench/README.md). It does not call
+ * malloc; it maps its per-thread cache with mmap, and on a cache miss takes
+ * its own locks with signals blocked. Those locks are why every call runs
+ * under unwind_lock shared, which fork_prepare takes exclusively: no thread
+ * is inside libunwind when the process forks, so the child never inherits
+ * one of its locks held.
+ *
+ * liballoc.so links libunwind (after libgcc_s, so that libgcc keeps
+ * serving the _Unwind_* symbols of C++ exceptions); liballoc.a refers to it
+ * weakly, so a program linked with liballoc.a uses it when linked with
+ * -lunwind too. Without it, and whenever it yields nothing, frame pointers
+ * are followed instead, checked against the thread's stack: each frame
+ * must be 8-aligned, above the last, and below the top of this thread's
+ * stack, which is known without a system call (the initial stack pointer
+ * __libc_stack_end for the main thread, the thread descriptor that glibc
+ * places at the top of every other thread's stack). Memory between the
+ * stack pointer and that top is this thread's own stack, so a bad frame
+ * pointer ends the walk instead of faulting. Code without frame pointers
+ * makes such stacks short or skip callers; liballoc itself keeps them.
+ */
+#include <pthread.h>
+
+#include "liballoc_stats.h"
+#include "sys/stack_capture.h"
+
+#pragma weak unw_backtrace
+extern int unw_backtrace(void **buffer, int size);
+extern void *__libc_stack_end;
+
+#define STACK_FRAMES_MAX 64
+/* A frame further than this above the stack pointer is not believed. */
+#define STACK_SPAN_MAX ((uintptr_t)1 << 29)
+
+static pthread_rwlock_t unwind_lock = PTHREAD_RWLOCK_INITIALIZER;
+
+/* The lowest address above sp known to end this thread's stack; 0 when
+ * sp lies on no stack we know (a signal stack, a coroutine's). */
+static uintptr_t stack_top(uintptr_t sp)
+{
+	uintptr_t cand[2] = {(uintptr_t)__libc_stack_end, (uintptr_t)pthread_self()};
+	uintptr_t top = 0;
+	for (int i = 0; i < 2; i++)
+		if (cand[i] > sp && cand[i] - sp <= STACK_SPAN_MAX && (!top || cand[i] < top))
+			top = cand[i];
+	return top;
+}
+
+static LA_NOINLINE unsigned frame_pointer_walk(void **out, unsigned max)
+{
+	uintptr_t fp = (uintptr_t)__builtin_frame_address(0);
+	uintptr_t sp = fp, top = stack_top(sp);
+	unsigned n = 0;
+	while (n < max && top && (fp & 7) == 0 && fp >= sp && fp <= top - 16) {
+		const uintptr_t *frame = (const uintptr_t *)fp;
+		uintptr_t next = frame[0], ra = frame[1];
+		if (!ra)
+			break;
+		out[n++] = (void *)ra;
+		if (next <= fp)
+			break;
+		fp = next;
+	}
+	return n;
+}
+
+unsigned stack_capture(uintptr_t *pcs, unsigned max, uintptr_t first, bool *truncated)
+{
+	void *buf[STACK_FRAMES_MAX + STACK_OWN_FRAMES_MAX];
+	if (max > STACK_FRAMES_MAX)
+		max = STACK_FRAMES_MAX;
+	unsigned want = max + STACK_OWN_FRAMES_MAX, n = 0;
+	if (unw_backtrace) {
+		pthread_rwlock_rdlock(&unwind_lock);
+		int got = unw_backtrace(buf, (int)want);
+		pthread_rwlock_unlock(&unwind_lock);
+		n = got > 0 ? (unsigned)got : 0;
+	}
+	if (n == 0)
+		n = frame_pointer_walk(buf, want);
+	unsigned start = 0;
+	while (start < n && (uintptr_t)buf[start] != first)
+		start++;
+	if (start == n)
+		start = 0; /* `first` not seen: keep everything rather than nothing */
+	unsigned kept = n - start;
+	*truncated = kept > max || n == want;
+	if (kept > max)
+		kept = max;
+	for (unsigned i = 0; i < kept; i++)
+		pcs[i] = (uintptr_t)buf[start + i];
+	return kept;
+}
+
+unsigned stack_unwinder(void)
+{
+	return unw_backtrace ? LAS_UNWIND_LIBUNWIND : LAS_UNWIND_FRAME_POINTERS;
+}
+
+void stack_fork_prepare(void)
+{
+	pthread_rwlock_wrlock(&unwind_lock);
+}
+
+void stack_fork_parent(void)
+{
+	pthread_rwlock_unlock(&unwind_lock);
+}
+
+void stack_fork_child(void)
+{
+	pthread_rwlock_t fresh = PTHREAD_RWLOCK_INITIALIZER;
+	unwind_lock = fresh;
+}

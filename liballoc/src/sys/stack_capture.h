@@ -1,0 +1,30 @@
+/*
+ * stack_capture.h - the calling thread's call stack as return addresses,
+ * for sampled allocations. Never allocates; safe with threads, signal
+ * handlers and fork (see stack_capture.c for how).
+ */
+#ifndef LA_STACK_CAPTURE_H
+#define LA_STACK_CAPTURE_H
+
+#include "sys/internal.h"
+
+/* Frames looked at beyond the ones kept, for liballoc's own. */
+#define STACK_OWN_FRAMES_MAX 16
+
+/*
+ * Fill pcs[0..max) with return addresses, innermost first, starting at
+ * `first` (the return address into the program of the liballoc entry
+ * point that was called): the frames inside liballoc before it are
+ * dropped. When `first` is not among the frames the stack is kept whole.
+ * Returns the number of frames; *truncated says the stack was deeper.
+ */
+LA_HIDDEN unsigned stack_capture(uintptr_t *pcs, unsigned max, uintptr_t first, bool *truncated);
+
+/* LAS_UNWIND_* of the unwinder stack_capture uses in this process. */
+LA_HIDDEN unsigned stack_unwinder(void);
+
+LA_HIDDEN void stack_fork_prepare(void);
+LA_HIDDEN void stack_fork_parent(void);
+LA_HIDDEN void stack_fork_child(void);
+
+#endif
