@@ -9,6 +9,7 @@
 
 #include "shared/vocab.h"
 #include "sys/conf.h"
+#include "sys/conf_file.h"
 
 struct la_conf la_conf;
 
@@ -187,12 +188,26 @@ void conf_init(void)
 	c->checks.guard_lower = LAS_GUARD_LOWER_DEFAULT;
 	c->guard_slots = GUARD_SLOTS_DEFAULT;
 	c->guard_max_size = GUARD_MAX_SIZE_DEFAULT;
-	const char *dir = getenv("LIBALLOC_STATS_DIR");
+	strcpy(c->stats_dir, "/dev/shm");
+	/* Setuid, setgid or file capabilities: whoever started us chose the
+	 * environment, so it is not read, and the segment (a file the process
+	 * creates with its privileges) exists only if a trusted setting asks. */
+	c->secure = conf_file_secure_process();
+	if (c->secure)
+		c->stats = false;
+#ifdef LIBALLOC_BUILTIN_CONF
+	conf_parse(LIBALLOC_BUILTIN_CONF, "built-in configuration");
+#endif
+	if (c->secure) {
+		char file[4096];
+		if (conf_file_read(LIBALLOC_SECURE_CONF_FILE, file, sizeof(file)))
+			conf_parse(file, LIBALLOC_SECURE_CONF_FILE);
+		return;
+	}
+	const char *dir = secure_getenv("LIBALLOC_STATS_DIR");
 	if (dir && dir[0] == '/' && strlen(dir) < sizeof(c->stats_dir))
 		strcpy(c->stats_dir, dir);
-	else
-		strcpy(c->stats_dir, "/dev/shm");
-	conf_parse(getenv("LIBALLOC_CONF"), "LIBALLOC_CONF");
+	conf_parse(secure_getenv("LIBALLOC_CONF"), "LIBALLOC_CONF");
 }
 
 void conf_render(char *out, size_t len)

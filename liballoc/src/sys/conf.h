@@ -1,4 +1,8 @@
-/* conf.h - options, read once from LIBALLOC_CONF, adjustable by alloc_ctl. */
+/*
+ * conf.h - options, read once at start (a built-in string, then
+ * LIBALLOC_STATS_DIR and LIBALLOC_CONF; in a secure process only the
+ * root-owned file of conf_file.h), some adjustable by alloc_ctl.
+ */
 #ifndef LA_CONF_H
 #define LA_CONF_H
 
@@ -17,6 +21,7 @@ struct la_conf {
 	bool stats;
 	char stats_dir[200];
 	unsigned stats_threads;   /* thread slots in the segment */
+	bool secure;              /* AT_SECURE: the environment is not read */
 	bool background_thread;   /* purge aged dirty pages from a thread */
 	struct las_checks checks; /* debug checks requested at start */
 	unsigned guard_slots;     /* slots of the guarded pool (0: no pool) */
