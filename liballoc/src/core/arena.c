@@ -15,6 +15,17 @@
 unsigned la_narenas;
 static struct arena *_Atomic arenas[MAX_ARENAS];
 static pthread_mutex_t arenas_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Arena 0 and the untagged arena need no memory: every thread can always
+ * be given an arena, and the check modes always have theirs. */
+static struct arena first_arena, untagged_arena;
+
+static void arena_setup(struct arena *a, unsigned id)
+{
+	for (unsigned c = 0; c < NCLASSES; c++)
+		pthread_mutex_init(&a->bins[c].lock, NULL);
+	pthread_mutex_init(&a->walk_lock, NULL);
+	a->id = id;
+}
 
 void arenas_init(void)
 {
@@ -25,15 +36,15 @@ void arenas_init(void)
 		la_narenas = 1;
 }
 
+/* Made on first use (a process that never allocates touches none). NULL
+ * when the metadata memory runs out, never for the two static ones. */
 static struct arena *arena_create(unsigned id)
 {
-	struct arena *a = base_alloc(sizeof(*a), LA_CACHELINE);
-	if (!a)
-		la_fatal("out of memory creating an arena");
-	for (unsigned c = 0; c < NCLASSES; c++)
-		pthread_mutex_init(&a->bins[c].lock, NULL);
-	pthread_mutex_init(&a->walk_lock, NULL);
-	a->id = id;
+	struct arena *a = id == 0 ? &first_arena
+			  : id == la_narenas ? &untagged_arena
+					     : base_alloc(sizeof(*a), LA_CACHELINE);
+	if (a)
+		arena_setup(a, id);
 	return a;
 }
 
@@ -46,7 +57,8 @@ struct arena *arena_get(unsigned id)
 	a = atomic_load_explicit(&arenas[id], memory_order_acquire);
 	if (!a) {
 		a = arena_create(id);
-		atomic_store_explicit(&arenas[id], a, memory_order_release);
+		if (a)
+			atomic_store_explicit(&arenas[id], a, memory_order_release);
 	}
 	pthread_mutex_unlock(&arenas_lock);
 	return a;
@@ -109,6 +121,8 @@ struct arena *arena_assign(int tid)
 		}
 	}
 	struct arena *a = arena_get(best);
+	if (!a) /* out of memory for a new arena: share the first */
+		a = &first_arena;
 	atomic_fetch_add_explicit(&a->nthreads, 1, memory_order_relaxed);
 	STAT_ADD(&la_arena_stats[a->id].threads, 1);
 	LA_PROBE(arena_assign, tid, a->id);

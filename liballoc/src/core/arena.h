@@ -49,6 +49,8 @@ LA_STATIC_ASSERT(PM_CLASS_MASK < LA_CACHELINE, "tag bits sit below an extent rec
 LA_STATIC_ASSERT(SLAB_MAX_OBJS <= SLAB_BITMAP_WORDS * 64, "a slab's bitmap covers its slots");
 LA_STATIC_ASSERT(MAX_ARENAS <= COUNTERS_MAX_ARENAS, "every arena has a stats record");
 LA_STATIC_ASSERT(MAX_ARENAS <= 256, "extent.arena is one byte");
+/* The arena, made on first use; NULL only when the metadata memory runs
+ * out (arena 0 and the untagged arena always exist). */
 LA_HIDDEN struct arena *arena_get(unsigned id);
 /* Least-loaded arena for a new thread; counts the thread in. */
 LA_HIDDEN struct arena *arena_assign(int tid);
