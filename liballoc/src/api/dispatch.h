@@ -19,6 +19,7 @@
 #include "modes/guard_pool.h"
 #include "modes/guard_sample.h"
 #include "modes/switch.h"
+#include "stats/publish.h"
 #include "stats/stats.h"
 
 enum op_mode { OP_PLAIN = 0, OP_CHECKED, OP_DEBUG };

@@ -19,6 +19,7 @@
 #include "modes/guard_pool.h"
 #include "modes/guard.h"
 #include "modes/switch.h"
+#include "stats/publish.h"
 #include "stats/stats.h"
 #include "sys/base.h"
 #include "sys/conf.h"
@@ -67,6 +68,7 @@ static void fork_child(void)
 	stats_fork_child(la_tc.slot, la_tc.tid, la_tc.arena ? la_tc.arena->id : 0);
 	guard_fork_child();
 	checks_fork_child();
+	publish_after_fork(); /* last: it may start a thread, which allocates */
 }
 
 void la_init(void)
@@ -89,6 +91,7 @@ void la_init(void)
 	thread_keys_init();
 	stats_init(NCLASSES, la_narenas + 1); /* the last arena is the untagged one */
 	checks_init();
+	publish_start();
 	pthread_atfork(fork_prepare, fork_parent, fork_child);
 	__atomic_store_n(&la_initialized, true, __ATOMIC_RELEASE);
 	__atomic_store_n(&init_owner, 0, __ATOMIC_RELAXED);

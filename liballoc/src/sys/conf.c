@@ -121,6 +121,13 @@ static const char *apply(const char *k, size_t kl, const char *v, size_t vl)
 		if (!las_vocab_u64(v, vl, &n, true) || n < PAGE || n > GUARD_MAX_SIZE_MAX)
 			return "bad value (4k..1m)";
 		c->guard_max_size = PAGE_CEIL((size_t)n);
+	} else if (key_is(k, kl, "stats_publish")) {
+		if (key_is(v, vl, "lazy"))
+			c->stats_publish = PUBLISH_LAZY;
+		else if (key_is(v, vl, "eager"))
+			c->stats_publish = PUBLISH_EAGER;
+		else
+			return "bad value (lazy or eager)";
 	} else if (key_is(k, kl, "stats_threads")) {
 		if (!las_vocab_u64(v, vl, &n, false) || n < 2 || n > 65536)
 			return "bad value (2..65536)";
@@ -188,6 +195,7 @@ void conf_init(void)
 	c->checks.guard_lower = LAS_GUARD_LOWER_DEFAULT;
 	c->guard_slots = GUARD_SLOTS_DEFAULT;
 	c->guard_max_size = GUARD_MAX_SIZE_DEFAULT;
+	c->stats_publish = PUBLISH_LAZY;
 	strcpy(c->stats_dir, "/dev/shm");
 	/* Setuid, setgid or file capabilities: whoever started us chose the
 	 * environment, so it is not read, and the segment (a file the process
@@ -250,4 +258,6 @@ void conf_render(char *out, size_t len)
 	buf_u64(&b, c->guard_slots);
 	buf_str(&b, ",guard_max_size:");
 	buf_u64(&b, c->guard_max_size);
+	buf_str(&b, ",stats_publish:");
+	buf_str(&b, c->stats_publish == PUBLISH_EAGER ? "eager" : "lazy");
 }

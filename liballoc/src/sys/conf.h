@@ -9,6 +9,12 @@
 #include "sys/internal.h"
 #include "liballoc_stats.h"
 
+/* When the stats segment appears (liballoc(3), stats_publish). */
+enum la_publish {
+	PUBLISH_LAZY = 0, /* once the process (or forked child) has lived a second */
+	PUBLISH_EAGER,    /* at start, and in a forked child at fork */
+};
+
 struct la_conf {
 	unsigned narenas;         /* 0 = 4 x CPUs */
 	bool tcache;
@@ -21,6 +27,7 @@ struct la_conf {
 	bool stats;
 	char stats_dir[200];
 	unsigned stats_threads;   /* thread slots in the segment */
+	enum la_publish stats_publish;
 	bool secure;              /* AT_SECURE: the environment is not read */
 	bool background_thread;   /* purge aged dirty pages from a thread */
 	struct las_checks checks; /* debug checks requested at start */
