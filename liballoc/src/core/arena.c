@@ -18,6 +18,8 @@ static pthread_mutex_t arenas_lock = PTHREAD_MUTEX_INITIALIZER;
 /* Arena 0 and the untagged arena need no memory: every thread can always
  * be given an arena, and the check modes always have theirs. */
 static struct arena first_arena, untagged_arena;
+/* Arenas new threads are spread over (mallopt M_ARENA_MAX lowers it). */
+static _Atomic unsigned spread = MAX_ARENAS;
 
 static void arena_setup(struct arena *a, unsigned id)
 {
@@ -62,6 +64,26 @@ struct arena *arena_get(unsigned id)
 	}
 	pthread_mutex_unlock(&arenas_lock);
 	return a;
+}
+
+void arena_set_spread(unsigned n)
+{
+	atomic_store_explicit(&spread, n, memory_order_relaxed);
+}
+
+bool arena_usage(unsigned id, unsigned cls, uint64_t *slabs, uint64_t *free_slots)
+{
+	struct arena *a = id < MAX_ARENAS ? atomic_load_explicit(&arenas[id], memory_order_acquire)
+					  : NULL;
+	if (!a || cls >= NCLASSES)
+		return false;
+	struct arena_bin *b = &a->bins[cls];
+	pthread_mutex_lock(&b->lock);
+	*slabs = b->nslabs;
+	uint64_t slots = b->nslabs * la_classes[cls].nobjs;
+	*free_slots = slots > b->handed ? slots - b->handed : 0;
+	pthread_mutex_unlock(&b->lock);
+	return true;
 }
 
 struct arena *arena_untagged(void)
@@ -112,7 +134,8 @@ void arena_walk_slabs(void (*fn)(struct extent *slab, void *arg), void *arg)
 struct arena *arena_assign(int tid)
 {
 	unsigned best = 0, best_n = ~0u;
-	for (unsigned i = 0; i < la_narenas; i++) {
+	unsigned n_spread = atomic_load_explicit(&spread, memory_order_relaxed);
+	for (unsigned i = 0; i < la_narenas && i < n_spread; i++) {
 		struct arena *a = atomic_load_explicit(&arenas[i], memory_order_acquire);
 		unsigned n = a ? atomic_load_explicit(&a->nthreads, memory_order_relaxed) : 0;
 		if (n < best_n) {

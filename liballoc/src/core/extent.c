@@ -44,6 +44,9 @@ static bool purged_lately; /* a threshold purge ran in this window */
  * glibc's dynamic mmap threshold, for the same reason. */
 #define HUGE_THRESHOLD_MAX ((size_t)64 << 20)
 static size_t huge_threshold;
+/* A threshold the program chose (mallopt M_MMAP_THRESHOLD): fixed, and
+ * below a reservation too. SIZE_MAX: none, the dynamic one applies. */
+static _Atomic size_t huge_fixed = SIZE_MAX;
 
 static unsigned floor_bin(size_t pages)
 {
@@ -390,6 +393,9 @@ static void note_reuse(size_t size, bool from_dirty)
  * without the lock: a stale answer only picks the other, correct, way. */
 static bool is_huge(size_t bytes)
 {
+	size_t fixed = atomic_load_explicit(&huge_fixed, memory_order_relaxed);
+	if (fixed != SIZE_MAX)
+		return bytes >= fixed;
 	size_t reserve = next_reserve_size ? next_reserve_size : la_conf.reserve_min;
 	size_t threshold = huge_threshold > reserve ? huge_threshold : reserve;
 	return bytes > threshold;
@@ -708,6 +714,11 @@ void extent_fork_parent(void)
 void extent_fork_child(void)
 {
 	pthread_mutex_init(&heap_lock, NULL);
+}
+
+void extent_set_huge_threshold(size_t bytes)
+{
+	atomic_store_explicit(&huge_fixed, bytes, memory_order_relaxed);
 }
 
 bool extent_age_list_consistent(void)
