@@ -228,7 +228,8 @@ stop_fake
 # --- a real process under liballoc ------------------------------------------
 if [ -e "$BUILD/liballoc.so" ]; then
 	rdir=$(new_dir)
-	LIBALLOC_STATS_DIR=$rdir LD_PRELOAD=$BUILD/liballoc.so "$HELPERS/knownalloc" --busy >/dev/null &
+	LIBALLOC_STATS_DIR=$rdir LIBALLOC_CONF=stats_publish:eager LD_PRELOAD=$BUILD/liballoc.so \
+		"$HELPERS/knownalloc" --busy >/dev/null &
 	kpid=$!
 	CLEANUP+=("kill $kpid")
 	for _ in $(seq 1 100); do [ -e "$rdir/liballoc.$kpid" ] && break; sleep 0.05; done
