@@ -17,6 +17,12 @@ LIB_CFLAGS := $(CFLAGS_COMMON) $(LIB_DEBUG_FLAGS) -fPIC -fvisibility=hidden -ftl
 # The page map's 8 MiB root (bss, touched only where the heap lives) goes
 # last, so that the small variables start-up writes share a few pages
 # instead of being split around it: a short process faults in fewer.
+# make LIBALLOC_BUILTIN_CONF=key:value,...: settings compiled in, read
+# before the environment, and the only ones besides /etc/liballoc.conf that a
+# setuid program takes (liballoc(3), SECURE PROCESSES).
+ifneq ($(LIBALLOC_BUILTIN_CONF),)
+LIB_CFLAGS += -DLIBALLOC_BUILTIN_CONF='"$(LIBALLOC_BUILTIN_CONF)"'
+endif
 LIB_OBJS := $(patsubst liballoc/%.c,$(BUILD)/obj/liballoc/%.o,\
 	$(filter-out %/pagemap.c,$(LIB_SRCS)) $(filter %/pagemap.c,$(LIB_SRCS)))
 
@@ -30,6 +36,15 @@ $(BUILD)/obj/liballoc/src/api/malloc.o: LIB_FILE_CFLAGS := -fasynchronous-unwind
 $(BUILD)/obj/liballoc/%.o: liballoc/%.c $(LIB_HDRS) | $(BUILD)
 	@mkdir -p $(dir $@)
 	$(CC) $(LIB_CFLAGS) $(LIB_FILE_CFLAGS) -c $< -o $@
+
+# The size-class tables, constant, generated from the rules by a program
+# run at build time (liballoc/gen/size_class_gen.c).
+$(BUILD)/gen/size_class_table.h: liballoc/gen/size_class_gen.c liballoc/src/core/size_class_rules.h | $(BUILD)
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) -O1 -iquote liballoc/src -o $(BUILD)/gen/size_class_gen $<
+	$(BUILD)/gen/size_class_gen >$@.tmp && mv $@.tmp $@
+$(BUILD)/obj/liballoc/src/core/size_class.o: $(BUILD)/gen/size_class_table.h
+$(BUILD)/obj/liballoc/src/core/size_class.o: LIB_CFLAGS += -iquote $(BUILD)/gen
 
 # Versioned soname: programs linked with -lalloc need liballoc.so.$(LIB_SOMAJOR).
 # build/liballoc.so stays the real file (LD_PRELOAD=$PWD/build/liballoc.so);

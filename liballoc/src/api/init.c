@@ -85,11 +85,11 @@ void la_init(void)
 	slot_mark_init(); /* before any slot can be released */
 	safe_link_init(); /* before any block is cached */
 	conf_init();
-	size_classes_init();
 	arenas_init();
 	tcache_global_init();
 	thread_keys_init();
 	stats_init(NCLASSES, la_narenas + 1); /* the last arena is the untagged one */
+	size_classes_init(); /* straight into the tables */
 	checks_init();
 	publish_start();
 	pthread_atfork(fork_prepare, fork_parent, fork_child);

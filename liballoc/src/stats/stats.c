@@ -162,13 +162,9 @@ void stats_init(unsigned nclasses, unsigned narenas)
 	max_threads = proto.max_threads;
 	arena_records = narenas;
 	adopt(m, &proto);
-	/* Carry over what was counted before the tables existed: the class
-	 * geometry and the globals. Nothing has allocated yet, so the arena
-	 * and large-band tables are still zero (and left untouched: a page a
-	 * short process never faults in). */
-	memcpy(la_globals, &la_boot_globals, sizeof(la_boot_globals));
-	memcpy(la_class_stats, la_boot_classes, sizeof(struct las_class) * nclasses);
-	la_control->gate = la_boot_gate;
+	/* Nothing has been counted in the bootstrap tables: start-up calls
+	 * this before anything can allocate (the core fills in the class
+	 * geometry next). Not copying them spares a short process the pages. */
 	la_control->applied = la_conf.checks;
 	la_control->requested = la_conf.checks;
 	__atomic_store_n(&h->ready, LAS_READY, __ATOMIC_RELEASE);

@@ -19,7 +19,7 @@
 extern struct las_header *la_header LA_HIDDEN;
 
 /* Called once at start, after conf, with the table sizes; the class table
- * (sizes and slab geometry) is filled in by the core beforehand. Publishes
+ * (sizes and slab geometry) is filled in by the core afterwards. Publishes
  * nothing (see stats_publish). */
 LA_HIDDEN void stats_init(unsigned nclasses, unsigned narenas);
 /* Remove the segment file (normal exit). */
