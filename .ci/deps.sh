@@ -1,7 +1,7 @@
 #!/bin/bash
 # Install the Debian packages liballoc needs; does nothing when all are present.
 set -euo pipefail
-PKGS=(build-essential clang llvm libbpf-dev libncurses-dev libcmocka-dev
+PKGS=(build-essential clang llvm libbpf-dev libncurses-dev libcmocka-dev strace
       systemtap-sdt-dev bpftrace bpftool libelf-dev libdw-dev zlib1g-dev
       libjemalloc2 libmimalloc2.0 libtcmalloc-minimal4 libgoogle-perftools4
       valgrind python3 python3-prometheus-client sqlite3 git bash gcc

@@ -4,6 +4,7 @@
 #   make bench                    full run (BENCH_QUICK=1: one run per cell)
 #   make test-bench-smoke         workloads once each, checksums glibc vs liballoc
 #   bench/fastpath-budget.sh 60   instructions per small malloc+free pair
+#   make bench-short-procs        CPU of 500 runs of /bin/true and ls, vs glibc
 #
 # The workload programs get no sanitizer even with SAN=...: they run under
 # LD_PRELOAD of the allocator being measured, which ASan would replace.
@@ -31,14 +32,24 @@ $(BENCH_DIR)/bench-exec: bench/bench_exec.c | $(BUILD)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_COMMON) $(TOOL_SAN) -o $@ $<
 
+$(BENCH_DIR)/spawn-cpu: bench/spawn_cpu.c | $(BUILD)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) -o $@ $<
+
 BENCH_BINS := $(BENCH_DIR)/allocbench $(BENCH_DIR)/fastpath $(BENCH_DIR)/fastpath_new \
-	$(BENCH_DIR)/bench-exec
+	$(BENCH_DIR)/bench-exec $(BENCH_DIR)/spawn-cpu
 ALL_TARGETS += $(BENCH_BINS)
 
 .PHONY: bench-run test-bench-smoke
 bench-run: $(BENCH_BINS)
 	BENCH_BIN=$(BENCH_DIR) BENCH_LIBALLOC=$(BUILD)/liballoc.so bash bench/run.sh
 BENCH_TARGETS += bench-run
+
+# Short processes (/bin/true, ls): CPU per run, liballoc paired with glibc.
+.PHONY: bench-short-procs
+bench-short-procs: $(BENCH_DIR)/spawn-cpu $(BUILD)/liballoc.so
+	BENCH_BIN=$(BENCH_DIR) BENCH_LIBALLOC=$(BUILD)/liballoc.so bash bench/short-procs.sh
+BENCH_TARGETS += bench-short-procs
 
 test-bench-smoke: $(BENCH_BINS)
 	BENCH_BIN=$(BENCH_DIR) BENCH_LIBALLOC=$(BUILD)/liballoc.so bash bench/smoke.sh

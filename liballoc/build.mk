@@ -3,9 +3,9 @@
 # liballoc/src is layered (liballoc/src/LAYERS, checked by `make
 # check-layers`); liballoc/shared holds what the allocator and the tools
 # both build (the check vocabulary, event names).
-LIB_SRCS := $(wildcard liballoc/src/*/*.c) liballoc/shared/vocab.c
+LIB_SRCS := $(wildcard liballoc/src/*/*.c) $(wildcard liballoc/shared/*.c)
 LIB_HDRS := $(wildcard liballoc/src/*/*.h) $(wildcard liballoc/include/*.h) \
-	liballoc/shared/vocab.h probes/liballoc_probes.h
+	$(wildcard liballoc/shared/*.h) probes/liballoc_probes.h
 # make DEBUG=1: assertions on (LA_ASSERT), less optimisation, own build dir.
 ifeq ($(DEBUG),1)
 LIB_DEBUG_FLAGS := -DLIBALLOC_DEBUG
@@ -18,7 +18,17 @@ LIB_CFLAGS := $(CFLAGS_COMMON) $(LIB_DEBUG_FLAGS) -fPIC -fvisibility=hidden -ftl
 # so that it, not libunwind, provides the _Unwind_* symbols C++ exceptions
 # use.
 LIB_UNWIND := -Wl,--push-state,--no-as-needed -lgcc_s -lunwind -Wl,--pop-state
-LIB_OBJS := $(patsubst liballoc/%.c,$(BUILD)/obj/liballoc/%.o,$(LIB_SRCS))
+# The page map's 8 MiB root (bss, touched only where the heap lives) goes
+# last, so that the small variables start-up writes share a few pages
+# instead of being split around it: a short process faults in fewer.
+# make LIBALLOC_BUILTIN_CONF=key:value,...: settings compiled in, read
+# before the environment, and the only ones besides /etc/liballoc.conf that a
+# setuid program takes (liballoc(3), SECURE PROCESSES).
+ifneq ($(LIBALLOC_BUILTIN_CONF),)
+LIB_CFLAGS += -DLIBALLOC_BUILTIN_CONF='"$(LIBALLOC_BUILTIN_CONF)"'
+endif
+LIB_OBJS := $(patsubst liballoc/%.c,$(BUILD)/obj/liballoc/%.o,\
+	$(filter-out %/pagemap.c,$(LIB_SRCS)) $(filter %/pagemap.c,$(LIB_SRCS)))
 
 # std::bad_alloc, thrown from api/cxx_runtime.c when an operator new fails,
 # unwinds through it, api/malloc.c (the operator's slow path) and
@@ -30,6 +40,15 @@ $(BUILD)/obj/liballoc/src/api/malloc.o: LIB_FILE_CFLAGS := -fasynchronous-unwind
 $(BUILD)/obj/liballoc/%.o: liballoc/%.c $(LIB_HDRS) | $(BUILD)
 	@mkdir -p $(dir $@)
 	$(CC) $(LIB_CFLAGS) $(LIB_FILE_CFLAGS) -c $< -o $@
+
+# The size-class tables, constant, generated from the rules by a program
+# run at build time (liballoc/gen/size_class_gen.c).
+$(BUILD)/gen/size_class_table.h: liballoc/gen/size_class_gen.c liballoc/src/core/size_class_rules.h | $(BUILD)
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) -O1 -iquote liballoc/src -o $(BUILD)/gen/size_class_gen $<
+	$(BUILD)/gen/size_class_gen >$@.tmp && mv $@.tmp $@
+$(BUILD)/obj/liballoc/src/core/size_class.o: $(BUILD)/gen/size_class_table.h
+$(BUILD)/obj/liballoc/src/core/size_class.o: LIB_CFLAGS += -iquote $(BUILD)/gen
 
 # Versioned soname: programs linked with -lalloc need liballoc.so.$(LIB_SOMAJOR).
 # build/liballoc.so stays the real file (LD_PRELOAD=$PWD/build/liballoc.so);

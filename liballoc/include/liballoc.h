@@ -4,13 +4,16 @@
  * liballoc replaces malloc, free, calloc, realloc, reallocarray,
  * posix_memalign, aligned_alloc, memalign, valloc, pvalloc,
  * malloc_usable_size, free_sized, free_aligned_sized, malloc_trim,
- * mallinfo2 and malloc_stats. The same functions are also exported with an
- * la_ prefix, for programs that want liballoc next to another malloc.
+ * mallinfo2, malloc_stats and the glibc extensions mallopt and malloc_info
+ * (liballoc(3) says which mallopt parameters apply). The same functions are
+ * also exported with an la_ prefix, for programs that want liballoc next to
+ * another malloc.
  */
 #ifndef LIBALLOC_H
 #define LIBALLOC_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -48,6 +51,8 @@ void *la_memalign(size_t alignment, size_t size);
 size_t la_malloc_usable_size(void *ptr);
 void la_free_sized(void *ptr, size_t size);
 int la_malloc_trim(size_t pad);
+int la_mallopt(int param, int value);
+int la_malloc_info(int options, FILE *fp);
 
 #ifdef __cplusplus
 }

@@ -46,6 +46,18 @@
 #define LAS_VERSION_LEN 32
 #define LAS_THREAD_NAME_LEN 16
 
+/*
+ * las_header.ready: LAS_READY once the tables are initialised; with
+ * LAS_READY_OWNER_LOCK also set, the writer holds an open-file-description
+ * lock (fcntl F_OFD_SETLK) on the whole file for as long as it runs, through
+ * a close-on-exec descriptor: the kernel drops it when the process dies,
+ * however it dies, and when it executes another program. Such a segment
+ * whose file nobody holds a lock on is stale, even if its pid is alive
+ * (see liballoc/shared/liveness.h).
+ */
+#define LAS_READY 0x1u
+#define LAS_READY_OWNER_LOCK 0x2u
+
 /* Indices into las_header.tables[]. */
 enum las_table_id {
 	LAS_T_GLOBALS = 0, /* 1 x struct las_globals */
@@ -75,7 +87,7 @@ struct las_header {
 	uint16_t abi_minor;
 	uint32_t byte_order;  /* LAS_BYTE_ORDER_LITTLE as written natively */
 	uint32_t header_size; /* sizeof(struct las_header) of the writer */
-	uint32_t ready;       /* 1 once every table is initialised */
+	uint32_t ready;       /* nonzero once every table is initialised: LAS_READY_* */
 	uint64_t segment_size;
 	int32_t pid;
 	uint32_t uid;

@@ -104,6 +104,9 @@ enum as_pid_status {
 	AS_PID_GONE,      /* no such process */
 	AS_PID_ZOMBIE,    /* exited, not reaped yet (state Z or X): will never allocate */
 	AS_PID_RECYCLED,  /* the pid belongs to a process started at another time */
+	AS_PID_UNLOCKED,  /* the writer no longer holds the lock it promised to hold
+			     while it runs: it executed a program without liballoc
+			     (or died); liballoc/shared/liveness.h */
 };
 int as_pid_status(pid_t pid, uint64_t start_time_ticks);
 const char *as_pid_status_text(int status); /* "process gone", ... */

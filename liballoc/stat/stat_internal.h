@@ -20,6 +20,7 @@ struct as_segment {
 	uint64_t start_time_ticks;
 	uid_t owner;              /* file owner (fstat), or the header's uid */
 	int foreign;              /* owned by another user than the reader */
+	uint32_t ready;           /* the header's ready word (LAS_READY_*) */
 	char path[PATH_MAX];
 	struct las_table tables[LAS_T_COUNT]; /* geometry validated at open */
 	uint64_t size;            /* file size validated at open */

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "liveness.h"
 #include "stat_internal.h"
 
 static int cmp_pid(const void *a, const void *b)
@@ -79,15 +80,20 @@ int as_list(const char *dir, as_list_cb cb, void *arg, struct as_error *err)
 /* What the header at path says: its start time (0 unless a well-formed
  * header for that pid), and whether the file is a liballoc segment at all
  * (magic present, initialised). */
-static uint64_t recorded_start_ticks(const char *path, pid_t pid, int *is_segment)
+static uint64_t recorded_start_ticks(const char *path, pid_t pid, int *is_segment,
+				     int *owner_gone)
 {
 	*is_segment = 1; /* unreadable: assume it is, and keep it */
+	*owner_gone = 0;
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return 0;
 	struct las_header h;
 	memset(&h, 0, sizeof(h));
 	ssize_t n = pread(fd, &h, sizeof(h), 0);
+	/* Its writer promised a lock on the file while it runs, and holds none. */
+	if (n == (ssize_t)sizeof(h) && h.magic == LAS_MAGIC && h.pid == pid)
+		*owner_gone = las_liveness_owner_gone(fd, h.ready);
 	close(fd);
 	if (n < 0)
 		return 0;
@@ -121,9 +127,11 @@ int as_gc_report(const char *dir, int dry_run, as_gc_cb report, void *arg,
 			continue;
 		if (me != 0 && st.st_uid != me)
 			continue;
-		int is_segment;
-		uint64_t ticks = recorded_start_ticks(path, pids[i], &is_segment);
+		int is_segment, owner_gone;
+		uint64_t ticks = recorded_start_ticks(path, pids[i], &is_segment, &owner_gone);
 		int status = as_pid_status(pids[i], ticks);
+		if (status == AS_PID_ALIVE && owner_gone)
+			status = AS_PID_UNLOCKED;
 		const char *reason;
 		if (status != AS_PID_ALIVE)
 			reason = as_pid_status_text(status);

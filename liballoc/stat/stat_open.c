@@ -119,6 +119,7 @@ static int segment_init(struct as_segment *seg, struct as_error *err)
 		return rc;
 	seg->pid = h.pid;
 	seg->start_time_ticks = h.start_time_ticks;
+	seg->ready = h.ready;
 	memcpy(seg->tables, h.tables, sizeof(seg->tables));
 	seg->size = size;
 	if (seg->fd < 0)

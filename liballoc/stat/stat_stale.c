@@ -6,7 +6,9 @@
  * clock ticks since boot) different from the one the segment recorded. A
  * process that has exited but was not reaped yet (state Z, or X while it
  * is being reaped) still answers kill(pid, 0) but will never allocate
- * again: it counts as gone.
+ * again: it counts as gone. So does a segment whose writer promised to hold
+ * a lock on it while it lives (LAS_READY_OWNER_LOCK) and holds none: the
+ * process died or executed another program (liballoc/shared/liveness.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "liveness.h"
 #include "stat_internal.h"
 
 /* State letter (field 3) and start time (field 22) of /proc/<pid>/stat;
@@ -82,6 +85,7 @@ const char *as_pid_status_text(int status)
 	case AS_PID_GONE: return "process gone";
 	case AS_PID_ZOMBIE: return "process exited (zombie, not reaped yet)";
 	case AS_PID_RECYCLED: return "pid recycled";
+	case AS_PID_UNLOCKED: return "process executed another program or died";
 	}
 	return "?";
 }
@@ -95,7 +99,10 @@ int as_segment_status(const struct as_segment *seg)
 {
 	if (!seg || seg->fd < 0)
 		return AS_PID_ALIVE;
-	return as_pid_status(seg->pid, seg->start_time_ticks);
+	int status = as_pid_status(seg->pid, seg->start_time_ticks);
+	if (status == AS_PID_ALIVE && las_liveness_owner_gone(seg->fd, seg->ready))
+		status = AS_PID_UNLOCKED;
+	return status;
 }
 
 int as_segment_is_stale(const struct as_segment *seg)

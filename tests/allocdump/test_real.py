@@ -44,6 +44,8 @@ def allocdump(*args, stats_dir=None):
 
 
 def env_for(stats_dir=None, conf=None):
+    # The segment at once (the default waits until a process lived 1 s).
+    conf = "stats_publish:eager" + ("," + conf if conf else "")
     env = dict(os.environ, LD_PRELOAD=LIB)
     if stats_dir:
         env["LIBALLOC_STATS_DIR"] = stats_dir

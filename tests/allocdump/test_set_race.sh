@@ -21,7 +21,8 @@ fi
 DIR=$(mktemp -d /tmp/set-race.XXXXXX)
 cleanup() { [ -n "${RP:-}" ] && kill "$RP" 2>/dev/null; wait 2>/dev/null; rm -rf "$DIR"; }
 trap cleanup EXIT
-LIBALLOC_STATS_DIR=$DIR LD_PRELOAD=$BUILD/liballoc.so "$BUILD/tests/set_race" >"$DIR/out" &
+LIBALLOC_STATS_DIR=$DIR LIBALLOC_CONF=stats_publish:eager LD_PRELOAD=$BUILD/liballoc.so \
+	"$BUILD/tests/set_race" >"$DIR/out" &
 RP=$!
 for _ in $(seq 1 200); do grep -q ready "$DIR/out" 2>/dev/null && [ -e "$DIR/liballoc.$RP" ] && break; sleep 0.02; done
 if [ ! -e "$DIR/liballoc.$RP" ]; then

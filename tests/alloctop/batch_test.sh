@@ -161,7 +161,8 @@ stop_fake
 # --- a real program under liballoc ------------------------------------------
 if [ -e "$BUILD/liballoc.so" ]; then
 	dir4=$(new_dir)
-	LIBALLOC_STATS_DIR=$dir4 LD_PRELOAD=$BUILD/liballoc.so "$HELPERS/knownalloc" --worker >"$dir4/ready" &
+	LIBALLOC_STATS_DIR=$dir4 LIBALLOC_CONF=stats_publish:eager LD_PRELOAD=$BUILD/liballoc.so \
+		"$HELPERS/knownalloc" --worker >"$dir4/ready" &
 	kpid=$!
 	CLEANUP+=("kill $kpid")
 	for _ in $(seq 1 100); do grep -q ready "$dir4/ready" 2>/dev/null && break; sleep 0.05; done

@@ -228,7 +228,8 @@ stop_fake
 # --- a real process under liballoc ------------------------------------------
 if [ -e "$BUILD/liballoc.so" ]; then
 	rdir=$(new_dir)
-	LIBALLOC_STATS_DIR=$rdir LD_PRELOAD=$BUILD/liballoc.so "$HELPERS/knownalloc" --busy >/dev/null &
+	LIBALLOC_STATS_DIR=$rdir LIBALLOC_CONF=stats_publish:eager LD_PRELOAD=$BUILD/liballoc.so \
+		"$HELPERS/knownalloc" --busy >/dev/null &
 	kpid=$!
 	CLEANUP+=("kill $kpid")
 	for _ in $(seq 1 100); do [ -e "$rdir/liballoc.$kpid" ] && break; sleep 0.05; done
@@ -273,7 +274,8 @@ whole_screen() { # NAME
 if [ -e "$BUILD/liballoc.so" ]; then
 	sdir=$(new_dir)
 	dir=$sdir
-	LIBALLOC_STATS_DIR=$sdir LD_PRELOAD=$BUILD/liballoc.so "$HELPERS/knownalloc" --worker >/dev/null &
+	LIBALLOC_STATS_DIR=$sdir LIBALLOC_CONF=stats_publish:eager LD_PRELOAD=$BUILD/liballoc.so \
+		"$HELPERS/knownalloc" --worker >/dev/null &
 	kpid=$!
 	CLEANUP+=("kill $kpid")
 	for _ in $(seq 1 100); do [ -e "$sdir/liballoc.$kpid" ] && break; sleep 0.05; done

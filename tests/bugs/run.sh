@@ -77,9 +77,19 @@ run_program() {
 # program stops where it calls bug_rendezvous(VAR); then "ACTION PID TAG" runs
 # (it sets ACTION_WHY when it fails) and the program is let go.
 run_rendezvous() {
-	local name=$1 tag=$2 var=$3 action=$4 point="$TMP/$2.point" pid i
+	local name=$1 tag=$2 var=$3 action=$4 point="$TMP/$2.point" pid i a conf=
 	shift 4
-	run_program "$name" "$tag" "$var=$point" "$@" &
+	# The action reads or writes the segment: it must exist at once (by
+	# default it appears once a process has lived a second).
+	local -a envs=()
+	for a in "$@"; do
+		case $a in
+		LIBALLOC_CONF=*) conf=${a#LIBALLOC_CONF=} ;;
+		*) envs+=("$a") ;;
+		esac
+	done
+	envs+=(LIBALLOC_CONF="${conf:+$conf,}stats_publish:eager")
+	run_program "$name" "$tag" "$var=$point" "${envs[@]}" &
 	pid=$!
 	for ((i = 0; i < 2000; i++)); do
 		[ ! -e "$point.ready" ] && kill -0 "$pid" 2>/dev/null || break

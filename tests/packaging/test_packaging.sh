@@ -40,7 +40,8 @@ run_app() {
 	local name=$1 bin=$2 min=$3; shift 3
 	rm -f "$T/fifo" "$T/out"
 	mkfifo "$T/fifo"
-	env -u LD_LIBRARY_PATH -u LD_PRELOAD LIBALLOC_STATS_DIR="$T/stats" "$@" "$bin" \
+	env -u LD_LIBRARY_PATH -u LD_PRELOAD LIBALLOC_STATS_DIR="$T/stats" \
+		LIBALLOC_CONF=stats_publish:eager "$@" "$bin" \
 		<"$T/fifo" >"$T/out" 2>&1 &
 	app_pid=$!
 	exec 3>"$T/fifo"

@@ -210,7 +210,8 @@ def test_same_exe_summed(stats):
     """A second process of the same executable joins the series (no new series)."""
     before = parse_text(allocdump("--dir", stats, "--all", "--prometheus").stdout)
     p = start([HOLD, "10", "4000"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-              env=dict(os.environ, LD_PRELOAD=LIB, LIBALLOC_STATS_DIR=stats))
+              env=dict(os.environ, LD_PRELOAD=LIB, LIBALLOC_STATS_DIR=stats,
+                       LIBALLOC_CONF="stats_publish:eager"))
     p.stdout.readline()
     ok = wait_for(lambda: allocdump("--dir", stats, "--json", str(p.pid)).returncode == 0, 15)
     docs = json.loads(allocdump("--dir", stats, "--all", "--json").stdout) if ok else []
@@ -370,7 +371,8 @@ def main():
     os.mkdir(stats)
     try:
         hold = start([HOLD, str(NBLOCKS), str(BLOCK)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                     env=dict(os.environ, LD_PRELOAD=LIB, LIBALLOC_STATS_DIR=stats), text=True,
+                     env=dict(os.environ, LD_PRELOAD=LIB, LIBALLOC_STATS_DIR=stats,
+                       LIBALLOC_CONF="stats_publish:eager"), text=True,
                      bufsize=1)
         check("hold_blocks ready", hold.stdout.readline() == "ready\n")
         pid = hold.pid

@@ -439,8 +439,9 @@ static int take(const struct options *o, pid_t pid, struct as_snapshot *snap, ch
 			snprintf(err.msg, sizeof(err.msg),
 				 "pid %d, %s: %s (stale segment; remove it with allocdump --gc)",
 				 (int)pid, path,
-				 status == AS_PID_ZOMBIE ? as_pid_status_text(status)
-							 : "process is gone or the pid was recycled");
+				 status == AS_PID_ZOMBIE || status == AS_PID_UNLOCKED
+					 ? as_pid_status_text(status)
+					 : "process is gone or the pid was recycled");
 		} else {
 			rc = as_snapshot_take(seg, snap, &err);
 		}

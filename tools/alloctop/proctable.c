@@ -163,6 +163,10 @@ static void fail_exited(struct proc_entry *e, int status, int same_file, unsigne
 		snprintf(err.msg, sizeof(err.msg),
 			 "%s: process %d has exited (a zombie, not reaped yet); segment left behind",
 			 e->path, (int)e->pid);
+	else if (status == AS_PID_UNLOCKED)
+		snprintf(err.msg, sizeof(err.msg),
+			 "%s: process %d executed a program without liballoc (or died); segment left behind",
+			 e->path, (int)e->pid);
 	else
 		snprintf(err.msg, sizeof(err.msg),
 			 "%s: process %d is gone (or its pid was reused); segment left behind",

@@ -210,11 +210,17 @@ static int guarded(const void *p)
  */
 static void *bug_thread(void *arg)
 {
-	struct as_segment *seg = arg;
+	struct as_segment *seg = NULL;
 	struct las_checks ck;
+	struct as_error err;
+	(void)arg;
 	name_self("planted-bug", 0);
 	while (!atomic_load(&stop)) {
 		nap_ms(BUG_EVERY_MS);
+		/* liballoc publishes the segment once the process has lived a
+		 * second: until then the checks are off and so is the bug. */
+		if (!seg && as_open_pid(getpid(), NULL, 0, &seg, &err) != AS_OK)
+			seg = NULL;
 		char *p = malloc(48);
 		char *q = malloc(40);
 		if (!p || !q || read_checks(seg, &ck) != 0) {
@@ -246,6 +252,8 @@ static void *bug_thread(void *arg)
 		if (ck.check_free)
 			free(again); /* double free */
 	}
+	if (seg)
+		as_close(seg);
 	return NULL;
 }
 
@@ -266,8 +274,6 @@ int main(int argc, char **argv)
 	int churners = 2;
 	pthread_t tids[CHURN_MAX_THREADS + 3];
 	int nt = 0;
-	struct as_segment *seg = NULL;
-	struct as_error err;
 	struct sigaction sa;
 
 	for (int i = 1; i < argc; i++) {
@@ -299,12 +305,6 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
-	free(malloc(1)); /* liballoc creates its segment on first use */
-	if (as_open_pid(getpid(), NULL, 0, &seg, &err) != AS_OK) {
-		fprintf(stderr, "liballoc-demo: no stats segment (%s); not running under "
-			"liballoc? The planted bug stays off.\n", err.msg);
-		seg = NULL;
-	}
 	fprintf(stderr, "liballoc-demo: pid %d, %d churn threads, leak, bursts, planted bug\n",
 		(int)getpid(), churners);
 
@@ -315,7 +315,7 @@ int main(int argc, char **argv)
 		nt++;
 	if (pthread_create(&tids[nt], NULL, burst_thread, NULL) == 0)
 		nt++;
-	if (seg && pthread_create(&tids[nt], NULL, bug_thread, seg) == 0)
+	if (pthread_create(&tids[nt], NULL, bug_thread, NULL) == 0)
 		nt++;
 
 	double start = now_s();
@@ -324,7 +324,5 @@ int main(int argc, char **argv)
 	atomic_store(&stop, 1);
 	for (int i = 0; i < nt; i++)
 		pthread_join(tids[i], NULL);
-	if (seg)
-		as_close(seg);
 	return 0;
 }

@@ -34,7 +34,8 @@ static void sum_live(struct live_totals *t)
 	const struct las_thread *th = stats_thread_table(&n);
 	for (uint32_t i = 0; i < n; i++) {
 		const struct las_thread *s = &th[i];
-		if (s->state == LAS_SLOT_FREE)
+		uint32_t state = stats_slot_state(i); /* ours, not the segment's word */
+		if (state == LAS_SLOT_FREE)
 			continue;
 		for (unsigned c = 0; c < NCLASSES; c++) {
 			int64_t live = (int64_t)(s->class_alloc[c] - s->class_free[c]);
@@ -42,7 +43,7 @@ static void sum_live(struct live_totals *t)
 			t->small_bytes += (uint64_t)live * la_classes[c].size;
 			t->allocs += s->class_alloc[c];
 			t->frees += s->class_free[c];
-			if (s->state == LAS_SLOT_LIVE) {
+			if (state == LAS_SLOT_LIVE) {
 				int64_t cached = (int64_t)(s->class_fill[c] - s->class_flush[c]) -
 						 (int64_t)(s->class_alloc[c] - s->class_free[c]);
 				if (cached > 0)

@@ -4,7 +4,7 @@
 void dispatch_periodic(void)
 {
 	extent_decay_tick();
-	stats_maybe_publish_child();
+	publish_poll();
 	tcache_gc_step();
 }
 
@@ -12,6 +12,7 @@ unsigned dispatch_enter_slow(void)
 {
 	unsigned fresh = la_tc.state == TC_UNINIT ? OP_FRESH : 0;
 	ensure_thread();
+	publish_poll();
 	if ((++la_tc.ticks & 63) == 0)
 		dispatch_periodic();
 	purge_thread_start_if_wanted();

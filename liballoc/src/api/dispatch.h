@@ -21,6 +21,7 @@
 #include "modes/prof.h"
 #include "modes/prof_sampler.h"
 #include "modes/switch.h"
+#include "stats/publish.h"
 #include "stats/stats.h"
 
 enum op_mode { OP_PLAIN = 0, OP_CHECKED, OP_DEBUG };

@@ -20,6 +20,7 @@
 #include "modes/guard.h"
 #include "modes/prof.h"
 #include "modes/switch.h"
+#include "stats/publish.h"
 #include "stats/stats.h"
 #include "sys/base.h"
 #include "sys/conf.h"
@@ -71,6 +72,7 @@ static void fork_child(void)
 	guard_fork_child();
 	checks_fork_child();
 	prof_fork_child();
+	publish_after_fork(); /* last: it may start a thread, which allocates */
 }
 
 void la_init(void)
@@ -87,13 +89,14 @@ void la_init(void)
 	slot_mark_init(); /* before any slot can be released */
 	safe_link_init(); /* before any block is cached */
 	conf_init();
-	size_classes_init();
 	arenas_init();
 	tcache_global_init();
 	thread_keys_init();
 	stats_init(NCLASSES, la_narenas + 1); /* the last arena is the untagged one */
+	size_classes_init(); /* straight into the tables */
 	checks_init();
 	prof_init();
+	publish_start();
 	pthread_atfork(fork_prepare, fork_parent, fork_child);
 	__atomic_store_n(&la_initialized, true, __ATOMIC_RELEASE);
 	__atomic_store_n(&init_owner, 0, __ATOMIC_RELAXED);

@@ -15,6 +15,19 @@
 unsigned la_narenas;
 static struct arena *_Atomic arenas[MAX_ARENAS];
 static pthread_mutex_t arenas_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Arena 0 and the untagged arena need no memory: every thread can always
+ * be given an arena, and the check modes always have theirs. */
+static struct arena first_arena, untagged_arena;
+/* Arenas new threads are spread over (mallopt M_ARENA_MAX lowers it). */
+static _Atomic unsigned spread = MAX_ARENAS;
+
+static void arena_setup(struct arena *a, unsigned id)
+{
+	for (unsigned c = 0; c < NCLASSES; c++)
+		pthread_mutex_init(&a->bins[c].lock, NULL);
+	pthread_mutex_init(&a->walk_lock, NULL);
+	a->id = id;
+}
 
 void arenas_init(void)
 {
@@ -25,15 +38,15 @@ void arenas_init(void)
 		la_narenas = 1;
 }
 
+/* Made on first use (a process that never allocates touches none). NULL
+ * when the metadata memory runs out, never for the two static ones. */
 static struct arena *arena_create(unsigned id)
 {
-	struct arena *a = base_alloc(sizeof(*a), LA_CACHELINE);
-	if (!a)
-		la_fatal("out of memory creating an arena");
-	for (unsigned c = 0; c < NCLASSES; c++)
-		pthread_mutex_init(&a->bins[c].lock, NULL);
-	pthread_mutex_init(&a->walk_lock, NULL);
-	a->id = id;
+	struct arena *a = id == 0 ? &first_arena
+			  : id == la_narenas ? &untagged_arena
+					     : base_alloc(sizeof(*a), LA_CACHELINE);
+	if (a)
+		arena_setup(a, id);
 	return a;
 }
 
@@ -46,10 +59,31 @@ struct arena *arena_get(unsigned id)
 	a = atomic_load_explicit(&arenas[id], memory_order_acquire);
 	if (!a) {
 		a = arena_create(id);
-		atomic_store_explicit(&arenas[id], a, memory_order_release);
+		if (a)
+			atomic_store_explicit(&arenas[id], a, memory_order_release);
 	}
 	pthread_mutex_unlock(&arenas_lock);
 	return a;
+}
+
+void arena_set_spread(unsigned n)
+{
+	atomic_store_explicit(&spread, n, memory_order_relaxed);
+}
+
+bool arena_usage(unsigned id, unsigned cls, uint64_t *slabs, uint64_t *free_slots)
+{
+	struct arena *a = id < MAX_ARENAS ? atomic_load_explicit(&arenas[id], memory_order_acquire)
+					  : NULL;
+	if (!a || cls >= NCLASSES)
+		return false;
+	struct arena_bin *b = &a->bins[cls];
+	pthread_mutex_lock(&b->lock);
+	*slabs = b->nslabs;
+	uint64_t slots = b->nslabs * la_classes[cls].nobjs;
+	*free_slots = slots > b->handed ? slots - b->handed : 0;
+	pthread_mutex_unlock(&b->lock);
+	return true;
 }
 
 struct arena *arena_untagged(void)
@@ -100,7 +134,8 @@ void arena_walk_slabs(void (*fn)(struct extent *slab, void *arg), void *arg)
 struct arena *arena_assign(int tid)
 {
 	unsigned best = 0, best_n = ~0u;
-	for (unsigned i = 0; i < la_narenas; i++) {
+	unsigned n_spread = atomic_load_explicit(&spread, memory_order_relaxed);
+	for (unsigned i = 0; i < la_narenas && i < n_spread; i++) {
 		struct arena *a = atomic_load_explicit(&arenas[i], memory_order_acquire);
 		unsigned n = a ? atomic_load_explicit(&a->nthreads, memory_order_relaxed) : 0;
 		if (n < best_n) {
@@ -109,6 +144,8 @@ struct arena *arena_assign(int tid)
 		}
 	}
 	struct arena *a = arena_get(best);
+	if (!a) /* out of memory for a new arena: share the first */
+		a = &first_arena;
 	atomic_fetch_add_explicit(&a->nthreads, 1, memory_order_relaxed);
 	STAT_ADD(&la_arena_stats[a->id].threads, 1);
 	LA_PROBE(arena_assign, tid, a->id);

@@ -49,7 +49,14 @@ LA_STATIC_ASSERT(PM_CLASS_MASK < LA_CACHELINE, "tag bits sit below an extent rec
 LA_STATIC_ASSERT(SLAB_MAX_OBJS <= SLAB_BITMAP_WORDS * 64, "a slab's bitmap covers its slots");
 LA_STATIC_ASSERT(MAX_ARENAS <= COUNTERS_MAX_ARENAS, "every arena has a stats record");
 LA_STATIC_ASSERT(MAX_ARENAS <= 256, "extent.arena is one byte");
+/* The arena, made on first use; NULL only when the metadata memory runs
+ * out (arena 0 and the untagged arena always exist). */
 LA_HIDDEN struct arena *arena_get(unsigned id);
+/* New threads are spread over the first n arenas (at least 1). */
+LA_HIDDEN void arena_set_spread(unsigned n);
+/* Slabs of class cls in arena id and their free slots; false when that
+ * arena was never made. */
+LA_HIDDEN bool arena_usage(unsigned id, unsigned cls, uint64_t *slabs, uint64_t *free_slots);
 /* Least-loaded arena for a new thread; counts the thread in. */
 LA_HIDDEN struct arena *arena_assign(int tid);
 LA_HIDDEN void arena_unassign(struct arena *a);

@@ -44,6 +44,9 @@ static bool purged_lately; /* a threshold purge ran in this window */
  * glibc's dynamic mmap threshold, for the same reason. */
 #define HUGE_THRESHOLD_MAX ((size_t)64 << 20)
 static size_t huge_threshold;
+/* A threshold the program chose (mallopt M_MMAP_THRESHOLD): fixed, and
+ * below a reservation too. SIZE_MAX: none, the dynamic one applies. */
+static _Atomic size_t huge_fixed = SIZE_MAX;
 
 static unsigned floor_bin(size_t pages)
 {
@@ -73,25 +76,39 @@ static int state_index(uint8_t state)
 	return state == EX_DIRTY ? 0 : 1;
 }
 
-static struct extent *record_new(void)
-{
-	struct extent *e = spare_records;
-	if (e) {
-		spare_records = e->bin.next;
-	} else {
-		e = base_alloc(sizeof(*e), LA_CACHELINE);
-		if (!e)
-			return NULL;
-	}
-	memset(e, 0, sizeof(*e));
-	return e;
-}
+/* Spare records, taken before a page-heap operation changes anything: an
+ * operation that cannot have the records a split may need fails as a whole
+ * (the caller returns NULL, ENOMEM) rather than halfway. */
+static unsigned spare_count;
 
 static void record_free(struct extent *e)
 {
 	e->state = EX_UNUSED;
 	e->bin.next = spare_records;
 	spare_records = e;
+	spare_count++;
+}
+
+static bool records_reserve(unsigned n)
+{
+	while (spare_count < n) {
+		struct extent *e = base_alloc(sizeof(*e), LA_CACHELINE);
+		if (!e)
+			return false;
+		record_free(e);
+	}
+	return true;
+}
+
+static struct extent *record_new(void)
+{
+	if (!records_reserve(1))
+		return NULL;
+	struct extent *e = spare_records;
+	spare_records = e->bin.next;
+	spare_count--;
+	memset(e, 0, sizeof(*e));
+	return e;
 }
 
 static void publish_counters(void)
@@ -245,8 +262,8 @@ static void insert_free(struct extent *e, uintptr_t addr, size_t size, uint8_t s
 	LA_ASSERT((addr & PAGE_MASK) == 0 && (size & PAGE_MASK) == 0 && size > 0);
 	if (!e)
 		e = record_new();
-	if (!e)
-		la_fatal("out of metadata memory");
+	/* Every caller reserved the records its splits need. */
+	LA_ASSERT(e != NULL);
 	e->addr = addr;
 	e->size = size;
 	e->state = state;
@@ -296,6 +313,10 @@ static bool grow(size_t size)
 	void *m = os_map(want);
 	if (!m)
 		return false;
+	if (!pagemap_reserve((uintptr_t)m, want)) {
+		os_unmap(m, want);
+		return false;
+	}
 	STAT_ADD(&la_globals->reservations, 1);
 	mapped_bytes += want;
 	if (want == next_reserve_size && ++reserves_at_size >= la_conf.reserve_growth) {
@@ -372,6 +393,9 @@ static void note_reuse(size_t size, bool from_dirty)
  * without the lock: a stale answer only picks the other, correct, way. */
 static bool is_huge(size_t bytes)
 {
+	size_t fixed = atomic_load_explicit(&huge_fixed, memory_order_relaxed);
+	if (fixed != SIZE_MAX)
+		return bytes >= fixed;
 	size_t reserve = next_reserve_size ? next_reserve_size : la_conf.reserve_min;
 	size_t threshold = huge_threshold > reserve ? huge_threshold : reserve;
 	return bytes > threshold;
@@ -392,7 +416,9 @@ static struct extent *alloc_own_mapping(size_t size, size_t align)
 	if (addr + size < m + size + slack)
 		os_unmap_part((void *)(addr + size), m + size + slack - addr - size);
 	pthread_mutex_lock(&heap_lock);
-	struct extent *e = record_new();
+	struct extent *e = NULL;
+	if (pagemap_reserve(addr, PAGE) && pagemap_reserve(addr + size - PAGE, PAGE))
+		e = record_new();
 	if (!e) {
 		pthread_mutex_unlock(&heap_lock);
 		os_unmap((void *)addr, size);
@@ -420,11 +446,13 @@ struct extent *extent_alloc(size_t size, size_t align, unsigned tag, bool *zeroe
 	}
 	pthread_mutex_lock(&heap_lock);
 	struct extent *e = NULL;
-	for (int attempt = 0; attempt < 2 && !e; attempt++) {
+	/* The carve below splits off at most a run before and one after; a
+	 * new reservation is one more. */
+	for (int attempt = 0; attempt < 2 && !e && records_reserve(2); attempt++) {
 		e = find_free(0, pages_needed);
 		if (!e)
 			e = find_free(1, pages_needed);
-		if (!e && (attempt > 0 || !grow(pages_needed << LG_PAGE)))
+		if (!e && (attempt > 0 || !records_reserve(3) || !grow(pages_needed << LG_PAGE)))
 			break;
 	}
 	if (!e) {
@@ -497,6 +525,10 @@ bool extent_shrink(struct extent *e, size_t new_size)
 	if (new_size >= e->size)
 		return new_size == e->size;
 	pthread_mutex_lock(&heap_lock);
+	if (!e->own_map && !records_reserve(1)) { /* the tail becomes a free run */
+		pthread_mutex_unlock(&heap_lock);
+		return false;
+	}
 	uintptr_t tail = e->addr + new_size;
 	size_t tail_size = e->size - new_size;
 	account_large(e->size, -1);
@@ -523,6 +555,10 @@ bool extent_grow(struct extent *e, size_t new_size)
 	if (e->own_map)
 		return false; /* its neighbours are not ours */
 	pthread_mutex_lock(&heap_lock);
+	if (!records_reserve(1)) { /* what is left of the neighbour after the carve */
+		pthread_mutex_unlock(&heap_lock);
+		return false;
+	}
 	size_t extra = new_size - e->size;
 	uintptr_t end = e->addr + e->size;
 	for (int s = 0; s < NSTATES && !ok; s++) {
@@ -678,6 +714,11 @@ void extent_fork_parent(void)
 void extent_fork_child(void)
 {
 	pthread_mutex_init(&heap_lock, NULL);
+}
+
+void extent_set_huge_threshold(size_t bytes)
+{
+	atomic_store_explicit(&huge_fixed, bytes, memory_order_relaxed);
 }
 
 bool extent_age_list_consistent(void)

@@ -70,6 +70,11 @@ LA_HIDDEN void extent_free(struct extent *e);
 LA_HIDDEN bool extent_shrink(struct extent *e, size_t new_size);
 LA_HIDDEN bool extent_grow(struct extent *e, size_t new_size);
 
+/* From now on, large blocks of at least `bytes` (alignment slack
+ * included) get a mapping of their own, whatever the reservation size,
+ * and the threshold no longer rises with what is freed. */
+LA_HIDDEN void extent_set_huge_threshold(size_t bytes);
+
 enum purge_reason { PURGE_THRESHOLD = 0, PURGE_DECAY = 1, PURGE_TRIM = 2 };
 /* Return dirty pages: all of them (trim), or the aged ones (decay). */
 LA_HIDDEN size_t extent_purge(enum purge_reason why);

@@ -41,3 +41,15 @@ bool pagemap_set_range(uintptr_t a, size_t pages, uintptr_t value)
 			return false;
 	return true;
 }
+
+bool pagemap_reserve(uintptr_t a, size_t size)
+{
+	const uintptr_t span = (uintptr_t)1 << (LG_PAGE + PM_LEAF_BITS);
+	uintptr_t last = a + size - 1;
+	for (uintptr_t at = a & ~(span - 1);; at += span) {
+		if (!leaf_for(at))
+			return false;
+		if (at >= (last & ~(span - 1)))
+			return true;
+	}
+}

@@ -33,6 +33,11 @@ static inline uintptr_t pagemap_get(const void *addr)
 				    memory_order_relaxed);
 }
 
+/* Make the leaves for [addr, addr + size): setting any entry in that range
+ * cannot fail afterwards. False (some leaves may exist) when the metadata
+ * memory runs out; done before memory is handed out, so that the heap
+ * never holds a run the page map cannot record. */
+LA_HIDDEN bool pagemap_reserve(uintptr_t addr, size_t size);
 /* Set `pages` entries starting at addr; false if a leaf cannot be made. */
 LA_HIDDEN bool pagemap_set_range(uintptr_t addr, size_t pages, uintptr_t value);
 LA_HIDDEN bool pagemap_set(uintptr_t addr, uintptr_t value);

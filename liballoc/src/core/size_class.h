@@ -8,17 +8,12 @@
 #ifndef LA_SIZE_CLASS_H
 #define LA_SIZE_CLASS_H
 
+#include "core/size_class_rules.h"
 #include "liballoc_stats.h"
 #include "sys/check.h"
 #include "sys/internal.h"
 
-#define FINE_MAX 256 /* 16-byte steps up to here */
-#define FINE_LG 8    /* log2(FINE_MAX) */
-#define FINE_CLASSES (FINE_MAX / 16)
-#define NCLASSES (FINE_CLASSES + 4 * (15 - FINE_LG)) /* up to 32 KiB = 2^15 */
-#define SMALL_MAX ((size_t)32768)
-#define LOOKUP_MAX ((size_t)4096)
-#define SLAB_MAX_OBJS 1024
+LA_STATIC_ASSERT(SIZE_CLASS_PAGE == PAGE, "slab geometry is computed for this page size");
 
 LA_STATIC_ASSERT(NCLASSES <= LAS_NCLASSES_MAX, "the stats tables carry every class");
 LA_STATIC_ASSERT(NCLASSES <= 255, "extent.cls is one byte");
@@ -30,10 +25,11 @@ struct size_class {
 	uint32_t recip; /* ceil(2^32 / size): offset -> slot index by multiply */
 };
 
-extern struct size_class la_classes[NCLASSES] LA_HIDDEN;
+extern const struct size_class la_classes[NCLASSES] LA_HIDDEN;
 /* Indexed by the size itself (4 KiB of table): no rounding on the fast path. */
-extern uint8_t la_class_lookup[LOOKUP_MAX + 1] LA_HIDDEN;
+extern const uint8_t la_class_lookup[LOOKUP_MAX + 1] LA_HIDDEN;
 
+/* The class geometry in the statistics (after stats_init: in the tables). */
 LA_HIDDEN void size_classes_init(void);
 LA_HIDDEN unsigned size_to_class_slow(size_t size);
 

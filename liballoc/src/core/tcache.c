@@ -61,6 +61,13 @@ void *tcache_refill(unsigned cls)
 	unsigned want = tc->max[t] / 2 ? tc->max[t] / 2 : 1;
 	if (want > FILL_MAX)
 		want = FILL_MAX;
+	/* A bin's first refill takes a page's worth, each next one twice as
+	 * much up to the full batch: linking a batch into the cache writes
+	 * every block of it, and a short process would otherwise fault in
+	 * 64 KiB of each class it touches once. */
+	unsigned start = (unsigned)(PAGE / class_size(cls));
+	if (tc->warmth[t] < 16 && ((start ? start : 1u) << tc->warmth[t]) < want)
+		want = (start ? start : 1u) << tc->warmth[t]++;
 	tc->refilled[t] = 1;
 	extent_decay_tick();
 	unsigned got = arena_fill(tc->arena, cls, objs, want);

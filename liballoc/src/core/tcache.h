@@ -31,6 +31,7 @@ struct tcache {
 	int tid;
 	uint32_t ticks; /* slow-path events, for periodic housekeeping */
 	uint8_t refilled[NCLASSES + 1]; /* bin refilled since its last flush */
+	uint8_t warmth[NCLASSES + 1];   /* refills so far, while they still grow */
 	uint32_t grown_bytes;           /* what bins grew beyond their base size */
 	uint32_t gc_next;               /* next bin tcache_gc_step looks at */
 	/* Per-thread state of the layers above, laid out by them

@@ -70,8 +70,14 @@ void *debug_malloc(size_t size, size_t align, bool zero, unsigned kind)
 		bi.cls = -1;
 		bi.base = (uintptr_t)run;
 		bi.slot_size = e->size;
-		if (off >= PAGE)
-			pagemap_set(bi.base + (off & ~PAGE_MASK), (uintptr_t)e);
+		if (off >= PAGE && !pagemap_set(bi.base + (off & ~PAGE_MASK), (uintptr_t)e)) {
+			/* No page-map leaf for the user page: the block could not
+			 * be found at its free. */
+			e->special = 0;
+			large_free(e);
+			errno = ENOMEM;
+			return NULL;
+		}
 		block_list_run(e);
 	}
 	struct debug_hdr *h = (struct debug_hdr *)bi.base;

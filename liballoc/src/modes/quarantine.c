@@ -78,11 +78,18 @@ bool quarantine_holds_plain(uintptr_t p)
 
 static bool ensure_storage(void)
 {
+	static struct qentry *ring_made;
 	if (ring)
 		return true;
-	ring = base_alloc(sizeof(struct qentry) * QCAP, PAGE);
-	plain_set = base_alloc(sizeof(uintptr_t) * QSET_CAP, PAGE);
-	return ring && plain_set;
+	/* Both or neither: a ring without its set would be used half made.
+	 * What one attempt got is kept for the next. */
+	if (!ring_made)
+		ring_made = base_alloc(sizeof(struct qentry) * QCAP, PAGE);
+	if (!plain_set)
+		plain_set = base_alloc(sizeof(uintptr_t) * QSET_CAP, PAGE);
+	if (ring_made && plain_set)
+		ring = ring_made;
+	return ring != NULL;
 }
 
 static void *entry_user(const struct qentry *q)

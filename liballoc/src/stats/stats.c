@@ -1,26 +1,28 @@
 /*
- * stats.c - creates and fills the stats segment (liballoc_stats.h).
+ * stats.c - the tables of the stats segment (liballoc_stats.h) and their
+ * publication as a file (stats.h).
  *
- * The file is created O_EXCL|O_NOFOLLOW with mode 0600 and sized once.
- * A leftover file at our path is replaced only when it is a regular file of
- * ours whose process is gone, or our own pid from before an exec; anything
- * else (a symlink, another user's file) is refused and statistics stay
- * private. Forked children copy the tables privately and publish their own
- * file only if they live long enough (most children exec at once).
+ * At start the tables are shared anonymous memory of this process. To
+ * publish, the file is created and locked (seg_file.c), the tables are
+ * copied into it, and the file's mapping is moved over them with mremap:
+ * one step, at the same address, so every pointer into the tables stays
+ * valid. Counters other threads bump between the copy and the move land in
+ * the old pages, which a second view of them still shows: the difference
+ * is added to the file afterwards, so nothing counted is lost.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "shared/vocab.h"
+#include "stats/identity.h"
+#include "stats/seg_file.h"
 #include "stats/stats.h"
+#include "stats/sweep.h"
 #include "sys/base.h"
 #include "sys/check.h"
 #include "sys/conf.h"
@@ -29,23 +31,37 @@
 #define LIBALLOC_VERSION "0.0.0"
 #endif
 
+/* The most thread slots a table can have (stats_threads). */
+#define MAX_SLOTS 65536u
+
 struct las_header *la_header;
 
+/* Geometry, as this process laid it out: never read back from the tables. */
+static size_t seg_size, threads_off, after_threads_off;
+static unsigned max_threads, arena_records;
 static struct las_thread *threads;
 static struct las_event_ring *events;
-static unsigned max_threads, thread_hint = 1;
+
 static pthread_mutex_t thread_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned thread_hint = 1, thread_high = 1; /* slots below thread_high were used */
+static uint64_t slot_busy[MAX_SLOTS / 64];        /* slots in use, privately */
 /* Slots of threads beyond the table: private, reused, folded at exit. */
 struct private_slot {
 	struct las_thread slot;
 	struct private_slot *next;
 };
 static struct private_slot *private_slots;
-static size_t seg_size;
+/* When not even a private slot can be had: one slot those threads share
+ * (their counts may then race; nothing else does). */
+static struct las_thread shared_slot;
+static unsigned shared_slot_users;
+
+/* Publication. */
+static bool publish_pending;
+static _Atomic bool shutting_down;
 static char seg_path[256];
+static int seg_fd = -1;        /* keeps the liveness lock */
 static pid_t seg_owner;        /* pid that created the file at seg_path */
-static bool child_pending;     /* forked child, not yet published */
-static uint64_t child_fork_ms;
 
 static size_t align64(size_t x)
 {
@@ -63,148 +79,66 @@ static void set_table(struct las_header *h, int id, size_t *off, uint32_t entry,
 LA_STATIC_ASSERT((LAS_EVENTS & (LAS_EVENTS - 1)) == 0, "the event ring wraps by index");
 LA_STATIC_ASSERT(LAS_EV_KIND_COUNT <= LAS_EV_COUNTERS + LAS_EV_COUNTERS_MORE,
 		 "every event kind has a counter");
+LA_STATIC_ASSERT(sizeof(struct las_thread) % 8 == 0, "slots are whole words");
 
+/* What start-up writes (header, globals, control, classes) comes first, in
+ * as few pages as it fits; the thread slots, used from the first up, and
+ * the event ring, written at the first event, come last. Readers follow
+ * the offsets, whatever the order. */
 static size_t layout(struct las_header *h)
 {
 	size_t off = align64(sizeof(*h));
 	set_table(h, LAS_T_GLOBALS, &off, sizeof(struct las_globals), 1);
+	set_table(h, LAS_T_CONTROL, &off, sizeof(struct las_control), 1);
 	set_table(h, LAS_T_CLASSES, &off, sizeof(struct las_class), h->nclasses);
 	set_table(h, LAS_T_ARENAS, &off, sizeof(struct las_arena), h->narenas);
-	set_table(h, LAS_T_THREADS, &off, sizeof(struct las_thread), h->max_threads);
 	set_table(h, LAS_T_LARGE, &off, sizeof(struct las_large_band), LAS_LARGE_BANDS);
+	set_table(h, LAS_T_THREADS, &off, sizeof(struct las_thread), h->max_threads);
 	set_table(h, LAS_T_EVENTS, &off, sizeof(struct las_event_ring), 1);
-	set_table(h, LAS_T_CONTROL, &off, sizeof(struct las_control), 1);
 	/* Heap profile: last, so that a reader reads up to the stacks in use. */
 	set_table(h, LAS_T_PROFILE, &off, sizeof(struct las_profile), 1);
 	set_table(h, LAS_T_STACKS, &off, sizeof(struct las_stack), la_conf.prof_stacks);
 	return (off + PAGE - 1) & ~(PAGE - 1);
 }
 
-static ssize_t read_file(const char *path, char *buf, size_t len)
+/* Point the writer at the tables of a mapping laid out as `geo` says. */
+static void adopt(char *base, const struct las_header *geo)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t total = 0, n;
-	while ((size_t)total < len - 1 && (n = read(fd, buf + total, len - 1 - (size_t)total)) > 0)
-		total += n;
-	close(fd);
-	buf[total < 0 ? 0 : total] = '\0';
-	return total;
-}
-
-/* Field 22 of /proc/<pid>/stat: start time in clock ticks since boot. */
-static uint64_t proc_start_time(const char *stat_path)
-{
-	char buf[1024];
-	if (read_file(stat_path, buf, sizeof(buf)) <= 0)
-		return 0;
-	char *p = strrchr(buf, ')');
-	if (!p)
-		return 0;
-	int field = 2;
-	for (p++; *p && field < 22; p++)
-		if (*p == ' ')
-			field++;
-	uint64_t v = 0;
-	while (*p >= '0' && *p <= '9')
-		v = v * 10 + (uint64_t)(*p++ - '0');
-	return v;
-}
-
-static void fill_identity(struct las_header *h)
-{
-	h->pid = getpid();
-	h->uid = getuid();
-	h->start_time_ticks = proc_start_time("/proc/self/stat");
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	h->created_unix_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-	char exe[LAS_EXE_LEN];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		const char *base = strrchr(exe, '/');
-		base = base ? base + 1 : exe;
-		memset(h->exe, 0, sizeof(h->exe));
-		memcpy(h->exe, base, strlen(base));
-	}
-	ssize_t len = read_file("/proc/self/cmdline", h->cmdline, sizeof(h->cmdline));
-	for (ssize_t i = 0; i + 1 < len; i++)
-		if (h->cmdline[i] == '\0')
-			h->cmdline[i] = ' ';
-	if (len > 0 && h->cmdline[len - 1] == '\0')
-		len--;
-	if (len >= 0)
-		h->cmdline[len] = '\0';
-}
-
-static void make_path(char *out, size_t len, pid_t pid)
-{
-	struct la_buf b = {out, 0, len};
-	buf_str(&b, la_conf.stats_dir);
-	buf_str(&b, "/liballoc.");
-	buf_u64(&b, (uint64_t)pid);
-}
-
-/* A file already at our path: may we replace it? */
-static bool leftover_is_replaceable(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return false; /* a symlink (ELOOP) or unreadable: refuse */
-	struct stat st;
-	struct las_header h;
-	bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == getuid() &&
-		  pread(fd, &h, sizeof(h), 0) == (ssize_t)sizeof(h) && h.magic == LAS_MAGIC;
-	close(fd);
-	if (!ok)
-		return false;
-	if (h.pid == getpid())
-		return true; /* our own image before exec */
-	return kill(h.pid, 0) != 0 && errno == ESRCH;
-}
-
-static int create_file(char *path, size_t pathlen)
-{
-	make_path(path, pathlen, getpid());
-	for (int attempt = 0; attempt < 2; attempt++) {
-		int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-		if (fd >= 0) {
-			fchmod(fd, 0600);
-			if (ftruncate(fd, (off_t)seg_size) == 0)
-				return fd;
-			close(fd);
-			unlink(path);
-			return -1;
-		}
-		if (errno != EEXIST || !leftover_is_replaceable(path))
-			break;
-		unlink(path);
-	}
-	la_write_stderr("liballoc: stats: cannot create ");
-	la_write_stderr(path);
-	la_write_stderr(" (exists and is not ours, or no permission); statistics stay private\n");
-	return -1;
-}
-
-/* Point the writer at the tables inside a mapping. */
-static void adopt(struct las_header *h)
-{
-	char *base = (char *)h;
-	la_header = h;
-	la_globals = (struct las_globals *)(base + h->tables[LAS_T_GLOBALS].offset);
-	la_class_stats = (struct las_class *)(base + h->tables[LAS_T_CLASSES].offset);
-	la_arena_stats = (struct las_arena *)(base + h->tables[LAS_T_ARENAS].offset);
-	threads = (struct las_thread *)(base + h->tables[LAS_T_THREADS].offset);
-	la_large_bands = (struct las_large_band *)(base + h->tables[LAS_T_LARGE].offset);
-	events = (struct las_event_ring *)(base + h->tables[LAS_T_EVENTS].offset);
-	la_control = (struct las_control *)(base + h->tables[LAS_T_CONTROL].offset);
+	la_header = (struct las_header *)base;
+	la_globals = (struct las_globals *)(base + geo->tables[LAS_T_GLOBALS].offset);
+	la_class_stats = (struct las_class *)(base + geo->tables[LAS_T_CLASSES].offset);
+	la_arena_stats = (struct las_arena *)(base + geo->tables[LAS_T_ARENAS].offset);
+	threads = (struct las_thread *)(base + geo->tables[LAS_T_THREADS].offset);
+	la_large_bands = (struct las_large_band *)(base + geo->tables[LAS_T_LARGE].offset);
+	events = (struct las_event_ring *)(base + geo->tables[LAS_T_EVENTS].offset);
+	la_control = (struct las_control *)(base + geo->tables[LAS_T_CONTROL].offset);
 	la_gate = &la_control->gate;
-	la_profile = (struct las_profile *)(base + h->tables[LAS_T_PROFILE].offset);
-	la_stacks = h->tables[LAS_T_STACKS].count
-			    ? (struct las_stack *)(base + h->tables[LAS_T_STACKS].offset)
+	la_profile = (struct las_profile *)(base + geo->tables[LAS_T_PROFILE].offset);
+	la_stacks = geo->tables[LAS_T_STACKS].count
+			    ? (struct las_stack *)(base + geo->tables[LAS_T_STACKS].offset)
 			    : NULL;
+	threads_off = geo->tables[LAS_T_THREADS].offset;
+	after_threads_off = geo->tables[LAS_T_EVENTS].offset;
+}
+
+/* The parts of the tables in use: everything but the slots never used. */
+static void copy_used(void *dst, const void *src)
+{
+	size_t used_end = threads_off + (size_t)thread_high * sizeof(struct las_thread);
+	memcpy(dst, src, used_end);
+	memcpy((char *)dst + after_threads_off, (const char *)src + after_threads_off,
+	       seg_size - after_threads_off);
+}
+
+/* Add to `dst` what changed from `before` to `after`, word by word. */
+static void carry_over(uint64_t *dst, const uint64_t *after, const uint64_t *before, size_t from,
+		       size_t to)
+{
+	for (size_t i = from / 8; i < to / 8; i++) {
+		uint64_t d = after[i] - before[i];
+		if (d)
+			__atomic_fetch_add(&dst[i], d, __ATOMIC_RELAXED);
+	}
 }
 
 void stats_init(unsigned nclasses, unsigned narenas)
@@ -213,27 +147,14 @@ void stats_init(unsigned nclasses, unsigned narenas)
 	memset(&proto, 0, sizeof(proto));
 	proto.nclasses = nclasses;
 	proto.narenas = narenas;
-	proto.max_threads = la_conf.stats_threads;
+	proto.max_threads = la_conf.stats_threads < MAX_SLOTS ? la_conf.stats_threads : MAX_SLOTS;
 	seg_size = layout(&proto);
-	int fd = -1;
-	if (la_conf.stats)
-		fd = create_file(seg_path, sizeof(seg_path));
-	void *m;
-	if (fd >= 0) {
-		m = mmap(NULL, seg_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-		close(fd);
-		if (m == MAP_FAILED) {
-			unlink(seg_path);
-			fd = -1;
-		} else {
-			seg_owner = getpid();
-		}
-	}
-	if (fd < 0) {
-		m = mmap(NULL, seg_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (m == MAP_FAILED)
-			la_fatal("cannot map statistics tables");
-	}
+	/* Shared, so that publishing can view the old pages twice; private
+	 * when they will never be published. */
+	int kind = la_conf.stats ? MAP_SHARED : MAP_PRIVATE;
+	void *m = mmap(NULL, seg_size, PROT_READ | PROT_WRITE, kind | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return; /* out of memory: the bootstrap tables go on, unpublished */
 	struct las_header *h = m;
 	memcpy(h, &proto, sizeof(proto));
 	h->magic = LAS_MAGIC;
@@ -244,21 +165,84 @@ void stats_init(unsigned nclasses, unsigned narenas)
 	h->segment_size = seg_size;
 	h->page_size = (uint32_t)PAGE;
 	memcpy(h->version, LIBALLOC_VERSION, sizeof(LIBALLOC_VERSION));
-	fill_identity(h);
 	conf_render(h->conf, sizeof(h->conf));
-	max_threads = h->max_threads;
-	adopt(h);
-	/* Carry over what was counted before the tables existed. */
-	memcpy(la_globals, &la_boot_globals, sizeof(la_boot_globals));
-	memcpy(la_large_bands, la_boot_large, sizeof(la_boot_large));
-	memcpy(la_arena_stats, la_boot_arenas, sizeof(struct las_arena) * h->narenas);
-	memcpy(la_class_stats, la_boot_classes, sizeof(struct las_class) * h->nclasses);
-	la_control->gate = la_boot_gate;
-	la_profile->capacity = h->tables[LAS_T_STACKS].count;
+	max_threads = proto.max_threads;
+	arena_records = narenas;
+	adopt(m, &proto);
+	/* Nothing has been counted in the bootstrap tables: start-up calls
+	 * this before anything can allocate (the core fills in the class
+	 * geometry next). Not copying them spares a short process the pages. */
+	la_profile->capacity = proto.tables[LAS_T_STACKS].count;
 	la_control->applied = la_conf.checks;
 	la_control->requested = la_conf.checks;
-	threads[0].state = LAS_SLOT_RETIRED;
-	__atomic_store_n(&h->ready, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&h->ready, LAS_READY, __ATOMIC_RELEASE);
+	publish_pending = la_conf.stats;
+}
+
+bool stats_publish_pending(void)
+{
+	return __atomic_load_n(&publish_pending, __ATOMIC_RELAXED);
+}
+
+/* Under thread_lock. The file at `path` (fd) becomes the tables. */
+static bool move_into_file(int fd, bool locked)
+{
+	void *view = mremap(la_header, 0, seg_size, MREMAP_MAYMOVE);
+	void *file = mmap(NULL, seg_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	void *before = mmap(NULL, seg_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			    -1, 0);
+	bool ok = view != MAP_FAILED && file != MAP_FAILED && before != MAP_FAILED;
+	if (ok) {
+		struct las_header *h = view;
+		identity_fill(h);
+		threads[0].state = LAS_SLOT_RETIRED; /* for readers: slot 0 sums the exited */
+		if (locked)
+			__atomic_or_fetch(&h->ready, LAS_READY_OWNER_LOCK, __ATOMIC_RELEASE);
+		copy_used(before, view);
+		copy_used(file, before);
+		ok = mremap(file, seg_size, seg_size, MREMAP_MAYMOVE | MREMAP_FIXED, la_header) !=
+		     MAP_FAILED;
+	}
+	if (ok) {
+		size_t used_end = threads_off + (size_t)thread_high * sizeof(struct las_thread);
+		carry_over((uint64_t *)la_header, view, before, 0, used_end);
+		carry_over((uint64_t *)la_header, view, before, after_threads_off, seg_size);
+	} else if (file != MAP_FAILED) {
+		munmap(file, seg_size);
+	}
+	if (view != MAP_FAILED)
+		munmap(view, seg_size);
+	if (before != MAP_FAILED)
+		munmap(before, seg_size);
+	return ok;
+}
+
+void stats_publish(void)
+{
+	pthread_mutex_lock(&thread_lock);
+	if (!publish_pending || !la_header || atomic_load(&shutting_down)) {
+		pthread_mutex_unlock(&thread_lock);
+		return;
+	}
+	publish_pending = false;
+	char path[sizeof(seg_path)];
+	bool locked = false;
+	int fd = seg_file_create(la_conf.stats_dir, seg_size, path, sizeof(path), &locked);
+	if (fd >= 0 && !move_into_file(fd, locked)) {
+		close(fd);
+		unlink(path);
+		fd = -1;
+	}
+	if (fd >= 0) {
+		memcpy(seg_path, path, sizeof(path));
+		seg_fd = fd;
+		seg_owner = getpid();
+	}
+	pthread_mutex_unlock(&thread_lock);
+	if (fd >= 0 && atomic_load(&shutting_down))
+		stats_shutdown(); /* exit began meanwhile */
+	else if (fd >= 0)
+		sweep_stale(la_conf.stats_dir);
 }
 
 void stats_publish_conf(void)
@@ -269,12 +253,35 @@ void stats_publish_conf(void)
 	}
 }
 
+/* No lock: this also runs from the abort of a violation report, which may
+ * happen with any lock held. */
 void stats_shutdown(void)
 {
+	atomic_store(&shutting_down, true);
 	if (seg_owner && seg_owner == getpid()) {
 		unlink(seg_path);
 		seg_owner = 0;
 	}
+}
+
+static bool slot_is_busy(unsigned i)
+{
+	return (slot_busy[i / 64] >> (i % 64)) & 1;
+}
+
+static void slot_set_busy(unsigned i, bool busy)
+{
+	if (busy)
+		slot_busy[i / 64] |= 1ull << (i % 64);
+	else
+		slot_busy[i / 64] &= ~(1ull << (i % 64));
+}
+
+uint32_t stats_slot_state(unsigned i)
+{
+	if (i == 0)
+		return LAS_SLOT_RETIRED;
+	return i < max_threads && slot_is_busy(i) ? LAS_SLOT_LIVE : LAS_SLOT_FREE;
 }
 
 static void slot_identity(struct las_thread *s, int tid, unsigned arena)
@@ -297,8 +304,11 @@ struct las_thread *stats_thread_acquire(int tid, unsigned arena)
 	struct las_thread *s = NULL;
 	for (unsigned n = 1; n < max_threads && threads; n++) {
 		unsigned i = 1 + (thread_hint - 1 + n - 1) % (max_threads - 1);
-		if (threads[i].state == LAS_SLOT_FREE) {
+		if (!slot_is_busy(i)) {
 			s = &threads[i];
+			slot_set_busy(i, true);
+			if (i + 1 > thread_high)
+				thread_high = i + 1;
 			thread_hint = i + 1 < max_threads ? i + 1 : 1;
 			break;
 		}
@@ -309,14 +319,20 @@ struct las_thread *stats_thread_acquire(int tid, unsigned arena)
 		struct private_slot *ps;
 		for (ps = private_slots; ps && ps->slot.state != LAS_SLOT_FREE; ps = ps->next)
 			;
-		if (!ps) {
-			ps = base_alloc(sizeof(*ps), LA_CACHELINE);
-			if (!ps)
-				la_fatal("out of memory for a thread statistics slot");
+		if (!ps && (ps = base_alloc(sizeof(*ps), LA_CACHELINE)) != NULL) {
 			ps->next = private_slots;
 			private_slots = ps;
 		}
-		s = &ps->slot;
+		if (ps) {
+			s = &ps->slot;
+		} else if (shared_slot_users++ == 0) {
+			s = &shared_slot;
+		} else {
+			s = &shared_slot;
+			s->gate = *la_gate;
+			pthread_mutex_unlock(&thread_lock);
+			return s; /* already identified as its first user */
+		}
 	}
 	slot_identity(s, tid, arena);
 	s->gate = *la_gate;
@@ -351,12 +367,14 @@ void stats_hold_gate(uint32_t bit, bool on)
 	pthread_mutex_lock(&thread_lock);
 	gate_held = on ? gate_held | bit : gate_held & ~bit;
 	gate_bit(la_gate, bit, on);
-	for (unsigned i = 1; threads && i < max_threads; i++)
-		if (threads[i].state == LAS_SLOT_LIVE)
+	for (unsigned i = 1; threads && i < thread_high; i++)
+		if (slot_is_busy(i))
 			gate_bit(&threads[i].gate, bit, on);
 	for (struct private_slot *ps = private_slots; ps; ps = ps->next)
 		if (ps->slot.state == LAS_SLOT_LIVE)
 			gate_bit(&ps->slot.gate, bit, on);
+	if (shared_slot_users)
+		gate_bit(&shared_slot.gate, bit, on);
 	pthread_mutex_unlock(&thread_lock);
 }
 
@@ -365,12 +383,14 @@ void stats_set_gates(uint32_t value)
 	pthread_mutex_lock(&thread_lock);
 	value |= gate_held;
 	__atomic_store_n(la_gate, value, __ATOMIC_RELEASE);
-	for (unsigned i = 1; threads && i < max_threads; i++)
-		if (threads[i].state == LAS_SLOT_LIVE)
+	for (unsigned i = 1; threads && i < thread_high; i++)
+		if (slot_is_busy(i))
 			__atomic_store_n(&threads[i].gate, value, __ATOMIC_RELEASE);
 	for (struct private_slot *ps = private_slots; ps; ps = ps->next)
 		if (ps->slot.state == LAS_SLOT_LIVE)
 			__atomic_store_n(&ps->slot.gate, value, __ATOMIC_RELEASE);
+	if (shared_slot_users)
+		__atomic_store_n(&shared_slot.gate, value, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&thread_lock);
 }
 
@@ -386,11 +406,17 @@ static void fold(struct las_thread *to, const struct las_thread *from)
 		dst[i] += src[i];
 }
 
-void stats_thread_release(struct las_thread *s)
+/* Exited threads' sums; also counts for threads without a slot. */
+static struct las_thread *stats_retired_slot(void)
 {
-	pthread_mutex_lock(&thread_lock);
-	LA_ASSERT(s->state == LAS_SLOT_LIVE);
-	fold(&threads[0], s);
+	static struct las_thread boot_retired;
+	return threads ? &threads[0] : &boot_retired;
+}
+
+/* Under thread_lock: fold the slot into the retired one and free it. */
+static void retire(struct las_thread *s)
+{
+	fold(stats_retired_slot(), s);
 	__atomic_store_n(&s->seq, s->seq + 1, __ATOMIC_RELAXED);
 	const size_t first = offsetof(struct las_thread, reserved0);
 	memset((char *)s + first, 0, sizeof(*s) - first);
@@ -398,6 +424,22 @@ void stats_thread_release(struct las_thread *s)
 	s->gate = 0;
 	s->state = LAS_SLOT_FREE;
 	__atomic_store_n(&s->seq, s->seq + 1, __ATOMIC_RELEASE);
+}
+
+void stats_thread_release(struct las_thread *s)
+{
+	pthread_mutex_lock(&thread_lock);
+	if (s == &shared_slot) {
+		if (--shared_slot_users == 0)
+			retire(s);
+	} else {
+		if (threads && s >= threads && s < threads + max_threads) {
+			unsigned i = (unsigned)(s - threads);
+			LA_ASSERT(slot_is_busy(i));
+			slot_set_busy(i, false);
+		}
+		retire(s);
+	}
 	pthread_mutex_unlock(&thread_lock);
 }
 
@@ -405,13 +447,6 @@ const struct las_thread *stats_thread_table(unsigned *count)
 {
 	*count = threads ? max_threads : 0;
 	return threads;
-}
-
-/* Exited threads' sums; also counts for threads without a slot. */
-static struct las_thread *stats_retired_slot(void)
-{
-	static struct las_thread boot_retired;
-	return threads ? &threads[0] : &boot_retired;
 }
 
 struct las_thread *stats_count_begin(struct las_thread *mine)
@@ -464,65 +499,64 @@ void stats_fork_parent(void)
 	pthread_mutex_unlock(&thread_lock);
 }
 
+/* The child's own copy of the tables, at the same address (the parent's
+ * pages, file or not, are the parent's). Only the slots ever used are
+ * copied: most children execve at once. */
+static void make_tables_own(void)
+{
+	int kind = la_conf.stats ? MAP_SHARED : MAP_PRIVATE;
+	void *copy = mmap(NULL, seg_size, PROT_READ | PROT_WRITE, kind | MAP_ANONYMOUS, -1, 0);
+	if (copy != MAP_FAILED) {
+		copy_used(copy, la_header);
+		if (mremap(copy, seg_size, seg_size, MREMAP_MAYMOVE | MREMAP_FIXED, la_header) !=
+		    MAP_FAILED)
+			return;
+		munmap(copy, seg_size);
+	}
+	/* Out of memory: fresh zeroed tables, never the parent's. */
+	if (mmap(la_header, seg_size, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED)
+		la_header->ready = 0; /* nothing to publish */
+}
 
 void stats_fork_child(struct las_thread *mine, int tid, unsigned arena)
 {
 	pthread_mutex_init(&thread_lock, NULL);
+	seg_file_fork_child();
+	/* The descriptor shares the parent's open file, whose lock is the
+	 * parent's life, not ours. */
+	if (seg_fd >= 0)
+		close(seg_fd);
+	seg_fd = -1;
+	seg_owner = 0;
 	if (!la_header)
 		return;
-	/* Private copy at the same address: the parent's file is not ours. */
-	void *copy = mmap(NULL, seg_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (copy != MAP_FAILED) {
-		memcpy(copy, la_header, seg_size);
-		if (mremap(copy, seg_size, seg_size, MREMAP_MAYMOVE | MREMAP_FIXED, la_header) ==
-		    MAP_FAILED)
-			munmap(copy, seg_size);
-	}
-	seg_owner = 0;
-	la_header->pid = getpid();
-	la_header->start_time_ticks = proc_start_time("/proc/self/stat");
+	make_tables_own();
+	__atomic_and_fetch(&la_header->ready, ~LAS_READY_OWNER_LOCK, __ATOMIC_RELAXED);
 	/* Threads of the parent do not exist here: fold their slots. */
-	for (unsigned i = 1; i < max_threads; i++) {
+	for (unsigned i = 1; i < thread_high; i++) {
 		struct las_thread *s = &threads[i];
-		if (s->state != LAS_SLOT_LIVE || s == mine)
+		if (!slot_is_busy(i) || s == mine)
 			continue;
-		fold(&threads[0], s);
-		const size_t first = offsetof(struct las_thread, reserved0);
-		memset((char *)s + first, 0, sizeof(*s) - first);
-		s->tid = 0;
-		s->state = LAS_SLOT_FREE;
+		retire(s);
+		slot_set_busy(i, false);
 	}
-	for (unsigned i = 0; i < la_header->narenas; i++)
+	for (struct private_slot *ps = private_slots; ps; ps = ps->next)
+		if (ps->slot.state == LAS_SLOT_LIVE && &ps->slot != mine)
+			retire(&ps->slot);
+	if (shared_slot_users) {
+		shared_slot_users = mine == &shared_slot ? 1 : 0;
+		if (!shared_slot_users)
+			retire(&shared_slot);
+	}
+	for (unsigned i = 0; i < arena_records; i++)
 		la_arena_stats[i].threads = 0;
 	if (mine) {
 		mine->tid = tid;
-		la_arena_stats[arena].threads = 1;
+		if (arena < arena_records)
+			la_arena_stats[arena].threads = 1;
 	}
 	la_globals->threads_live = mine ? 1 : 0;
-	child_pending = la_conf.stats;
-	child_fork_ms = la_now_coarse_ms();
-}
-
-void stats_maybe_publish_child(void)
-{
-	if (likely(!child_pending))
-		return;
-	if (la_now_coarse_ms() - child_fork_ms < 1000)
-		return;
-	child_pending = false;
-	char path[256];
-	int fd = create_file(path, sizeof(path));
-	if (fd < 0)
-		return;
-	/* Copy the current tables into the file, then map it over them. */
-	if (write(fd, la_header, seg_size) != (ssize_t)seg_size ||
-	    mmap(la_header, seg_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0) ==
-		    MAP_FAILED) {
-		close(fd);
-		unlink(path);
-		return;
-	}
-	close(fd);
-	memcpy(seg_path, path, sizeof(path));
-	seg_owner = getpid();
+	publish_pending = la_conf.stats && la_header->ready;
+	atomic_store(&shutting_down, false);
 }

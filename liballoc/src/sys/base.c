@@ -6,6 +6,7 @@
 #include "sys/counters.h"
 
 #define BASE_FIRST_REGION ((size_t)4 << 20)
+#define BASE_MIN_REGION ((size_t)64 << 10)
 
 static pthread_mutex_t base_lock = PTHREAD_MUTEX_INITIALIZER;
 static uintptr_t base_cur, base_end;
@@ -21,11 +22,18 @@ void *base_alloc(size_t size, size_t align)
 			region <<= 1;
 		void *m = os_map(region);
 		if (!m) {
+			/* Out of address space for the doubled region: what this
+			 * request needs may still fit. Growth resumes afterwards. */
+			region = ALIGN_UP(size + align, BASE_MIN_REGION);
+			m = region < base_next_size ? os_map(region) : NULL;
+		}
+		if (!m) {
 			pthread_mutex_unlock(&base_lock);
 			return NULL;
 		}
 		/* Regions double every time: metadata mappings stay O(log N). */
-		base_next_size = region << 1;
+		if (region << 1 > base_next_size)
+			base_next_size = region << 1;
 		base_cur = (uintptr_t)m;
 		base_end = base_cur + region;
 		p = ALIGN_UP(base_cur, align);

@@ -9,6 +9,7 @@
 
 #include "shared/vocab.h"
 #include "sys/conf.h"
+#include "sys/conf_file.h"
 
 struct la_conf la_conf;
 
@@ -128,6 +129,13 @@ static const char *apply(const char *k, size_t kl, const char *v, size_t vl)
 		if (!las_vocab_u64(v, vl, &n, true) || (n != 0 && n < 16) || n > 65536)
 			return "bad value (0, or 16..65536)";
 		c->prof_stacks = (unsigned)n;
+	} else if (key_is(k, kl, "stats_publish")) {
+		if (key_is(v, vl, "lazy"))
+			c->stats_publish = PUBLISH_LAZY;
+		else if (key_is(v, vl, "eager"))
+			c->stats_publish = PUBLISH_EAGER;
+		else
+			return "bad value (lazy or eager)";
 	} else if (key_is(k, kl, "stats_threads")) {
 		if (!las_vocab_u64(v, vl, &n, false) || n < 2 || n > 65536)
 			return "bad value (2..65536)";
@@ -197,12 +205,27 @@ void conf_init(void)
 	c->checks.guard_lower = LAS_GUARD_LOWER_DEFAULT;
 	c->guard_slots = GUARD_SLOTS_DEFAULT;
 	c->guard_max_size = GUARD_MAX_SIZE_DEFAULT;
-	const char *dir = getenv("LIBALLOC_STATS_DIR");
+	c->stats_publish = PUBLISH_LAZY;
+	strcpy(c->stats_dir, "/dev/shm");
+	/* Setuid, setgid or file capabilities: whoever started us chose the
+	 * environment, so it is not read, and the segment (a file the process
+	 * creates with its privileges) exists only if a trusted setting asks. */
+	c->secure = conf_file_secure_process();
+	if (c->secure)
+		c->stats = false;
+#ifdef LIBALLOC_BUILTIN_CONF
+	conf_parse(LIBALLOC_BUILTIN_CONF, "built-in configuration");
+#endif
+	if (c->secure) {
+		char file[4096];
+		if (conf_file_read(LIBALLOC_SECURE_CONF_FILE, file, sizeof(file)))
+			conf_parse(file, LIBALLOC_SECURE_CONF_FILE);
+		return;
+	}
+	const char *dir = secure_getenv("LIBALLOC_STATS_DIR");
 	if (dir && dir[0] == '/' && strlen(dir) < sizeof(c->stats_dir))
 		strcpy(c->stats_dir, dir);
-	else
-		strcpy(c->stats_dir, "/dev/shm");
-	conf_parse(getenv("LIBALLOC_CONF"), "LIBALLOC_CONF");
+	conf_parse(secure_getenv("LIBALLOC_CONF"), "LIBALLOC_CONF");
 }
 
 void conf_render(char *out, size_t len)
@@ -249,4 +272,6 @@ void conf_render(char *out, size_t len)
 	buf_u64(&b, c->prof_sample);
 	buf_str(&b, ",prof_stacks:");
 	buf_u64(&b, c->prof_stacks);
+	buf_str(&b, ",stats_publish:");
+	buf_str(&b, c->stats_publish == PUBLISH_EAGER ? "eager" : "lazy");
 }

@@ -1,9 +1,19 @@
-/* conf.h - options, read once from LIBALLOC_CONF, adjustable by alloc_ctl. */
+/*
+ * conf.h - options, read once at start (a built-in string, then
+ * LIBALLOC_STATS_DIR and LIBALLOC_CONF; in a secure process only the
+ * root-owned file of conf_file.h), some adjustable by alloc_ctl.
+ */
 #ifndef LA_CONF_H
 #define LA_CONF_H
 
 #include "sys/internal.h"
 #include "liballoc_stats.h"
+
+/* When the stats segment appears (liballoc(3), stats_publish). */
+enum la_publish {
+	PUBLISH_LAZY = 0, /* once the process (or forked child) has lived a second */
+	PUBLISH_EAGER,    /* at start, and in a forked child at fork */
+};
 
 struct la_conf {
 	unsigned narenas;         /* 0 = 4 x CPUs */
@@ -17,6 +27,8 @@ struct la_conf {
 	bool stats;
 	char stats_dir[200];
 	unsigned stats_threads;   /* thread slots in the segment */
+	enum la_publish stats_publish;
+	bool secure;              /* AT_SECURE: the environment is not read */
 	bool background_thread;   /* purge aged dirty pages from a thread */
 	struct las_checks checks; /* debug checks requested at start */
 	unsigned guard_slots;     /* slots of the guarded pool (0: no pool) */
