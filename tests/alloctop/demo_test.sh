@@ -42,10 +42,10 @@ for _ in $(seq 1 100); do [ -e "$dir/liballoc.$demo" ] && break; sleep 0.05; don
 start_tmux demo 150 50 "$ALLOCTOP -S $dir -p $demo -d 0.5"
 check_screen "alloctop shows the demo" "^ +$demo .*liballoc-demo"
 check_screen "ERR 0 before" "^ +$demo .* 0 *$"
-keys c
+keys c y Enter
 check_screen "check_free switched on" "pid $demo: check_free=true"
 check_screen "ERR counts the planted double free" "^ +$demo .* [1-9][0-9]* *$" 8
-keys z
+keys z y Enter
 check_screen "redzones switched on" "pid $demo: redzone=16"
 keys Enter
 keys End

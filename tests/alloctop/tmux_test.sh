@@ -95,6 +95,11 @@ expect_eq "filter leaves one row" "$rows" 1
 
 # --- switching checks on a live process -------------------------------------
 keys c
+check_screen "c asks first, naming the process and the change" "set check_free=true in pid $p1 \\((fake-001|fakeprocs)\\)\\? y/n"
+keys n Enter
+check_screen "n leaves the process alone" "checks unchanged"
+expect_eq "check_free unchanged in the segment" "$(seg "$p1" check_free)" 0
+keys c y Enter
 check_screen "c confirms check_free on" "pid $p1: check_free=true: checks none -> free \(applied\)"
 expect_eq "check_free applied in the segment" "$(seg "$p1" check_free)" 1
 expect_eq "a switch from outside reports and goes on (on_error report)" "$(seg "$p1" on_error)" 1
@@ -102,19 +107,19 @@ expect_eq "other processes untouched" "$(seg "$p0" check_free)" 0
 # A check switched on from outside also makes the process report and go on
 # (on_error=report, liballoc-debug(7)), unless the request sets on_error.
 check_screen "CHECKS column shows it" "^ +$p1 .* free,report( |$)"
-keys z
+keys z y Enter
 check_screen "z confirms redzones" "redzone=16: checks free(,report)? -> rz16,free(,report)? \(applied\)"
 expect_eq "redzone applied in the segment" "$(seg "$p1" redzone)" 16
-keys c
-check_screen "c again switches it off" "check_free=false"
+keys c y Enter
+check_screen "c again switches it off" "pid $p1: check_free=false"
 expect_eq "check_free off in the segment" "$(seg "$p1" check_free)" 0
 keys Enter
 check_screen "detail shows the state" 'redzone\[z\] 16B +check_free\[c\] off'
-keys u
-check_screen "u from the detail view" "quarantine=16777216"
+keys u y Enter
+check_screen "u from the detail view" "pid $p1: quarantine=16777216"
 expect_eq "quarantine applied (debug:true's size)" "$(seg "$p1" quarantine)" 16777216
-keys o
-check_screen "o cycles on_error (report -> ignore)" "on_error=ignore"
+keys o y Enter
+check_screen "o cycles on_error (report -> ignore)" "pid $p1: on_error=ignore"
 expect_eq "on_error ignore applied" "$(seg "$p1" on_error)" 2
 before=$(seg "$p1" guard_sample)
 keys g
@@ -236,11 +241,11 @@ if [ -e "$BUILD/liballoc.so" ]; then
 	dir=$rdir
 	run_top "$ALLOCTOP -S $rdir -d 0.5"
 	check_screen "real process listed" "^ +$kpid +[^ ]+ +knownalloc"
-	keys c
+	keys c y Enter
 	check_screen "real: c confirmed" "pid $kpid: check_free=true"
 	expect_eq "real: check_free applied by liballoc" "$(seg "$kpid" check_free)" 1
-	keys c
-	check_screen "real: c again" "check_free=false"
+	keys c y Enter
+	check_screen "real: c again" "pid $kpid: check_free=false"
 	expect_eq "real: check_free off again" "$(seg "$kpid" check_free)" 0
 	keys q
 	check_screen "real: quit" 'rc=0'

@@ -514,13 +514,30 @@ static const struct proc_entry *target_process(struct ui *u)
 	return e && !e->hidden ? e : NULL;
 }
 
+/* A check key changes another process: ask first, naming the process and
+ * the change (y/n), then switch. */
 static void toggle_switch(struct ui *u, int key)
 {
 	const struct proc_entry *e = target_process(u);
-	char text[sizeof(u->msg)];
+	char text[sizeof(u->msg)], setting[64], question[160], answer[4] = "";
 	if (!e) {
 		set_msg(u, 1, "no process selected");
 		return;
+	}
+	pid_t pid = e->pid;
+	if (switch_setting(&e->cur.control.applied, key, setting, sizeof(setting))) {
+		snprintf(question, sizeof(question), "set %s in pid %d (%.32s)? y/n: ", setting,
+			 (int)pid, e->cur.exe);
+		if (!prompt(u, question, answer, sizeof(answer), NULL) ||
+		    (answer[0] != 'y' && answer[0] != 'Y')) {
+			set_msg(u, 0, "checks unchanged");
+			return;
+		}
+		e = proctable_find(&u->pt, pid); /* the table may have been refreshed */
+		if (!e) {
+			set_msg(u, 1, "the process is gone");
+			return;
+		}
 	}
 	int rc = switch_toggle(e, key, SWITCH_WAIT_MS, text, sizeof(text));
 	set_msg(u, rc != 0, text);
