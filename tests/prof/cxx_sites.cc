@@ -1,8 +1,11 @@
 // cxx_sites.cc - three_sites.c in C++: the blocks come from `new`, so the
 // profile's sites must be the callers of new (site_small, ...), never
 // operator new. Same protocol: "ready", then "free" frees site_small's.
+// It throws and catches one exception first: under liballoc.so (which
+// needs libunwind) exceptions must still go through libgcc's unwinder.
 #include <cstdio>
 #include <cstring>
+#include <stdexcept>
 #include <string>
 
 namespace {
@@ -45,6 +48,14 @@ __attribute__((noinline)) char *site_pages()
 
 int main()
 {
+	int caught = 0;
+	try {
+		throw std::runtime_error("one exception");
+	} catch (const std::exception &) {
+		caught = 1;
+	}
+	if (!caught)
+		return 1;
 	for (auto &r : small)
 		r = site_small();
 	for (auto &p : large)

@@ -178,6 +178,15 @@ sites_test three_sites "$bin/three_sites"
 echo "== accuracy, C++ through new"
 sites_test cxx_sites "$bin/cxx_sites"
 
+echo "== C++ exceptions keep libgcc's unwinder"
+exceptions_use_libgcc() {
+	LD_DEBUG=bindings LD_PRELOAD="$build/liballoc.so" "$bin/cxx_sites" </dev/null 2>&1 |
+		grep -F "normal symbol \`_Unwind_RaiseException'" | tee /dev/stderr |
+		grep -q 'to [^ ]*libgcc_s'
+}
+check "under liballoc.so, libstdc++ binds _Unwind_RaiseException to libgcc_s, not libunwind" \
+	exceptions_use_libgcc
+
 echo "== prof.dump from inside, read by google-pprof"
 if start dump LIBALLOC_CONF=prof_sample:32k LD_PRELOAD="$build/liballoc.so" -- "$bin/three_sites"; then
 	if ask dump "dump $work/inside.heap" dumped; then
