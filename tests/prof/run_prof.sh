@@ -138,7 +138,7 @@ set_applied() {
 
 sites_test() { # sites_test NAME BINARY
 	local name=$1 exe=$2 p
-	if ! start "$name" LIBALLOC_CONF=prof_sample:32k LD_PRELOAD="$build/liballoc.so" -- "$exe"; then
+	if ! start "$name" LIBALLOC_CONF=prof_sample:32k,stats_publish:eager LD_PRELOAD="$build/liballoc.so" -- "$exe"; then
 		fail "$name: starts"
 		return
 	fi
@@ -188,7 +188,7 @@ check "under liballoc.so, libstdc++ binds _Unwind_RaiseException to libgcc_s, no
 	exceptions_use_libgcc
 
 echo "== prof.dump from inside, read by google-pprof"
-if start dump LIBALLOC_CONF=prof_sample:32k LD_PRELOAD="$build/liballoc.so" -- "$bin/three_sites"; then
+if start dump LIBALLOC_CONF=prof_sample:32k,stats_publish:eager LD_PRELOAD="$build/liballoc.so" -- "$bin/three_sites"; then
 	if ask dump "dump $work/inside.heap" dumped; then
 		check "prof.dump: google-pprof puts site_small on top" \
 			pprof_top_is "$bin/three_sites" "$work/inside.heap" site_small
@@ -234,7 +234,7 @@ expect_rc() { # expect_rc NAME RC TEXT CMD...: exit code RC and TEXT on stderr
 		fail "$name (exit $got, want $rc; stderr: $(head -c 300 "$work/rc.err"))"
 	fi
 }
-if start plain LIBALLOC_CONF=prof_stacks:0 LD_PRELOAD="$build/liballoc.so" -- "$bin/three_sites"; then
+if start plain LIBALLOC_CONF=prof_stacks:0,stats_publish:eager LD_PRELOAD="$build/liballoc.so" -- "$bin/three_sites"; then
 	p=${pid_of[plain]}
 	expect_rc "prof_stacks:0: --heap says there is no profile (exit 13)" 13 "no heap profile" \
 		"$dump" --heap "$p"
@@ -247,7 +247,7 @@ if start plain LIBALLOC_CONF=prof_stacks:0 LD_PRELOAD="$build/liballoc.so" -- "$
 else
 	fail "three_sites with prof_stacks:0 starts"
 fi
-if start errs LIBALLOC_CONF=prof_sample:32k LD_PRELOAD="$build/liballoc.so" -- "$bin/three_sites"; then
+if start errs LIBALLOC_CONF=prof_sample:32k,stats_publish:eager LD_PRELOAD="$build/liballoc.so" -- "$bin/three_sites"; then
 	expect_rc "--pprof into a missing directory: I/O error (exit 9)" 9 "No such file" \
 		"$dump" --pprof /nonexistent-dir/x.heap "${pid_of[errs]}"
 	echo garbage >"$work/garbage.heap"
@@ -262,7 +262,7 @@ else
 fi
 
 echo "== a full table counts the rest under other"
-if start many LIBALLOC_CONF=prof_sample:16k,prof_stacks:16 LD_PRELOAD="$build/liballoc.so" -- "$bin/many_stacks"; then
+if start many LIBALLOC_CONF=prof_sample:16k,prof_stacks:16,stats_publish:eager LD_PRELOAD="$build/liballoc.so" -- "$bin/many_stacks"; then
 	"$dump" --heap --json --top 100 "${pid_of[many]}" >"$work/many.json"
 	check "prof_stacks:16: nothing dropped, the overflow is under other" python3 -c "
 import json, sys
@@ -279,7 +279,7 @@ else
 fi
 
 echo "== liballoc.a without libunwind: frame pointers"
-if start fp LIBALLOC_CONF=prof_sample:32k -- "$bin/three_sites-fp"; then
+if start fp LIBALLOC_CONF=prof_sample:32k,stats_publish:eager -- "$bin/three_sites-fp"; then
 	"$dump" --heap --json "${pid_of[fp]}" >"$work/fp.json"
 	check "frame-pointer stacks: the unwinder says so" \
 		grep -q '"unwinder":"frame pointers"' "$work/fp.json"
@@ -293,7 +293,7 @@ else
 fi
 
 echo "== alloctop sites view"
-if start top LIBALLOC_CONF=prof_sample:32k LD_PRELOAD="$build/liballoc.so" -- "$bin/three_sites"; then
+if start top LIBALLOC_CONF=prof_sample:32k,stats_publish:eager LD_PRELOAD="$build/liballoc.so" -- "$bin/three_sites"; then
 	"$build/alloctop" -b -n 2 -d 0.2 -H -p "${pid_of[top]}" -S "$work" >"$work/top.out" 2>&1
 	check "alloctop -H lists site_small first, with a growth rate column" \
 		bash -c "grep -A3 'LIVE_BYTES' '$work/top.out' | grep -m1 -v LIVE_BYTES | grep -q site_small && grep -q 'GROWTH/S' '$work/top.out'"
@@ -309,7 +309,7 @@ if "$bin/prof_reader" >"$work/reader.out" 2>&1; then pass "prof_reader"; else
 fi
 
 echo "== alloc_ctl API (prof_api, linked with liballoc.a)"
-if "$bin/prof_api" >"$work/api.out" 2>&1; then pass "prof_api"; else
+if LIBALLOC_CONF=stats_publish:eager "$bin/prof_api" >"$work/api.out" 2>&1; then pass "prof_api"; else
 	fail "prof_api"
 	grep -vE '^\[ RUN|^\[       OK' "$work/api.out" | sed 's/^/    /' | head -20
 fi
