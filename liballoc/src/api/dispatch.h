@@ -79,13 +79,16 @@ static LA_ALWAYS_INLINE void *dispatch_alloc_kind(enum op_mode m, size_t size, s
 						  bool zero, unsigned kind, uintptr_t caller)
 {
 	void *p;
-	/* The heap profile's sample, when one comes due (modes/prof_sampler.h):
-	 * a plain page run, so only in the plain mode (the check modes record
-	 * layouts and kinds of their own; a sample due there is skipped). */
-	if (unlikely(sampler_count(size) & SAMPLE_PROF) && m == OP_PLAIN)
-		return prof_alloc(size, align, zero, caller);
+	/* The heap profile's sampler counts every allocation here (the fast
+	 * paths count their own). Its sample is a plain page run, so only in the
+	 * plain mode (the check modes record layouts and kinds of their own),
+	 * and not on a block the guarded pool takes (guard_sample:1 guards
+	 * every eligible allocation): a sample due there is skipped. */
+	bool profiled = unlikely(sampler_count(size) & SAMPLE_PROF) && m == OP_PLAIN;
 	if (unlikely(guard_should_sample(size)) && (p = guard_alloc(size, align, zero, caller)))
 		return p; /* a guarded sample (none when the pool is full) */
+	if (unlikely(profiled))
+		return prof_alloc(size, align, zero, caller);
 	switch (m) {
 	case OP_PLAIN:
 		return align <= 16 ? plain_alloc(size, zero) : plain_aligned(align, size);
