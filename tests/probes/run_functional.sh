@@ -131,6 +131,7 @@ traced() {
 	fi
 	rm -f "$tmp/hold"
 	mkfifo "$tmp/hold"
+	marks_before=$(cat "$tmp/$name.out" "$tmp/$name.err" | grep -c -- "$marker")
 	for ((i = 0; i < ${#args[@]}; i++)); do
 		local a=${args[$i]} conf=
 		[ "$a" = - ] && a=
@@ -145,6 +146,8 @@ traced() {
 			fail "$name: workload $i did not finish: $(cat "$tmp/$name.wlerr$i")"
 	done
 	wl_pid=${wl_pids[0]}
+	# how often the marker came while the workloads ran (alloc_rate: ticks)
+	marks_during=$(($(cat "$tmp/$name.out" "$tmp/$name.err" | grep -c -- "$marker") - marks_before))
 	wait "$tool"
 	exec 9>&-
 	wait "${wl_pids[@]}"
@@ -176,16 +179,14 @@ report_only "alloc_sizes -p" "$tmp/sizes_p.out" @requested_bytes @requests
 # starts right after a tick, so that its pattern is rarely split by one. The
 # counts of a second are printed, then cleared, from user space: what a
 # probe adds in between is lost, as the script's header says. So the sums
-# are exact when the pattern fell within one second, and may only fall
-# short (by a few per cent) when a machine under load stretched it
-# over a tick.
+# are exact when no tick came while the pattern ran, and may only fall
+# short (by a few per cent) when a machine under load stretched it over one.
 if traced rate "per second" - -- bt_env bpftrace "$(script alloc_rate)" 3; then
 	sum() { awk -v p="$1[$wl_pid, $wl_pid, " 'index($0, p) == 1 { n += $NF } END { print n + 0 }' "$tmp/rate.out"; }
-	seconds=$(awk -v p="@allocs[$wl_pid, $wl_pid, " '/^--- / { s++ } index($0, p) == 1 && !seen[s]++ { n++ } END { print n + 0 }' "$tmp/rate.out")
 	allocs=$(sum @allocs) frees=$(sum @frees) bytes=$(sum @bytes)
 	exact() { # NAME GOT WANT
-		if [ "$seconds" -le 1 ]; then check "alloc_rate: $1 (got $2, want $3)" [ "$2" -eq "$3" ]
-		else check "alloc_rate: $1 over $seconds seconds (got $2, want at most $3, at least 90%)" \
+		if [ "$marks_during" -eq 0 ]; then check "alloc_rate: $1 (got $2, want $3)" [ "$2" -eq "$3" ]
+		else check "alloc_rate: $1, over $marks_during tick(s) (got $2, want at most $3, at least 90%)" \
 			[ "$2" -le "$3" -a "$2" -ge $(($3 * 90 / 100)) ]; fi
 	}
 	exact "allocations by the workload thread" "$allocs" 13007
