@@ -10,7 +10,8 @@ top of the source tree, against a live demo process:
     those of the source tree (build/ to BUILD_DIR), so examples may write
     files (cc -o app ...) without touching the tree; it also holds the
     placeholder files examples name: app.c, and ./server (the demo);
-  * the placeholder pids 1234, 4242 and 4711 become the demo's pid;
+  * the placeholder pids 1234, 4242 and 4711 become the demo's pid, and
+    /path/to/program its executable;
   * build/ comes first in PATH and LD_LIBRARY_PATH, as if installed, so
     that "allocdump" and "LD_PRELOAD=liballoc.so" find the built ones;
   * LIBALLOC_STATS_DIR is a directory of the run's own, so that listings
@@ -48,6 +49,7 @@ sys.path.insert(0, HERE)
 import extract_examples  # noqa: E402
 
 PLACEHOLDER_PIDS = ("1234", "4242", "4711")
+PLACEHOLDER_PROGRAM = "/path/to/program"  # the program of that process
 SETTLE_S = 4      # a long-running command runs this long after its first output
 RUN_LIMIT_S = 25  # ... and at most this long before it gets SIGINT
 STOP_LIMIT_S = 20 # then it must end within this
@@ -179,6 +181,7 @@ class Runner:
         print(f"SKIP {ex['source']}: {cmd}: {why}")
 
     def substitute(self, text):
+        text = text.replace(PLACEHOLDER_PROGRAM, os.path.join(self.build, "liballoc-demo"))
         return re.sub(r"\b(%s)\b" % "|".join(PLACEHOLDER_PIDS), str(self.demo.pid), text)
 
     def wrapped(self, cmd):
@@ -231,7 +234,8 @@ class Runner:
             return self.ok(ex, shown)
         why = f"exit status {rc}" + (" after SIGINT" if interrupted else "")
         if re.search(r"no such process|no liballoc stats segment|not found", output, re.I):
-            why += f" (placeholder pids are {', '.join(PLACEHOLDER_PIDS)}: they stand for a live process)"
+            why += (f" (placeholder pids are {', '.join(PLACEHOLDER_PIDS)}: they stand for a live"
+                    f" process, {PLACEHOLDER_PROGRAM} for its program)")
         return self.fail(ex, shown, why, output)
 
     # --- an interactive command, in a terminal -------------------------------
