@@ -100,7 +100,7 @@ HAVE_FUZZ_CC := $(shell command -v $(FUZZ_CC) >/dev/null 2>&1 && echo yes)
 
 $(STAT_TEST_DIR)/fuzz_segment: $(FUZZ_SRCS) $(STAT_HDRS) $(ALLOCDUMP_HDRS) | $(BUILD)
 	@mkdir -p $(dir $@)
-	$(if $(HAVE_FUZZ_CC),$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(FUZZ_SRCS) -lm,@echo "no $(FUZZ_CC): fuzz target not built")
+	$(if $(HAVE_FUZZ_CC),$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(FUZZ_SRCS) -lm -ldw -lelf,@echo "no $(FUZZ_CC): fuzz target not built")
 
 $(STAT_TEST_DIR)/seeds/.done: $(BUILD)/tests/segfab
 	@mkdir -p $(dir $@)
