@@ -13,7 +13,7 @@
 #include "modes/guard_fault.h"
 #include "modes/guard_pool.h"
 #include "modes/guard_signal.h"
-#include "modes/guard_stack_tmp.h"
+#include "sys/stack_capture.h"
 #include "modes/report.h"
 
 /* One report per bad instruction and thread: an access that runs on
@@ -69,7 +69,7 @@ static void report(uintptr_t addr, const struct guard_fault_info *fi, const ucon
 	struct report_stacks rs = {
 		.access = line,
 		.access_pcs = access,
-		.naccess = guard_stack_of_context(uc, access, GUARD_STACK_DEPTH),
+		.naccess = stack_capture_context(uc, access, GUARD_STACK_DEPTH),
 		.alloc_pcs = fi->alloc_pcs,
 		.nalloc = fi->nalloc,
 		.alloc_tid = fi->alloc_tid,

@@ -21,13 +21,13 @@
 #include "core/tcache.h"
 #include "modes/block.h"
 #include "modes/guard_pool.h"
-#include "modes/guard_stack_tmp.h"
 #include "modes/report.h"
 #include "stats/stats.h"
 #include "sys/base.h"
 #include "sys/conf.h"
 #include "sys/counters.h"
 #include "sys/os.h"
+#include "sys/stack_capture.h"
 
 enum guard_slot_state { GS_UNUSED = 0, GS_LIVE, GS_FREED };
 
@@ -215,7 +215,8 @@ void *guard_alloc(size_t size, size_t align, bool zero, uintptr_t caller)
 		return NULL;
 	}
 	uintptr_t pcs[GUARD_STACK_DEPTH];
-	size_t npcs = guard_stack_capture(caller, pcs, GUARD_STACK_DEPTH);
+	bool deeper;
+	size_t npcs = stack_capture(pcs, GUARD_STACK_DEPTH, caller, &deeper);
 	lock_pool();
 	int32_t i = queue_pop();
 	if (i < 0) {
@@ -292,7 +293,8 @@ static void report_bad_free(uintptr_t p, const char *what, uintptr_t caller)
 	if (freed) {
 		rs.access = "a second free of a guarded block";
 		rs.access_pcs = here;
-		rs.naccess = guard_stack_capture(caller, here, GUARD_STACK_DEPTH);
+		bool deeper;
+		rs.naccess = stack_capture(here, GUARD_STACK_DEPTH, caller, &deeper);
 		rs.alloc_pcs = fi.alloc_pcs;
 		rs.nalloc = fi.nalloc;
 		rs.alloc_tid = fi.alloc_tid;
@@ -359,7 +361,8 @@ void guard_free(void *ptr, const char *what, uintptr_t caller)
 	}
 	struct guard_slot *s = &slots[i];
 	uintptr_t pcs[GUARD_STACK_DEPTH];
-	size_t npcs = guard_stack_capture(caller, pcs, GUARD_STACK_DEPTH);
+	bool deeper;
+	size_t npcs = stack_capture(pcs, GUARD_STACK_DEPTH, caller, &deeper);
 	lock_pool();
 	if (s->state != GS_LIVE || s->start != p) {
 		unlock_pool();

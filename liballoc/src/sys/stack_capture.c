@@ -27,6 +27,7 @@
  * makes such stacks short or skip callers; liballoc itself keeps them.
  */
 #include <pthread.h>
+#include <ucontext.h>
 
 #include "liballoc_stats.h"
 #include "sys/stack_capture.h"
@@ -40,6 +41,9 @@ extern void *__libc_stack_end;
 #define STACK_SPAN_MAX ((uintptr_t)1 << 29)
 
 static pthread_rwlock_t unwind_lock = PTHREAD_RWLOCK_INITIALIZER;
+/* Set while this thread unwinds: a capture from a signal handler that
+ * interrupted one would reenter libunwind's per-thread cache. */
+static __thread bool capturing;
 
 /* The lowest address above sp known to end this thread's stack; 0 when
  * sp lies on no stack we know (a signal stack, a coroutine's). */
@@ -71,12 +75,13 @@ static LA_NOINLINE unsigned frame_pointer_walk(void **out, unsigned max)
 	return n;
 }
 
-unsigned stack_capture(uintptr_t *pcs, unsigned max, uintptr_t first, bool *truncated)
+/* Return addresses from here outwards; 0 when this thread is capturing. */
+static unsigned raw_capture(void **buf, unsigned want)
 {
-	void *buf[STACK_FRAMES_MAX + STACK_OWN_FRAMES_MAX];
-	if (max > STACK_FRAMES_MAX)
-		max = STACK_FRAMES_MAX;
-	unsigned want = max + STACK_OWN_FRAMES_MAX, n = 0;
+	unsigned n = 0;
+	if (capturing)
+		return 0;
+	capturing = true;
 	if (unw_backtrace) {
 		pthread_rwlock_rdlock(&unwind_lock);
 		int got = unw_backtrace(buf, (int)want);
@@ -85,6 +90,17 @@ unsigned stack_capture(uintptr_t *pcs, unsigned max, uintptr_t first, bool *trun
 	}
 	if (n == 0)
 		n = frame_pointer_walk(buf, want);
+	capturing = false;
+	return n;
+}
+
+unsigned stack_capture(uintptr_t *pcs, unsigned max, uintptr_t first, bool *truncated)
+{
+	void *buf[STACK_FRAMES_MAX + STACK_OWN_FRAMES_MAX];
+	if (max > STACK_FRAMES_MAX)
+		max = STACK_FRAMES_MAX;
+	unsigned want = max + STACK_OWN_FRAMES_MAX;
+	unsigned n = raw_capture(buf, want);
 	unsigned start = 0;
 	while (start < n && (uintptr_t)buf[start] != first)
 		start++;
@@ -97,6 +113,59 @@ unsigned stack_capture(uintptr_t *pcs, unsigned max, uintptr_t first, bool *trun
 	for (unsigned i = 0; i < kept; i++)
 		pcs[i] = (uintptr_t)buf[start + i];
 	return kept;
+}
+
+/* From a context's registers: frame pointers of code built without them
+ * are just registers, so every step must stay on the stack, within 1 MiB
+ * of the interrupted sp, and move outwards. */
+static unsigned context_frame_walk(uintptr_t pc, uintptr_t fp, uintptr_t sp, uintptr_t *pcs,
+				   unsigned max)
+{
+	unsigned k = 0;
+	pcs[k++] = pc;
+	while (k < max && fp >= sp && fp - sp < ((uintptr_t)1 << 20) && (fp & 7) == 0) {
+		const uintptr_t *frame = (const uintptr_t *)fp;
+		uintptr_t next = frame[0], ret = frame[1];
+		if (ret < 4096)
+			break;
+		pcs[k++] = ret;
+		if (next <= fp)
+			break;
+		fp = next;
+	}
+	return k;
+}
+
+unsigned stack_capture_context(const void *ucontext, uintptr_t *pcs, unsigned max)
+{
+	const ucontext_t *uc = ucontext;
+#if defined(__x86_64__)
+	uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+	uintptr_t fp = (uintptr_t)uc->uc_mcontext.gregs[REG_RBP];
+	uintptr_t sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
+#elif defined(__aarch64__)
+	uintptr_t pc = (uintptr_t)uc->uc_mcontext.pc;
+	uintptr_t fp = (uintptr_t)uc->uc_mcontext.regs[29];
+	uintptr_t sp = (uintptr_t)uc->uc_mcontext.sp;
+#else
+	uintptr_t pc = 0, fp = 0, sp = 0;
+	(void)uc;
+#endif
+	if (!max || !pc)
+		return 0;
+	if (max > STACK_FRAMES_MAX)
+		max = STACK_FRAMES_MAX;
+	void *buf[STACK_FRAMES_MAX + STACK_OWN_FRAMES_MAX];
+	unsigned n = raw_capture(buf, max + STACK_OWN_FRAMES_MAX);
+	for (unsigned i = 0; i < n; i++) {
+		if ((uintptr_t)buf[i] != pc)
+			continue;
+		unsigned k = 0;
+		for (; i < n && k < max; i++)
+			pcs[k++] = (uintptr_t)buf[i];
+		return k;
+	}
+	return context_frame_walk(pc, fp, sp, pcs, max);
 }
 
 unsigned stack_unwinder(void)

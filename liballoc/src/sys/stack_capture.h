@@ -20,6 +20,12 @@
  */
 LA_HIDDEN unsigned stack_capture(uintptr_t *pcs, unsigned max, uintptr_t first, bool *truncated);
 
+/* In a signal handler: the interrupted code's stack, its pc first
+ * (`ucontext`: the handler's third argument, a ucontext_t). Through the
+ * signal frame with the unwinder; from the context's frame pointer,
+ * bounded, when the unwinder does not find the interrupted pc. */
+LA_HIDDEN unsigned stack_capture_context(const void *ucontext, uintptr_t *pcs, unsigned max);
+
 /* LAS_UNWIND_* of the unwinder stack_capture uses in this process. */
 LA_HIDDEN unsigned stack_unwinder(void);
 
