@@ -14,9 +14,10 @@ LIB_CFLAGS := $(CFLAGS_COMMON) $(LIB_DEBUG_FLAGS) -fPIC -fvisibility=hidden -ftl
 	-fno-builtin-malloc -fno-builtin-free -fno-builtin-calloc -fno-builtin-realloc \
 	-fno-stack-protector -fno-omit-frame-pointer -fno-plt -fno-semantic-interposition \
 	-iquote liballoc/src -iquote liballoc -Iprobes -pthread
-# The heap profile's unwinder (sys/stack_capture.c). libgcc_s comes first,
-# so that it, not libunwind, provides the _Unwind_* symbols C++ exceptions
-# use.
+# What a program linked with liballoc.a adds for CFI stacks (liballoc.so
+# links neither: it loads libunwind when it takes its first stack,
+# sys/unwinder.c). libgcc_s comes first, so that it, not libunwind,
+# provides the _Unwind_* symbols C++ exceptions use.
 LIB_UNWIND := -Wl,--push-state,--no-as-needed -lgcc_s -lunwind -Wl,--pop-state
 # The page map's 8 MiB root (bss, touched only where the heap lives) goes
 # last, so that the small variables start-up writes share a few pages
@@ -59,7 +60,7 @@ LIB_SONAME := liballoc.so.$(LIB_SOMAJOR)
 LIB_REALNAME := liballoc.so.$(VERSION)
 
 $(BUILD)/liballoc.so: $(LIB_OBJS) liballoc/build.mk
-	$(CC) -shared -pthread -Wl,-z,now -Wl,-soname,$(LIB_SONAME) -o $@ $(LIB_OBJS) $(LIB_UNWIND)
+	$(CC) -shared -pthread -Wl,-z,now -Wl,-soname,$(LIB_SONAME) -o $@ $(LIB_OBJS)
 
 $(BUILD)/$(LIB_SONAME): $(BUILD)/liballoc.so
 	ln -sfn liballoc.so $@

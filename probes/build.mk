@@ -65,7 +65,7 @@ $(BUILD)/noprobes/obj/%.o: liballoc/src/%.c $(LIB_HDRS) | $(BUILD)
 	@mkdir -p $(dir $@)
 	$(CC) $(LIB_CFLAGS) -DLIBALLOC_NO_PROBES -c $< -o $@
 $(BUILD)/noprobes/liballoc.so: $(NOPROBES_OBJS)
-	$(CC) -shared -pthread -Wl,-z,now -Wl,-soname,liballoc.so -o $@ $(NOPROBES_OBJS) $(LIB_UNWIND)
+	$(CC) -shared -pthread -Wl,-z,now -Wl,-soname,liballoc.so -o $@ $(NOPROBES_OBJS)
 
 # Overhead: untraced vs collector vs plain uprobes; callgrind fast path.
 bench-probes-overhead: $(BUILD)/liballoc.so $(BUILD)/alloccollect $(PROBES_DIR)/fastpath

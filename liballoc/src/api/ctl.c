@@ -20,6 +20,7 @@
 #include "shared/vocab.h"
 #include "stats/stats.h"
 #include "sys/conf.h"
+#include "sys/unwinder.h"
 
 struct live_totals {
 	uint64_t small_bytes, small_objs, large_bytes, large_objs;
@@ -144,7 +145,8 @@ static int ctl_debug(const char *key, void *oldp, size_t *oldlenp, const void *n
 	return 0;
 }
 
-/* prof.sample (read, set) and prof.dump (newp: a const char * path). */
+/* prof.sample (read, set), prof.dump (newp: a const char * path) and
+ * prof.unwinder (read: a const char *). */
 static int ctl_prof(const char *key, void *oldp, size_t *oldlenp, const void *newp,
 		    size_t newlen)
 {
@@ -154,6 +156,13 @@ static int ctl_prof(const char *key, void *oldp, size_t *oldlenp, const void *ne
 			return EINVAL;
 		memcpy(&path, newp, sizeof(path));
 		return prof_dump(path);
+	}
+	if (!strcmp(key, "unwinder")) {
+		const char *name = unwinder_status();
+		if (newp || !oldp || !oldlenp || *oldlenp != sizeof(name))
+			return EINVAL;
+		memcpy(oldp, &name, sizeof(name));
+		return 0;
 	}
 	if (strcmp(key, "sample"))
 		return ENOENT;

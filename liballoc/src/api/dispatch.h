@@ -16,6 +16,7 @@
 #include "modes/checked_cache.h"
 #include "modes/debug.h"
 #include "modes/free_checks.h"
+#include "modes/guard.h"
 #include "modes/guard_pool.h"
 #include "modes/guard_sample.h"
 #include "modes/prof.h"
@@ -85,7 +86,7 @@ static LA_ALWAYS_INLINE void *dispatch_alloc_kind(enum op_mode m, size_t size, s
 	 * and not on a block the guarded pool takes (guard_sample:1 guards
 	 * every eligible allocation): a sample due there is skipped. */
 	bool profiled = unlikely(sampler_count(size) & SAMPLE_PROF) && m == OP_PLAIN;
-	if (unlikely(guard_should_sample(size)) && (p = guard_alloc(size, align, zero, caller)))
+	if (unlikely(guard_should_sample(size)) && (p = guard_take(size, align, zero, caller)))
 		return p; /* a guarded sample (none when the pool is full) */
 	if (unlikely(profiled))
 		return prof_alloc(size, align, zero, caller);

@@ -112,9 +112,19 @@ bool ensure_thread(void)
 	return la_tc.state == TC_ACTIVE;
 }
 
+/* A process that never allocates (a /bin/true) never pays for a heap:
+ * start-up waits for the first allocation, unless the settings want the
+ * segment at start. The settings are read here either way, so that a
+ * malformed LIBALLOC_CONF is reported when the process starts. */
 __attribute__((constructor)) static void la_constructor(void)
 {
-	if (!la_initialized)
+	if (la_initialized)
+		return;
+	pthread_mutex_lock(&init_lock); /* la_init reads them under it too */
+	conf_init();
+	bool eager = la_conf.stats_publish == PUBLISH_EAGER && la_conf.stats;
+	pthread_mutex_unlock(&init_lock);
+	if (eager)
 		la_init();
 }
 

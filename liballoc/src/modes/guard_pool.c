@@ -150,7 +150,7 @@ static int32_t queue_pop(void)
 	return i;
 }
 
-/* Make the pool (once). Under the settings lock, no allocator lock held. */
+/* Make the pool (once). Under guard.c's lock for it, no allocator lock held. */
 bool guard_pool_create(void)
 {
 	if (la_guard_len)

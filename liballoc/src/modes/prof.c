@@ -54,8 +54,11 @@ void *prof_alloc(size_t size, size_t align, bool zero, uintptr_t caller)
 	unsigned depth = 0;
 	bool truncated = false, nested = in_prof;
 	in_prof = true;
-	if (!nested && table_ready)
+	if (!nested && table_ready) {
 		depth = stack_capture(frames, LAS_STACK_FRAMES, caller, &truncated);
+		/* frame pointers until libunwind is loaded (sys/unwinder.c) */
+		la_profile->unwinder = stack_unwinder();
+	}
 	/* Small requests too: a page run whose free reaches large_free. */
 	void *p = large_alloc(size ? size : 1, align > PAGE ? align : PAGE, zero);
 	if (p && table_ready && mean) {

@@ -185,6 +185,10 @@ static unsigned cpu_count(void)
 
 void conf_init(void)
 {
+	static bool done; /* la_init's call and the constructor's: one reading */
+	if (done)
+		return;
+	done = true;
 	struct la_conf *c = &la_conf;
 	unsigned n = cpu_count() * 4;
 	c->narenas = n > 64 ? 64 : n;

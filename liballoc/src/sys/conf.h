@@ -48,6 +48,8 @@ extern struct la_conf la_conf LA_HIDDEN;
 
 /* Parse a "key:value,..." string into la_conf; warns per bad entry. */
 LA_HIDDEN void conf_parse(const char *s, const char *origin);
+/* Defaults, then the built-in settings, then the environment (or, for a
+ * setuid program, /etc/liballoc.conf). Once: later calls do nothing. */
 LA_HIDDEN void conf_init(void);
 /* Render the active configuration (for the stats segment). */
 LA_HIDDEN void conf_render(char *out, size_t len);

@@ -1,39 +1,37 @@
 /*
  * stack_capture.c - call stacks for sampled allocations.
  *
- * The unwinder is libunwind's unw_backtrace: it follows the CFI every
- * Debian binary carries, so stacks through code built without frame
- * pointers (libstdc++'s operator new, most distribution binaries) are
- * right, and its per-thread cache of frame layouts makes a 25-frame stack
- * cost about 0.3 us once warm (libgcc's _Unwind_Backtrace: about 7 us;
- * a frame-pointer walk: 30 ns; see bench/README.md). It does not call
- * malloc; it maps its per-thread cache with mmap, and on a cache miss takes
- * its own locks with signals blocked. Those locks are why every call runs
- * under unwind_lock shared, which fork_prepare takes exclusively: no thread
- * is inside libunwind when the process forks, so the child never inherits
- * one of its locks held.
+ * The unwinder is libunwind's unw_backtrace (sys/unwinder.c: the program's
+ * own, or loaded on first demand): it follows the CFI every Debian binary
+ * carries, so stacks through code built without frame pointers
+ * (libstdc++'s operator new, most distribution binaries) are right, and
+ * its per-thread cache of frame layouts makes a 25-frame stack cost about
+ * 0.3 us once warm (libgcc's _Unwind_Backtrace: about 7 us; a
+ * frame-pointer walk: 30 ns; see bench/README.md). It does not call malloc
+ * on this path; it maps its per-thread cache with mmap, and on a cache
+ * miss takes its own locks with signals blocked. Those locks are why every
+ * call runs under unwind_lock shared, which fork_prepare takes
+ * exclusively: no thread is inside libunwind when the process forks, so
+ * the child never inherits one of its locks held.
  *
- * liballoc.so links libunwind (after libgcc_s, so that libgcc keeps
- * serving the _Unwind_* symbols of C++ exceptions); liballoc.a refers to it
- * weakly, so a program linked with liballoc.a uses it when linked with
- * -lunwind too. Without it, and whenever it yields nothing, frame pointers
- * are followed instead, checked against the thread's stack: each frame
- * must be 8-aligned, above the last, and below the top of this thread's
- * stack, which is known without a system call (the initial stack pointer
- * __libc_stack_end for the main thread, the thread descriptor that glibc
- * places at the top of every other thread's stack). Memory between the
- * stack pointer and that top is this thread's own stack, so a bad frame
- * pointer ends the walk instead of faulting. Code without frame pointers
- * makes such stacks short or skip callers; liballoc itself keeps them.
+ * Until the unwinder is there, and whenever it yields nothing, frame
+ * pointers are followed instead, checked against the thread's stack: each
+ * frame must be 8-aligned, above the last, and below the top of this
+ * thread's stack, which is known without a system call (the initial stack
+ * pointer __libc_stack_end for the main thread, the thread descriptor that
+ * glibc places at the top of every other thread's stack). Memory between
+ * the stack pointer and that top is this thread's own stack, so a bad
+ * frame pointer ends the walk instead of faulting. Code without frame
+ * pointers makes such stacks short or skip callers; liballoc itself keeps
+ * them.
  */
 #include <pthread.h>
 #include <ucontext.h>
 
 #include "liballoc_stats.h"
 #include "sys/stack_capture.h"
+#include "sys/unwinder.h"
 
-#pragma weak unw_backtrace
-extern int unw_backtrace(void **buffer, int size);
 extern void *__libc_stack_end;
 
 #define STACK_FRAMES_MAX 64
@@ -76,15 +74,16 @@ static LA_NOINLINE unsigned frame_pointer_walk(void **out, unsigned max)
 }
 
 /* Return addresses from here outwards; 0 when this thread is capturing. */
-static unsigned raw_capture(void **buf, unsigned want)
+static unsigned raw_capture(void **buf, unsigned want, bool may_load)
 {
 	unsigned n = 0;
 	if (capturing)
 		return 0;
 	capturing = true;
-	if (unw_backtrace) {
+	unwinder_fn unwind = unwinder_get(may_load);
+	if (unwind) {
 		pthread_rwlock_rdlock(&unwind_lock);
-		int got = unw_backtrace(buf, (int)want);
+		int got = unwind(buf, (int)want);
 		pthread_rwlock_unlock(&unwind_lock);
 		n = got > 0 ? (unsigned)got : 0;
 	}
@@ -100,7 +99,7 @@ unsigned stack_capture(uintptr_t *pcs, unsigned max, uintptr_t first, bool *trun
 	if (max > STACK_FRAMES_MAX)
 		max = STACK_FRAMES_MAX;
 	unsigned want = max + STACK_OWN_FRAMES_MAX;
-	unsigned n = raw_capture(buf, want);
+	unsigned n = raw_capture(buf, want, true);
 	unsigned start = 0;
 	while (start < n && (uintptr_t)buf[start] != first)
 		start++;
@@ -156,7 +155,7 @@ unsigned stack_capture_context(const void *ucontext, uintptr_t *pcs, unsigned ma
 	if (max > STACK_FRAMES_MAX)
 		max = STACK_FRAMES_MAX;
 	void *buf[STACK_FRAMES_MAX + STACK_OWN_FRAMES_MAX];
-	unsigned n = raw_capture(buf, max + STACK_OWN_FRAMES_MAX);
+	unsigned n = raw_capture(buf, max + STACK_OWN_FRAMES_MAX, false); /* no thread from a handler */
 	for (unsigned i = 0; i < n; i++) {
 		if ((uintptr_t)buf[i] != pc)
 			continue;
@@ -170,21 +169,24 @@ unsigned stack_capture_context(const void *ucontext, uintptr_t *pcs, unsigned ma
 
 unsigned stack_unwinder(void)
 {
-	return unw_backtrace ? LAS_UNWIND_LIBUNWIND : LAS_UNWIND_FRAME_POINTERS;
+	return unwinder_get(false) ? LAS_UNWIND_LIBUNWIND : LAS_UNWIND_FRAME_POINTERS;
 }
 
 void stack_fork_prepare(void)
 {
+	unwinder_fork_prepare();
 	pthread_rwlock_wrlock(&unwind_lock);
 }
 
 void stack_fork_parent(void)
 {
 	pthread_rwlock_unlock(&unwind_lock);
+	unwinder_fork_parent();
 }
 
 void stack_fork_child(void)
 {
 	pthread_rwlock_t fresh = PTHREAD_RWLOCK_INITIALIZER;
 	unwind_lock = fresh;
+	unwinder_fork_child();
 }

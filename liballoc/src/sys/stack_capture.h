@@ -1,7 +1,9 @@
 /*
  * stack_capture.h - the calling thread's call stack as return addresses,
- * for sampled allocations. Never allocates; safe with threads, signal
- * handlers and fork (see stack_capture.c for how).
+ * for sampled allocations. Safe with threads, signal handlers and fork
+ * (see stack_capture.c for how). Never allocates, but the first capture
+ * of a process starts the thread that loads the unwinder (sys/unwinder.h),
+ * which allocates: call it with no allocator lock held.
  */
 #ifndef LA_STACK_CAPTURE_H
 #define LA_STACK_CAPTURE_H

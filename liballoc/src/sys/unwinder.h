@@ -1,0 +1,31 @@
+/*
+ * unwinder.h - which CFI unwinder stack_capture may call: the program's own
+ * libunwind when it is linked with one, otherwise libunwind loaded on first
+ * demand by a short-lived thread of liballoc's, so that a process that never
+ * takes a stack never pays for loading it (see unwinder.c).
+ */
+#ifndef LA_UNWINDER_H
+#define LA_UNWINDER_H
+
+#include "sys/internal.h"
+
+typedef int (*unwinder_fn)(void **buffer, int size);
+
+/* The unwinder, or NULL while there is none (yet). With `may_load`, the
+ * first call starts loading it; the caller never waits for that: it walks
+ * frame pointers until the unwinder is there. Never allocates itself. */
+LA_HIDDEN unwinder_fn unwinder_get(bool may_load);
+
+/* What stacks come from now, for alloc_ctl("prof.unwinder"): "libunwind",
+ * "loading" (frame pointers until libunwind is there), or "frame pointers"
+ * (no stack asked for yet, or libunwind could not be loaded). */
+LA_HIDDEN const char *unwinder_status(void);
+
+/* Fork: the prepare handler waits for a load in flight, so that the child
+ * never inherits the loader's locks held; the child loads again when its
+ * parent had not finished. */
+LA_HIDDEN void unwinder_fork_prepare(void);
+LA_HIDDEN void unwinder_fork_parent(void);
+LA_HIDDEN void unwinder_fork_child(void);
+
+#endif
