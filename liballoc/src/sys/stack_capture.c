@@ -74,13 +74,13 @@ static LA_NOINLINE unsigned frame_pointer_walk(void **out, unsigned max)
 }
 
 /* Return addresses from here outwards; 0 when this thread is capturing. */
-static unsigned raw_capture(void **buf, unsigned want, bool may_load)
+static unsigned raw_capture(void **buf, unsigned want, uintptr_t caller)
 {
 	unsigned n = 0;
 	if (capturing)
 		return 0;
 	capturing = true;
-	unwinder_fn unwind = unwinder_get(may_load);
+	unwinder_fn unwind = unwinder_get(caller);
 	if (unwind) {
 		pthread_rwlock_rdlock(&unwind_lock);
 		int got = unwind(buf, (int)want);
@@ -99,7 +99,7 @@ unsigned stack_capture(uintptr_t *pcs, unsigned max, uintptr_t first, bool *trun
 	if (max > STACK_FRAMES_MAX)
 		max = STACK_FRAMES_MAX;
 	unsigned want = max + STACK_OWN_FRAMES_MAX;
-	unsigned n = raw_capture(buf, want, true);
+	unsigned n = raw_capture(buf, want, first);
 	unsigned start = 0;
 	while (start < n && (uintptr_t)buf[start] != first)
 		start++;
@@ -155,7 +155,7 @@ unsigned stack_capture_context(const void *ucontext, uintptr_t *pcs, unsigned ma
 	if (max > STACK_FRAMES_MAX)
 		max = STACK_FRAMES_MAX;
 	void *buf[STACK_FRAMES_MAX + STACK_OWN_FRAMES_MAX];
-	unsigned n = raw_capture(buf, max + STACK_OWN_FRAMES_MAX, false); /* no thread from a handler */
+	unsigned n = raw_capture(buf, max + STACK_OWN_FRAMES_MAX, 0); /* no loading in a handler */
 	for (unsigned i = 0; i < n; i++) {
 		if ((uintptr_t)buf[i] != pc)
 			continue;
@@ -169,7 +169,7 @@ unsigned stack_capture_context(const void *ucontext, uintptr_t *pcs, unsigned ma
 
 unsigned stack_unwinder(void)
 {
-	return unwinder_get(false) ? LAS_UNWIND_LIBUNWIND : LAS_UNWIND_FRAME_POINTERS;
+	return unwinder_get(0) ? LAS_UNWIND_LIBUNWIND : LAS_UNWIND_FRAME_POINTERS;
 }
 
 void stack_fork_prepare(void)

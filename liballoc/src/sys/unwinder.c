@@ -7,23 +7,34 @@
  * process that may never take a stack. So liballoc.so does not link it.
  * A program linked with -lunwind gives liballoc its unw_backtrace through
  * the weak reference below, at once. Otherwise the first stack_capture
- * starts one detached thread that dlopens libunwind.so.8 RTLD_LOCAL (its
- * _Unwind_* symbols stay out of the global scope) and publishes
- * unw_backtrace; stacks taken before it is there follow frame pointers.
+ * loads libunwind.so.8 with dlopen, RTLD_LOCAL (its _Unwind_* symbols stay
+ * out of the global scope); stacks taken before it is there follow frame
+ * pointers.
  *
- * Why a thread, not a dlopen right in the sampled malloc: a malloc may run
- * where the dynamic loader is busy (inside ld.so, under its lock in another
- * thread's dlopen or dl_iterate_phdr, from a constructor that waits for
- * another thread). The thread may wait there; the allocating thread never
- * does. Its own allocations (the loader's) are counted as the process's,
- * as glibc's backtrace() loading libgcc_s is.
+ * Where the dlopen runs: in a process that never started a thread, right
+ * there, in the sampled allocation (once, about a millisecond), unless the
+ * allocation comes from the dynamic loader itself (ld.so's own malloc
+ * calls, in the middle of loading something): then a later stack loads it.
+ * In a process with threads, by a detached thread of its own, since a
+ * malloc may run where the loader is busy in another thread (under its
+ * lock in a dlopen, in a constructor that waits for this thread): that
+ * thread may wait, the allocating thread never does. Either way the
+ * loader's allocations are the process's own, as glibc's backtrace()
+ * loading libgcc_s are; loading in place keeps them in the order the
+ * program's own allocations come in, where a thread's would land at any
+ * moment (and could take the pages of a slab the program just emptied).
  *
  * Static links (liballoc.a) refer to dlopen weakly: a static program
  * without dlopen keeps the frame-pointer walk.
  */
 #include <dlfcn.h>
+#include <elf.h>
+#include <link.h>
 #include <pthread.h>
+#include <sys/auxv.h>
 #include <sys/prctl.h>
+#include <string.h>
+#include <sys/single_threaded.h>
 
 #include "sys/unwinder.h"
 
@@ -48,53 +59,89 @@ __attribute__((constructor)) static void unwinder_started(void)
 	__atomic_store_n(&started, true, __ATOMIC_RELAXED);
 }
 
-static void *load(void *arg)
+/* Is pc in the dynamic loader's own code? Its mapping, from the program
+ * headers of its ELF image at AT_BASE (0 in a static program). */
+static bool in_dynamic_loader(uintptr_t pc)
 {
-	(void)arg;
-	prctl(PR_SET_NAME, "liballoc-unwind");
+	static uintptr_t lo, hi;
+	if (!hi) {
+		uintptr_t base = (uintptr_t)getauxval(AT_BASE), end = 0;
+		const ElfW(Ehdr) *eh = (const ElfW(Ehdr) *)base;
+		if (base && !memcmp(eh->e_ident, ELFMAG, SELFMAG)) {
+			const ElfW(Phdr) *ph = (const ElfW(Phdr) *)(base + eh->e_phoff);
+			for (unsigned i = 0; i < eh->e_phnum; i++)
+				if (ph[i].p_type == PT_LOAD && ph[i].p_vaddr + ph[i].p_memsz > end)
+					end = ph[i].p_vaddr + ph[i].p_memsz;
+		}
+		lo = base;
+		__atomic_store_n(&hi, base + end + 1, __ATOMIC_RELAXED); /* never 0 again */
+	}
+	return pc >= lo && pc < hi - 1;
+}
+
+static void load_now(void)
+{
 	pthread_mutex_lock(&load_lock);
 	void *lib = dlopen(UNWINDER_LIBRARY, RTLD_NOW | RTLD_LOCAL);
 	unwinder_fn fn = lib ? (unwinder_fn)(uintptr_t)dlsym(lib, "unw_backtrace") : NULL;
 	__atomic_store_n(&loaded, fn, __ATOMIC_RELEASE);
 	__atomic_store_n(&state, LOAD_DONE, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&load_lock);
+}
+
+static void *loader_thread(void *arg)
+{
+	(void)arg;
+	prctl(PR_SET_NAME, "liballoc-unwind");
+	load_now();
 	return NULL;
 }
 
-static void start_loading(void)
+static bool claim(void)
 {
 	int idle = LOAD_IDLE;
-	if (!__atomic_compare_exchange_n(&state, &idle, LOAD_RUNNING, false, __ATOMIC_ACQ_REL,
-					 __ATOMIC_RELAXED))
+	return __atomic_compare_exchange_n(&state, &idle, LOAD_RUNNING, false, __ATOMIC_ACQ_REL,
+					   __ATOMIC_RELAXED);
+}
+
+static void start_loader_thread(void)
+{
+	if (!claim())
 		return;
 	pthread_attr_t attr;
 	pthread_t t;
 	bool ok = pthread_attr_init(&attr) == 0;
 	if (ok) {
 		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-		ok = pthread_create(&t, &attr, load, NULL) == 0;
+		ok = pthread_create(&t, &attr, loader_thread, NULL) == 0;
 		pthread_attr_destroy(&attr);
 	}
 	if (!ok) /* no thread (limits, a sandbox): frame pointers from now on */
 		__atomic_store_n(&state, LOAD_DONE, __ATOMIC_RELEASE);
 }
 
-unwinder_fn unwinder_get(bool may_load)
+unwinder_fn unwinder_get(uintptr_t caller)
 {
 	if (unw_backtrace)
 		return unw_backtrace;
 	unwinder_fn fn = __atomic_load_n(&loaded, __ATOMIC_ACQUIRE);
-	if (fn || !may_load || !dlopen || !dlsym)
+	if (fn || !caller || !dlopen || !dlsym ||
+	    __atomic_load_n(&state, __ATOMIC_RELAXED) != LOAD_IDLE ||
+	    !__atomic_load_n(&started, __ATOMIC_RELAXED))
 		return fn;
-	if (__atomic_load_n(&state, __ATOMIC_RELAXED) == LOAD_IDLE &&
-	    __atomic_load_n(&started, __ATOMIC_RELAXED))
-		start_loading();
-	return NULL;
+	if (!__libc_single_threaded) {
+		start_loader_thread();
+		return NULL;
+	}
+	if (in_dynamic_loader(caller) || !claim())
+		return NULL;
+	load_now();
+	return __atomic_load_n(&loaded, __ATOMIC_ACQUIRE);
 }
 
 const char *unwinder_status(void)
 {
-	if (unwinder_get(false))
+	if (unwinder_get(0))
 		return "libunwind";
 	return __atomic_load_n(&state, __ATOMIC_ACQUIRE) == LOAD_RUNNING ? "loading"
 									  : "frame pointers";

@@ -1,8 +1,8 @@
 /*
  * unwinder.h - which CFI unwinder stack_capture may call: the program's own
- * libunwind when it is linked with one, otherwise libunwind loaded on first
- * demand by a short-lived thread of liballoc's, so that a process that never
- * takes a stack never pays for loading it (see unwinder.c).
+ * libunwind when it is linked with one, otherwise libunwind loaded when the
+ * first stack is taken, so that a process that never takes a stack never
+ * pays for loading it (see unwinder.c).
  */
 #ifndef LA_UNWINDER_H
 #define LA_UNWINDER_H
@@ -11,10 +11,13 @@
 
 typedef int (*unwinder_fn)(void **buffer, int size);
 
-/* The unwinder, or NULL while there is none (yet). With `may_load`, the
- * first call starts loading it; the caller never waits for that: it walks
- * frame pointers until the unwinder is there. Never allocates itself. */
-LA_HIDDEN unwinder_fn unwinder_get(bool may_load);
+/* The unwinder, or NULL while there is none (yet). The first call with a
+ * `caller` (the program's return address of the allocation: 0 from a
+ * signal handler, which must not load anything) loads it: in place in a
+ * process without threads, else by a thread of liballoc's, which the
+ * caller never waits for (it walks frame pointers meanwhile). Loading
+ * allocates: call it with no allocator lock held. */
+LA_HIDDEN unwinder_fn unwinder_get(uintptr_t caller);
 
 /* What stacks come from now, for alloc_ctl("prof.unwinder"): "libunwind",
  * "loading" (frame pointers until libunwind is there), or "frame pointers"
