@@ -278,8 +278,9 @@ else
 	fail "many_stacks starts"
 fi
 
-echo "== liballoc.a without libunwind: frame pointers"
-if start fp LIBALLOC_CONF=prof_sample:32k,stats_publish:eager -- "$bin/three_sites-fp"; then
+echo "== liballoc.a without libunwind, unwinder:frame_pointers: frame pointers"
+if start fp LIBALLOC_CONF=prof_sample:32k,stats_publish:eager,unwinder:frame_pointers -- \
+	"$bin/three_sites-fp"; then
 	"$dump" --heap --json "${pid_of[fp]}" >"$work/fp.json"
 	check "frame-pointer stacks: the unwinder says so" \
 		grep -q '"unwinder":"frame pointers"' "$work/fp.json"
@@ -290,6 +291,17 @@ if start fp LIBALLOC_CONF=prof_sample:32k,stats_publish:eager -- "$bin/three_sit
 	stop fp
 else
 	fail "three_sites-fp starts"
+fi
+
+echo "== liballoc.a without -lunwind loads libunwind at the first stack"
+if start fpload LIBALLOC_CONF=prof_sample:32k,stats_publish:eager -- "$bin/three_sites-fp"; then
+	"$dump" --heap --json "${pid_of[fpload]}" >"$work/fpload.json"
+	check "the unwinder says libunwind" grep -q '"unwinder":"libunwind"' "$work/fpload.json"
+	check "libunwind is mapped (loaded, not linked)" \
+		bash -c "grep -q libunwind /proc/${pid_of[fpload]}/maps && ! ldd '$bin/three_sites-fp' | grep -q libunwind"
+	stop fpload
+else
+	fail "three_sites-fp (libunwind loaded) starts"
 fi
 
 echo "== alloctop sites view"

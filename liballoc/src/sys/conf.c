@@ -129,6 +129,13 @@ static const char *apply(const char *k, size_t kl, const char *v, size_t vl)
 		if (!las_vocab_u64(v, vl, &n, true) || (n != 0 && n < 16) || n > 65536)
 			return "bad value (0, or 16..65536)";
 		c->prof_stacks = (unsigned)n;
+	} else if (key_is(k, kl, "unwinder")) {
+		if (key_is(v, vl, "libunwind"))
+			c->frame_pointers_only = false;
+		else if (key_is(v, vl, "frame_pointers"))
+			c->frame_pointers_only = true;
+		else
+			return "bad value (libunwind/frame_pointers)";
 	} else if (key_is(k, kl, "stats_publish")) {
 		if (key_is(v, vl, "lazy"))
 			c->stats_publish = PUBLISH_LAZY;
@@ -278,4 +285,6 @@ void conf_render(char *out, size_t len)
 	buf_u64(&b, c->prof_stacks);
 	buf_str(&b, ",stats_publish:");
 	buf_str(&b, c->stats_publish == PUBLISH_EAGER ? "eager" : "lazy");
+	buf_str(&b, ",unwinder:");
+	buf_str(&b, c->frame_pointers_only ? "frame_pointers" : "libunwind");
 }

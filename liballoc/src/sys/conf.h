@@ -35,6 +35,7 @@ struct la_conf {
 	size_t guard_max_size;    /* largest guarded block: bytes per slot */
 	uint64_t prof_sample;     /* heap profile: mean bytes between samples, 0 = off */
 	unsigned prof_stacks;     /* heap profile: stacks the table holds, 0 = none */
+	bool frame_pointers_only; /* unwinder:frame_pointers: never load libunwind */
 };
 
 /* The guarded pool's size, fixed at start (guard_sample and guard_lower

@@ -36,6 +36,7 @@
 #include <string.h>
 #include <sys/single_threaded.h>
 
+#include "sys/conf.h"
 #include "sys/unwinder.h"
 
 #pragma weak unw_backtrace
@@ -122,6 +123,8 @@ static void start_loader_thread(void)
 
 unwinder_fn unwinder_get(uintptr_t caller)
 {
+	if (la_conf.frame_pointers_only)
+		return NULL;
 	if (unw_backtrace)
 		return unw_backtrace;
 	unwinder_fn fn = __atomic_load_n(&loaded, __ATOMIC_ACQUIRE);
