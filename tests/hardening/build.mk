@@ -10,7 +10,7 @@
 HARD_DIR := $(BUILD)/tests/hardening
 HARD_CFLAGS := $(CFLAGS_COMMON) -fno-builtin-malloc -fno-builtin-calloc \
 	-fno-builtin-realloc -fno-builtin-free -pthread
-HARD_BINS := $(addprefix $(HARD_DIR)/,oom_fill linger glibc_ext \
+HARD_BINS := $(addprefix $(HARD_DIR)/,oom_fill oom_first_stack linger glibc_ext \
 	glibc_ext-static tamper-static lazy_publish-static secure_prog-static)
 
 $(HARD_DIR)/%-static: tests/hardening/%.c $(BUILD)/liballoc.a | $(BUILD)

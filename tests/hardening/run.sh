@@ -328,6 +328,8 @@ if section oom; then
 		oom_sweep production 24 env LD_PRELOAD="$so" "$dir/oom_fill" 256 2
 	check "ulimit -v 64M..1G in 48M steps, debug:true: no abort, data intact" \
 		oom_sweep debug 48 env LD_PRELOAD="$so" LIBALLOC_CONF=debug:true "$dir/oom_fill" 128 1
+	check "ulimit -v 64M..1G in 96M steps, every allocation sampled: a thread's first stack, out of memory" \
+		oom_sweep first-stack 96 env LD_PRELOAD="$so" LIBALLOC_CONF=prof_sample:64 "$dir/oom_first_stack"
 fi
 
 print_summary

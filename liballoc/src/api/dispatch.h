@@ -24,6 +24,7 @@
 #include "modes/switch.h"
 #include "stats/publish.h"
 #include "stats/stats.h"
+#include "sys/stack_capture.h"
 
 enum op_mode { OP_PLAIN = 0, OP_CHECKED, OP_DEBUG };
 /* Or'ed into dispatch_enter_slow's result: this call set the thread up. */
@@ -85,11 +86,19 @@ static LA_ALWAYS_INLINE void *dispatch_alloc_kind(enum op_mode m, size_t size, s
 	 * plain mode (the check modes record layouts and kinds of their own),
 	 * and not on a block the guarded pool takes (guard_sample:1 guards
 	 * every eligible allocation): a sample due there is skipped. */
-	bool profiled = unlikely(sampler_count(size) & SAMPLE_PROF) && m == OP_PLAIN;
-	if (unlikely(guard_should_sample(size)) && (p = guard_take(size, align, zero, caller)))
+	unsigned events = sampler_count(size);
+	/* An allocation made while this thread takes a stack is the
+	 * unwinder's: an ordinary one, which is what it counts on. */
+	if (unlikely(events) && stack_capture_running())
+		events = 0;
+	bool profiled = unlikely(events & SAMPLE_PROF) && m == OP_PLAIN;
+	if (unlikely(guard_should_sample(size)) && !stack_capture_running() &&
+	    (p = guard_take(size, align, zero, caller)))
 		return p; /* a guarded sample (none when the pool is full) */
-	if (unlikely(profiled))
-		return prof_alloc(size, align, zero, caller);
+	/* A sample is a page run of its own: when there is no room for one,
+	 * the allocation is served as if it were not sampled. */
+	if (unlikely(profiled) && (p = prof_alloc(size, align, zero, caller)))
+		return p;
 	switch (m) {
 	case OP_PLAIN:
 		return align <= 16 ? plain_alloc(size, zero) : plain_aligned(align, size);

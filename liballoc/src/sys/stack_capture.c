@@ -43,6 +43,11 @@ static pthread_rwlock_t unwind_lock = PTHREAD_RWLOCK_INITIALIZER;
  * interrupted one would reenter libunwind's per-thread cache. */
 static __thread bool capturing;
 
+bool stack_capture_running(void)
+{
+	return capturing;
+}
+
 /* The lowest address above sp known to end this thread's stack; 0 when
  * sp lies on no stack we know (a signal stack, a coroutine's). */
 static uintptr_t stack_top(uintptr_t sp)
@@ -169,7 +174,7 @@ unsigned stack_capture_context(const void *ucontext, uintptr_t *pcs, unsigned ma
 
 unsigned stack_unwinder(void)
 {
-	return unwinder_get(0) ? LAS_UNWIND_LIBUNWIND : LAS_UNWIND_FRAME_POINTERS;
+	return unwinder_available() ? LAS_UNWIND_LIBUNWIND : LAS_UNWIND_FRAME_POINTERS;
 }
 
 void stack_fork_prepare(void)

@@ -28,6 +28,11 @@ LA_HIDDEN unsigned stack_capture(uintptr_t *pcs, unsigned max, uintptr_t first, 
  * bounded, when the unwinder does not find the interrupted pc. */
 LA_HIDDEN unsigned stack_capture_context(const void *ucontext, uintptr_t *pcs, unsigned max);
 
+/* Is this thread taking a stack? Its allocations then (the unwinder's,
+ * glibc's for the unwinder's thread-local data) must be ordinary ones:
+ * never sampled. */
+LA_HIDDEN bool stack_capture_running(void);
+
 /* LAS_UNWIND_* of the unwinder stack_capture uses in this process. */
 LA_HIDDEN unsigned stack_unwinder(void);
 

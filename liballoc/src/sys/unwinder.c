@@ -33,6 +33,7 @@
 #include <pthread.h>
 #include <sys/auxv.h>
 #include <sys/prctl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/single_threaded.h>
 
@@ -43,12 +44,18 @@
 extern int unw_backtrace(void **buffer, int size);
 #pragma weak dlopen
 #pragma weak dlsym
+#pragma weak dlinfo
 
 #define UNWINDER_LIBRARY "libunwind.so.8"
 
 enum load_state { LOAD_IDLE, LOAD_RUNNING, LOAD_DONE };
 
 static unwinder_fn loaded;
+/* The loaded library, and the size of its thread-local block (0: none). */
+static void *library;
+static size_t tls_size;
+/* This thread's block of the library's thread-local data exists. */
+static __thread bool tls_ready;
 static int state = LOAD_IDLE;
 /* Held by the loader thread for the whole of its dlopen. */
 static pthread_mutex_t load_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -80,14 +87,56 @@ static bool in_dynamic_loader(uintptr_t pc)
 	return pc >= lo && pc < hi - 1;
 }
 
+static int find_tls_size(struct dl_phdr_info *info, size_t len, void *arg)
+{
+	(void)len;
+	size_t modid = *(size_t *)arg;
+	if (!modid || info->dlpi_tls_modid != modid)
+		return 0;
+	for (unsigned i = 0; i < info->dlpi_phnum; i++)
+		if (info->dlpi_phdr[i].p_type == PT_TLS)
+			tls_size = info->dlpi_phdr[i].p_memsz;
+	return 1;
+}
+
 static void load_now(void)
 {
 	pthread_mutex_lock(&load_lock);
 	void *lib = dlopen(UNWINDER_LIBRARY, RTLD_NOW | RTLD_LOCAL);
 	unwinder_fn fn = lib ? (unwinder_fn)(uintptr_t)dlsym(lib, "unw_backtrace") : NULL;
+	size_t modid = 0;
+	if (fn && dlinfo && dlinfo(lib, RTLD_DI_TLS_MODID, &modid) == 0 && modid)
+		dl_iterate_phdr(find_tls_size, &modid);
+	library = lib;
 	__atomic_store_n(&loaded, fn, __ATOMIC_RELEASE);
 	__atomic_store_n(&state, LOAD_DONE, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&load_lock);
+}
+
+/*
+ * A library loaded with dlopen gets each thread's block of its
+ * thread-local data from glibc at the thread's first use, with malloc,
+ * and glibc ends the process when that malloc fails ("cannot allocate
+ * memory for thread-local data"). So before this thread's first unwind,
+ * a block of that size is allocated and freed here: glibc's malloc then
+ * takes it straight back from this thread's cache. Out of memory, or in a
+ * signal handler (`may_allocate` false), the stack follows frame pointers
+ * instead, and the next one tries again.
+ */
+static bool thread_ready(bool may_allocate)
+{
+	if (tls_ready || !tls_size)
+		return true;
+	void *block = NULL;
+	if (!dlinfo || (dlinfo(library, RTLD_DI_TLS_DATA, &block) == 0 && block))
+		return tls_ready = true;
+	if (!may_allocate)
+		return false;
+	void *volatile room = malloc(tls_size);
+	if (!room)
+		return false;
+	free(room);
+	return true;
 }
 
 static void *loader_thread(void *arg)
@@ -128,10 +177,11 @@ unwinder_fn unwinder_get(uintptr_t caller)
 	if (unw_backtrace)
 		return unw_backtrace;
 	unwinder_fn fn = __atomic_load_n(&loaded, __ATOMIC_ACQUIRE);
-	if (fn || !caller || !dlopen || !dlsym ||
-	    __atomic_load_n(&state, __ATOMIC_RELAXED) != LOAD_IDLE ||
+	if (fn)
+		return thread_ready(caller != 0) ? fn : NULL;
+	if (!caller || !dlopen || !dlsym || __atomic_load_n(&state, __ATOMIC_RELAXED) != LOAD_IDLE ||
 	    !__atomic_load_n(&started, __ATOMIC_RELAXED))
-		return fn;
+		return NULL;
 	if (!__libc_single_threaded) {
 		start_loader_thread();
 		return NULL;
@@ -139,12 +189,19 @@ unwinder_fn unwinder_get(uintptr_t caller)
 	if (in_dynamic_loader(caller) || !claim())
 		return NULL;
 	load_now();
-	return __atomic_load_n(&loaded, __ATOMIC_ACQUIRE);
+	fn = __atomic_load_n(&loaded, __ATOMIC_ACQUIRE);
+	return fn && thread_ready(true) ? fn : NULL;
+}
+
+bool unwinder_available(void)
+{
+	return !la_conf.frame_pointers_only &&
+	       (unw_backtrace || __atomic_load_n(&loaded, __ATOMIC_ACQUIRE));
 }
 
 const char *unwinder_status(void)
 {
-	if (unwinder_get(0))
+	if (unwinder_available())
 		return "libunwind";
 	return __atomic_load_n(&state, __ATOMIC_ACQUIRE) == LOAD_RUNNING ? "loading"
 									  : "frame pointers";

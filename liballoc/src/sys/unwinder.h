@@ -16,8 +16,13 @@ typedef int (*unwinder_fn)(void **buffer, int size);
  * signal handler, which must not load anything) loads it: in place in a
  * process without threads, else by a thread of liballoc's, which the
  * caller never waits for (it walks frame pointers meanwhile). Loading
- * allocates: call it with no allocator lock held. */
+ * allocates, and so does a thread's first unwind: call it with no
+ * allocator lock held. NULL also when this thread cannot unwind yet (see
+ * thread_ready in unwinder.c). */
 LA_HIDDEN unwinder_fn unwinder_get(uintptr_t caller);
+
+/* libunwind is there (the program's, or loaded), and not switched off. */
+LA_HIDDEN bool unwinder_available(void);
 
 /* What stacks come from now, for alloc_ctl("prof.unwinder"): "libunwind",
  * "loading" (frame pointers until libunwind is there), or "frame pointers"
