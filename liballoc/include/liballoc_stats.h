@@ -259,7 +259,7 @@ struct las_checks {
 	uint32_t guard_lower;  /* 1 in N guarded blocks against the lower guard; 0 = none */
 };
 /* Their defaults (readers show only what differs from them). */
-#define LAS_GUARD_SAMPLE_DEFAULT 5000
+#define LAS_GUARD_SAMPLE_DEFAULT 500000
 #define LAS_GUARD_LOWER_DEFAULT 8
 
 /*

@@ -205,7 +205,7 @@ static int guarded(const void *p)
  * The planted bugs. Each is committed only while the check that catches it
  * is on (read just before), so with checks off the demo is a correct
  * program; with them on, liballoc reports the violation. With the
- * guard_sample rate raised, a read past the end of a 48-byte block when it
+ * guard_sample rate raised, a read past the end of a 4 KiB block when it
  * is a guarded sample, which only its guard page sees.
  */
 static void *bug_thread(void *arg)
@@ -233,13 +233,13 @@ static void *bug_thread(void *arg)
 			q[malloc_usable_size(q)] = 'X';
 		}
 		if (ck.guard_sample && ck.guard_sample != LAS_GUARD_SAMPLE_DEFAULT) {
-			/* calloc always takes the slow path, where samples are
-			 * drawn: a few tries find a guarded block soon */
-			for (int i = 0; i < 32; i++) {
-				char *volatile g = calloc(1, 48);
+			/* samples are picked in proportion to their size: a
+			 * few hundred 4 KiB blocks find a guarded one soon */
+			for (int i = 0; i < 512; i++) {
+				char *volatile g = malloc(4096);
 				int hit = g && guarded(g);
 				if (hit)
-					(void)((volatile char *)g)[48]; /* the guard page */
+					(void)((volatile char *)g)[4096]; /* the guard page */
 				free(g);
 				if (hit)
 					break;

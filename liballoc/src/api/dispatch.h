@@ -81,23 +81,22 @@ static LA_ALWAYS_INLINE void *dispatch_alloc_kind(enum op_mode m, size_t size, s
 						  bool zero, unsigned kind, uintptr_t caller)
 {
 	void *p;
-	/* The heap profile's sampler counts every allocation here (the fast
-	 * paths count their own). Its sample is a plain page run, so only in the
-	 * plain mode (the check modes record layouts and kinds of their own),
-	 * and not on a block the guarded pool takes (guard_sample:1 guards
-	 * every eligible allocation): a sample due there is skipped. */
+	/* The shared sampler's events for this allocation (modes/prof_sampler.h):
+	 * a guarded sample first (none when the pool is full, in any mode);
+	 * the heap profile's sample is a plain page run, so only in the plain
+	 * mode (the check modes record layouts and kinds of their own; a
+	 * sample due there is skipped). An allocation made while this thread
+	 * takes a stack is the unwinder's: an ordinary one, never sampled. */
 	unsigned events = sampler_count(size);
-	/* An allocation made while this thread takes a stack is the
-	 * unwinder's: an ordinary one, which is what it counts on. */
 	if (unlikely(events) && stack_capture_running())
 		events = 0;
-	bool profiled = unlikely(events & SAMPLE_PROF) && m == OP_PLAIN;
-	if (unlikely(guard_should_sample(size)) && !stack_capture_running() &&
+	if (unlikely(guard_should_sample(size, events)) && !stack_capture_running() &&
 	    (p = guard_take(size, align, zero, caller)))
-		return p; /* a guarded sample (none when the pool is full) */
+		return p;
 	/* A sample is a page run of its own: when there is no room for one,
 	 * the allocation is served as if it were not sampled. */
-	if (unlikely(profiled) && (p = prof_alloc(size, align, zero, caller)))
+	if (unlikely(events & SAMPLE_PROF) && m == OP_PLAIN &&
+	    (p = prof_alloc(size, align, zero, caller)))
 		return p;
 	switch (m) {
 	case OP_PLAIN:

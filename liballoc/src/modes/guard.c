@@ -71,6 +71,5 @@ void guard_fork_child(void)
 {
 	pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
 	make_lock = fresh;
-	guard_pool_fork_child();
-	guard_sample_fork_child();
+	guard_pool_fork_child(); /* the sampler reseeds itself (prof.c) */
 }

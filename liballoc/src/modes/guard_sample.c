@@ -1,73 +1,80 @@
-/* guard_sample.c - the guarded pool's countdown (see guard_sample.h). */
+/* guard_sample.c - guarded samples drawn by the shared sampler (guard_sample.h). */
 #include "modes/guard_sample.h"
 #include "sys/conf.h"
 
 uint32_t la_guard_rate;
-static uint32_t rate_epoch;
 
-/* While guarding is off, a thread looks at the rate again after this many
- * slow-path allocations: a rate switched on by alloc_ctl reaches threads
- * whose gates stay closed. */
-#define OFF_RECHECK 4096u
+/* The mean allocation size before any event was seen. */
+#define MEAN_SIZE_START 64u
+/* Every this many events the estimate is looked at again; beyond twice
+ * as many, old events weigh half (the program's sizes change). */
+#define RETUNE_EVERY 64u
+#define WINDOW 4096u
 
-static uint64_t next_random(void)
-{
-	uint64_t r = la_mt.guard_rng;
-	if (!r)
-		r = ((uint64_t)la_gettid() * 0x9e3779b97f4a7c15ull) ^
-		    ((uint64_t)(uintptr_t)&la_mt << 16) ^ la_now_coarse_ms() ^ 1;
-	/* xorshift64* */
-	r ^= r >> 12;
-	r ^= r << 25;
-	r ^= r >> 27;
-	la_mt.guard_rng = r;
-	return r * 0x2545f4914f6cdd1dull;
-}
+/* Events seen, and the sum of 2^32 / size over them. */
+static uint64_t seen, inv_sum;
+static uint64_t mean_size = MEAN_SIZE_START; /* the size the interval uses */
 
-/* Allocations until the next guarded one: uniform on [1, 2 rate - 1],
- * so 1 in `rate` on average. */
-static uint32_t draw(uint32_t rate)
-{
-	if (rate <= 1)
-		return 1;
-	uint64_t span = 2 * (uint64_t)rate - 1;
-	return (uint32_t)(1 + (next_random() >> 11) % span);
-}
-
-bool guard_sample_draw(size_t size)
+static void apply_mean(void)
 {
 	uint32_t rate = __atomic_load_n(&la_guard_rate, __ATOMIC_RELAXED);
-	uint32_t epoch = __atomic_load_n(&rate_epoch, __ATOMIC_RELAXED);
-	if (rate == 0) {
-		la_mt.guard_left = OFF_RECHECK;
-		la_mt.guard_epoch = epoch;
-		return false;
-	}
-	if (la_mt.guard_epoch != epoch || la_mt.guard_left == 0) {
-		/* a new rate: draw a countdown under it */
-		la_mt.guard_epoch = epoch;
-		la_mt.guard_left = draw(rate);
-		if (la_mt.guard_left > 1) {
-			la_mt.guard_left--;
-			return false;
-		}
-	}
-	if (size - 1 >= la_conf.guard_max_size) { /* size 0 wraps: not eligible either */
-		la_mt.guard_left = 1; /* the next eligible one is the sample */
-		return false;
-	}
-	la_mt.guard_left = draw(rate);
-	return true;
+	uint64_t m = rate > 1 ? (uint64_t)rate * __atomic_load_n(&mean_size, __ATOMIC_RELAXED) : 0;
+	sampler_set_mean(SAMPLER_GUARD, m > SAMPLER_MEAN_MAX ? SAMPLER_MEAN_MAX : m);
 }
 
-void guard_sample_fork_child(void)
+/* An event (of any kind) on an allocation of `size` bytes. */
+static void seen_size(size_t size)
 {
-	la_mt.guard_rng = 0;
-	la_mt.guard_left = 0;
+	if (!size)
+		return;
+	uint64_t n = __atomic_add_fetch(&seen, 1, __ATOMIC_RELAXED);
+	uint64_t inv = (uint64_t)1 << 32;
+	inv = size < inv ? inv / size : 1;
+	uint64_t s = __atomic_add_fetch(&inv_sum, inv, __ATOMIC_RELAXED);
+	if (n % RETUNE_EVERY)
+		return;
+	uint64_t est = s ? (n << 32) / s : MEAN_SIZE_START;
+	if (est < 8)
+		est = 8;
+	uint64_t cur = __atomic_load_n(&mean_size, __ATOMIC_RELAXED);
+	/* a change of a quarter or more: every thread re-arms (cheaply) */
+	if (est * 4 > cur * 5 || est * 5 < cur * 4) {
+		__atomic_store_n(&mean_size, est, __ATOMIC_RELAXED);
+		apply_mean();
+	}
+	if (n >= 2 * WINDOW) {
+		/* racy halving: an estimate, not an account */
+		__atomic_store_n(&seen, n / 2, __ATOMIC_RELAXED);
+		__atomic_store_n(&inv_sum, s / 2, __ATOMIC_RELAXED);
+	}
+}
+
+bool guard_sample_decide(size_t size, unsigned events)
+{
+	if (events)
+		seen_size(size);
+	uint32_t rate = __atomic_load_n(&la_guard_rate, __ATOMIC_RELAXED);
+	if (rate == 0) {
+		la_mt.guard_pending = 0;
+		return false;
+	}
+	if (rate != 1 && !(events & SAMPLE_GUARD) && !la_mt.guard_pending)
+		return false;
+	if (size - 1 >= la_conf.guard_max_size) { /* size 0 wraps: not eligible either */
+		la_mt.guard_pending = rate != 1; /* the next eligible one is the sample */
+		return false;
+	}
+	la_mt.guard_pending = 0;
+	return true;
 }
 
 void guard_sample_set_rate(uint32_t rate)
 {
-	__atomic_fetch_add(&rate_epoch, 1, __ATOMIC_RELAXED);
 	__atomic_store_n(&la_guard_rate, rate, __ATOMIC_RELAXED);
+	apply_mean();
+}
+
+uint64_t guard_sample_mean_size(void)
+{
+	return __atomic_load_n(&mean_size, __ATOMIC_RELAXED);
 }

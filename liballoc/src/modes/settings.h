@@ -36,9 +36,9 @@ struct mode_thread {
 	 * 0: the slow paths may then go straight to the check modes. */
 	uint32_t ready_epoch;
 	uintptr_t caller;      /* caller of the current slow-path call (reports) */
-	uint32_t guard_left;   /* slow-path allocations to the next guard draw */
-	uint32_t guard_epoch;  /* guard rate the countdown was drawn under */
-	uint64_t guard_rng;    /* guard_sample.c's random state */
+	/* A guard event fell on a size the guarded pool cannot hold: the
+	 * thread's next eligible allocation is the sample (guard_sample.c). */
+	uint32_t guard_pending;
 	struct slot_stack dbg; /* free debug-layout slots (debug_cache.c) */
 	struct slot_stack chk; /* free plain slots, checked mode (checked_cache.c) */
 };

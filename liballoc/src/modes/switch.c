@@ -144,7 +144,7 @@ void checks_poll(void)
 		 * cached pointers are checked (a second free of one shows up as
 		 * a slot already free) and new blocks take the new layout. */
 		la_mt.epoch = epoch;
-		la_mt.guard_left = 0; /* the guard rate may have changed: draw anew */
+		la_mt.guard_pending = 0; /* the guard rate may have changed */
 		modes_thread_flush();
 	}
 	la_mt.ready_epoch = la_tc.state == TC_ACTIVE && la_checks_on ? epoch + 1 : 0;
