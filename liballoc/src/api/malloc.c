@@ -403,11 +403,16 @@ static void *realloc_impl(void *p, size_t size, uintptr_t caller)
 		if (large_resize_in_place((struct extent *)pm, size))
 			return p;
 	}
-	bool sample = sampler_count(size) & SAMPLE_PROF;
-	if (!sample && !sampled_block && !tag && size > SMALL_MAX &&
+	unsigned events = sampler_count(size);
+	bool sample = events & SAMPLE_PROF;
+	void *q = NULL;
+	if (unlikely(guard_should_sample(size, events)))
+		q = guard_alloc(size, 16, false, caller); /* a guarded sample: the block moves */
+	if (!q && !sample && !sampled_block && !tag && size > SMALL_MAX &&
 	    large_resize_in_place((struct extent *)pm, size))
 		return p;
-	void *q = sample ? prof_alloc(size, 16, false, caller) : plain_alloc(size, false);
+	if (!q)
+		q = sample ? prof_alloc(size, 16, false, caller) : plain_alloc(size, false);
 	if (!q)
 		return NULL;
 	memcpy(q, p, old < size ? old : size);
