@@ -404,15 +404,19 @@ static void *realloc_impl(void *p, size_t size, uintptr_t caller)
 			return p;
 	}
 	unsigned events = sampler_count(size);
+	if (unlikely(events) && stack_capture_running())
+		events = 0; /* the unwinder's: never sampled (api/dispatch.h) */
 	bool sample = events & SAMPLE_PROF;
 	void *q = NULL;
-	if (unlikely(guard_should_sample(size, events)))
-		q = guard_alloc(size, 16, false, caller); /* a guarded sample: the block moves */
+	if (unlikely(guard_should_sample(size, events)) && !stack_capture_running())
+		q = guard_take(size, 16, false, caller); /* a guarded sample: the block moves */
 	if (!q && !sample && !sampled_block && !tag && size > SMALL_MAX &&
 	    large_resize_in_place((struct extent *)pm, size))
 		return p;
+	if (!q && sample)
+		q = prof_alloc(size, 16, false, caller);
 	if (!q)
-		q = sample ? prof_alloc(size, 16, false, caller) : plain_alloc(size, false);
+		q = plain_alloc(size, false); /* also a sample without room for its page run */
 	if (!q)
 		return NULL;
 	memcpy(q, p, old < size ? old : size);
