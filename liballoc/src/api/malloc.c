@@ -21,6 +21,7 @@
 #include "modes/report.h"
 #include "sys/fastpath.h"
 #include "sys/probes.h"
+#include "sys/unwinder.h"
 
 #define CALLER() ((uintptr_t)__builtin_return_address(0))
 
@@ -620,3 +621,10 @@ LA_EXPORT void *la_memalign(size_t a, size_t s) { return memalign(a, s); }
 LA_EXPORT size_t la_malloc_usable_size(void *p) { return usable_size(p); }
 LA_EXPORT void la_free_sized(void *p, size_t size) { free_sized(p, size); }
 LA_EXPORT int la_malloc_trim(size_t pad) { return malloc_trim(pad); }
+
+/* The unwinder may not call up to these (sys/unwinder.h), so they are
+ * handed down: what glibc will allocate for it, it allocates first. */
+__attribute__((constructor)) static void unwinder_gets_allocator(void)
+{
+	unwinder_set_allocator(malloc, free);
+}

@@ -56,6 +56,14 @@ static void *library;
 static size_t tls_size;
 /* This thread's block of the library's thread-local data exists. */
 static __thread bool tls_ready;
+static void *(*process_alloc)(size_t);
+static void (*process_free)(void *);
+
+void unwinder_set_allocator(void *(*alloc)(size_t), void (*release)(void *))
+{
+	process_free = release;
+	__atomic_store_n(&process_alloc, alloc, __ATOMIC_RELEASE);
+}
 static int state = LOAD_IDLE;
 /* Held by the loader thread for the whole of its dlopen. */
 static pthread_mutex_t load_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -130,12 +138,13 @@ static bool thread_ready(bool may_allocate)
 	void *block = NULL;
 	if (!dlinfo || (dlinfo(library, RTLD_DI_TLS_DATA, &block) == 0 && block))
 		return tls_ready = true;
-	if (!may_allocate)
+	void *(*alloc)(size_t) = __atomic_load_n(&process_alloc, __ATOMIC_ACQUIRE);
+	if (!may_allocate || !alloc)
 		return false;
-	void *volatile room = malloc(tls_size);
+	void *volatile room = alloc(tls_size);
 	if (!room)
 		return false;
-	free(room);
+	process_free(room);
 	return true;
 }
 

@@ -21,6 +21,13 @@ typedef int (*unwinder_fn)(void **buffer, int size);
  * thread_ready in unwinder.c). */
 LA_HIDDEN unwinder_fn unwinder_get(uintptr_t caller);
 
+/* The process's malloc and free, from the entry layer at start-up (this
+ * layer may not call up to them): a thread's first unwind makes sure with
+ * them that glibc's allocation for libunwind's thread-local data will
+ * succeed (unwinder.c). Until they are given, such a thread follows frame
+ * pointers. */
+LA_HIDDEN void unwinder_set_allocator(void *(*alloc)(size_t), void (*release)(void *));
+
 /* libunwind is there (the program's, or loaded), and not switched off. */
 LA_HIDDEN bool unwinder_available(void);
 
