@@ -31,10 +31,10 @@
 #include <elf.h>
 #include <link.h>
 #include <pthread.h>
-#include <sys/auxv.h>
-#include <sys/prctl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
+#include <sys/prctl.h>
 #include <sys/single_threaded.h>
 
 #include "sys/conf.h"
@@ -64,8 +64,9 @@ void unwinder_set_allocator(void *(*alloc)(size_t), void (*release)(void *))
 	process_free = release;
 	__atomic_store_n(&process_alloc, alloc, __ATOMIC_RELEASE);
 }
+
 static int state = LOAD_IDLE;
-/* Held by the loader thread for the whole of its dlopen. */
+/* Held for the whole of the dlopen (in place, or by the loader thread). */
 static pthread_mutex_t load_lock = PTHREAD_MUTEX_INITIALIZER;
 /* Set by a constructor: no thread is started while the program loads. */
 static bool started;
