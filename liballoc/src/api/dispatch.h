@@ -24,7 +24,6 @@
 #include "modes/switch.h"
 #include "stats/publish.h"
 #include "stats/stats.h"
-#include "sys/stack_capture.h"
 
 enum op_mode { OP_PLAIN = 0, OP_CHECKED, OP_DEBUG };
 /* Or'ed into dispatch_enter_slow's result: this call set the thread up. */
@@ -85,12 +84,9 @@ static LA_ALWAYS_INLINE void *dispatch_alloc_kind(enum op_mode m, size_t size, s
 	 * a guarded sample first (none when the pool is full, in any mode);
 	 * the heap profile's sample is a plain page run, so only in the plain
 	 * mode (the check modes record layouts and kinds of their own; a
-	 * sample due there is skipped). An allocation made while this thread
-	 * takes a stack is the unwinder's: an ordinary one, never sampled. */
+	 * sample due there is skipped). */
 	unsigned events = sampler_count(size);
-	if (unlikely(events) && stack_capture_running())
-		events = 0;
-	if (unlikely(guard_should_sample(size, events)) && !stack_capture_running() &&
+	if (unlikely(guard_should_sample(size, events)) &&
 	    (p = guard_take(size, align, zero, caller)))
 		return p;
 	/* A sample is a page run of its own: when there is no room for one,

@@ -405,11 +405,9 @@ static void *realloc_impl(void *p, size_t size, uintptr_t caller)
 			return p;
 	}
 	unsigned events = sampler_count(size);
-	if (unlikely(events) && stack_capture_running())
-		events = 0; /* the unwinder's: never sampled (api/dispatch.h) */
 	bool sample = events & SAMPLE_PROF;
 	void *q = NULL;
-	if (unlikely(guard_should_sample(size, events)) && !stack_capture_running())
+	if (unlikely(guard_should_sample(size, events)))
 		q = guard_take(size, 16, false, caller); /* a guarded sample: the block moves */
 	if (!q && !sample && !sampled_block && !tag && size > SMALL_MAX &&
 	    large_resize_in_place((struct extent *)pm, size))

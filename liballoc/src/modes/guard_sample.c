@@ -1,5 +1,6 @@
 /* guard_sample.c - guarded samples drawn by the shared sampler (guard_sample.h). */
 #include "modes/guard_sample.h"
+#include "sys/stack_capture.h"
 #include "sys/conf.h"
 
 uint32_t la_guard_rate;
@@ -51,6 +52,8 @@ static void seen_size(size_t size)
 
 bool guard_sample_decide(size_t size, unsigned events)
 {
+	if (stack_capture_running())
+		return false; /* the unwinder's allocation: never guarded (prof_sampler.c) */
 	if (events)
 		seen_size(size);
 	uint32_t rate = __atomic_load_n(&la_guard_rate, __ATOMIC_RELAXED);

@@ -7,6 +7,7 @@
 
 #include "modes/prof_math.h"
 #include "modes/prof_sampler.h"
+#include "sys/stack_capture.h"
 
 uint32_t la_sampler_epoch = 1; /* threads start at 0: stale, so they arm */
 static uint64_t means[SAMPLER_KINDS];
@@ -84,7 +85,9 @@ unsigned sampler_fire(size_t size)
 		la_st.pending[k] = draw(la_st.drawn[k]);
 	}
 	arm();
-	return events;
+	/* An allocation made while this thread takes a stack is the unwinder's
+	 * (or glibc's for it): an ordinary one, which is what it counts on. */
+	return events && stack_capture_running() ? 0 : events;
 }
 
 uint64_t sampler_fired_mean(enum sampler_kind kind)
