@@ -338,7 +338,7 @@ LA_EXPORT int alloc_check(void)
 {
 	if (!la_initialized)
 		la_init();
-	return debug_check_all("alloc_check") + guard_check_all();
+	return debug_check_all("alloc_check") + guard_check_all("alloc_check");
 }
 
 LA_EXPORT struct mallinfo2 mallinfo2(void)

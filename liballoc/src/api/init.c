@@ -141,6 +141,6 @@ __attribute__((destructor)) static void la_destructor(void)
 		debug_check_all("exit");
 	/* and the slack of guarded samples still live (a guard page catches
 	 * only the bytes past the page) */
-	guard_check_all();
+	guard_check_all("exit");
 	stats_shutdown();
 }

@@ -429,7 +429,7 @@ size_t guard_usable_size(const void *ptr)
 											: 0;
 }
 
-int guard_check_all(void)
+int guard_check_all(const char *what)
 {
 	int bad = 0;
 	for (uint32_t i = 0; i < nslots; i++) {
@@ -450,7 +450,7 @@ int guard_check_all(void)
 		if (damaged) {
 			bad++;
 			report_damage(&copy, kind, (intptr_t)((uintptr_t)at - copy.start), bytes, n,
-				      "alloc_check");
+				      what);
 		}
 	}
 	return bad;

@@ -59,8 +59,9 @@ LA_HIDDEN void guard_free(void *p, const char *what, uintptr_t caller);
 LA_HIDDEN bool guard_live_size(void *p, const char *what, uintptr_t caller, size_t *out);
 /* malloc_usable_size: the requested size, 0 for anything else. */
 LA_HIDDEN size_t guard_usable_size(const void *p);
-/* Verify the fill around every live guarded block (alloc_check). */
-LA_HIDDEN int guard_check_all(void);
+/* Verify the fill around every live guarded block (alloc_check, exit);
+ * `what` names the caller in reports. */
+LA_HIDDEN int guard_check_all(const char *what);
 
 /* What a fault address in the pool is about (guard_fault.c). */
 struct guard_fault_info {
