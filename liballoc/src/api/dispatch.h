@@ -87,7 +87,7 @@ static LA_ALWAYS_INLINE void *dispatch_alloc_kind(enum op_mode m, size_t size, s
 	 * sample due there is skipped). */
 	unsigned events = sampler_count(size);
 	if (unlikely(guard_should_sample(size, events)) &&
-	    (p = guard_take(size, align, zero, caller)))
+	    (p = guard_take(size, align, zero, kind, caller)))
 		return p;
 	/* A sample is a page run of its own: when there is no room for one,
 	 * the allocation is served as if it were not sampled. */
@@ -154,7 +154,13 @@ static LA_ALWAYS_INLINE void dispatch_free_told(enum op_mode m, void *p, uintptr
 						size_t size, size_t align, unsigned flags,
 						const char *what, uintptr_t caller)
 {
-	if (m != OP_PLAIN && !(unlikely(pm == 0) && guard_owns(p)))
+	size_t gsize;
+	unsigned gkind;
+	if (m == OP_PLAIN)
+		;
+	else if (unlikely(pm == 0) && guard_block_info(p, &gsize, &gkind))
+		free_request_check_exact(p, gsize, gkind, size, align, flags, what); /* guarded */
+	else
 		free_request_checks(p, pm, size, align, flags, what);
 	dispatch_free(m, p, pm, what, caller);
 }

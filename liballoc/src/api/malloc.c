@@ -408,7 +408,7 @@ static void *realloc_impl(void *p, size_t size, uintptr_t caller)
 	bool sample = events & SAMPLE_PROF;
 	void *q = NULL;
 	if (unlikely(guard_should_sample(size, events)))
-		q = guard_take(size, 16, false, caller); /* a guarded sample: the block moves */
+		q = guard_take(size, 16, false, LA_KIND_MALLOC, caller); /* a guarded sample: the block moves */
 	if (!q && !sample && !sampled_block && !tag && size > SMALL_MAX &&
 	    large_resize_in_place((struct extent *)pm, size))
 		return p;

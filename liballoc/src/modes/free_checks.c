@@ -157,6 +157,20 @@ static void report_size(void *p, const struct checked_block *b, size_t size, siz
 	report(LAS_EV_SIZE_MISMATCH, p, b, buf);
 }
 
+void free_request_check_exact(void *p, size_t requested, unsigned kind, size_t size,
+			      size_t align, unsigned flags, const char *what)
+{
+	alloc_kind_seen(flags);
+	if (!la_checks.check_free)
+		return;
+	struct checked_block b = {.size = requested, .cls = -1, .kind = kind, .debug = true};
+	unsigned freed_by = flags & LA_KIND_MASK;
+	if (kind != LA_KIND_UNKNOWN && freed_by != LA_KIND_UNKNOWN && kind != freed_by)
+		report_kind(p, &b, what);
+	else if ((flags & (LA_FREE_SIZED | LA_FREE_ALIGNED)) && !size_fits(p, &b, size, align, flags))
+		report_size(p, &b, size, align, flags, what);
+}
+
 /* Reads the header without its checksum: anything unexpected, a damaged
  * header too, is left to free_request_check. */
 bool free_request_quick_debug(void *p, uintptr_t pm, size_t size, unsigned flags)

@@ -26,6 +26,11 @@
 LA_HIDDEN void free_request_check(void *p, uintptr_t pm, size_t size, size_t align,
 				  unsigned flags, const char *what);
 
+/* The same for a block of another mode that knows its requested size and
+ * family exactly (a guarded sample, modes/guard_pool.h). */
+LA_HIDDEN void free_request_check_exact(void *p, size_t requested, unsigned kind, size_t size,
+					size_t align, unsigned flags, const char *what);
+
 /* A small debug-layout block of the freeing family freed with the size it
  * was asked for: nothing to report. */
 LA_HIDDEN bool free_request_quick_debug(void *p, uintptr_t pm, size_t size, unsigned flags);

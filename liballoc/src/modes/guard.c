@@ -30,13 +30,13 @@ static bool pool_ready(void)
 	return ready;
 }
 
-void *guard_take(size_t size, size_t align, bool zero, uintptr_t caller)
+void *guard_take(size_t size, size_t align, bool zero, unsigned kind, uintptr_t caller)
 {
 	if (unlikely(!pool_ready())) {
 		guard_sample_set_rate(0); /* nothing to sample into */
 		return NULL;
 	}
-	return guard_alloc(size, align, zero, caller);
+	return guard_alloc(size, align, zero, kind, caller);
 }
 
 void guard_apply(struct las_checks *c)

@@ -16,7 +16,8 @@ LA_HIDDEN void guard_apply(struct las_checks *c);
 /* A guarded sample (guard_alloc), the pool and its fault handler made
  * first if this is the process's first; NULL when the pool is full or
  * cannot be made (sampling then stops). No allocator lock held. */
-LA_HIDDEN void *guard_take(size_t size, size_t align, bool zero, uintptr_t caller);
+LA_HIDDEN void *guard_take(size_t size, size_t align, bool zero, unsigned kind,
+				 uintptr_t caller);
 
 LA_HIDDEN void guard_fork_prepare(void);
 LA_HIDDEN void guard_fork_parent(void);

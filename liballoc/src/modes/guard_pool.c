@@ -39,6 +39,7 @@ struct guard_slot {
 	uint8_t lower;    /* placed against the lower guard */
 	uint8_t opened;   /* pages opened beyond the block's after a report */
 	uint8_t reported; /* a fault on this block was reported already */
+	uint8_t kind;     /* the family that made it (modes/alloc_kind.h) */
 	int32_t next;     /* queue of reusable slots; -1 ends it */
 	int32_t alloc_tid, free_tid;
 	uint32_t nalloc, nfree;
@@ -203,7 +204,7 @@ __attribute__((constructor)) static void guard_started(void)
 	__atomic_store_n(&started, true, __ATOMIC_RELAXED);
 }
 
-void *guard_alloc(size_t size, size_t align, bool zero, uintptr_t caller)
+void *guard_alloc(size_t size, size_t align, bool zero, unsigned kind, uintptr_t caller)
 {
 	if (align < 16)
 		align = 16; /* as every block is */
@@ -243,6 +244,7 @@ void *guard_alloc(size_t size, size_t align, bool zero, uintptr_t caller)
 		return NULL;
 	}
 	s->gen++;
+	s->kind = (uint8_t)kind;
 	s->state = GS_LIVE;
 	s->reported = 0;
 	s->alloc_tid = self();
@@ -427,6 +429,20 @@ size_t guard_usable_size(const void *ptr)
 	const struct guard_slot *s = &slots[i];
 	return __atomic_load_n(&s->state, __ATOMIC_ACQUIRE) == GS_LIVE && s->start == p ? s->size
 											: 0;
+}
+
+bool guard_block_info(const void *ptr, size_t *size, unsigned *kind)
+{
+	uintptr_t p = (uintptr_t)ptr;
+	uint32_t i;
+	if (!slot_of(p, &i))
+		return false;
+	const struct guard_slot *s = &slots[i];
+	if (__atomic_load_n(&s->state, __ATOMIC_ACQUIRE) != GS_LIVE || s->start != p)
+		return false;
+	*size = s->size;
+	*kind = s->kind;
+	return true;
 }
 
 int guard_check_all(const char *what)

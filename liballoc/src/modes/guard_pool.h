@@ -50,7 +50,7 @@ LA_HIDDEN void guard_pool_options(uint32_t lower_every, bool every_alloc);
  * NULL when it does not fit or no slot is free (the caller then allocates
  * as usual). `caller` is the program's return address, where the recorded
  * allocation stack starts. */
-LA_HIDDEN void *guard_alloc(size_t size, size_t align, bool zero, uintptr_t caller);
+LA_HIDDEN void *guard_alloc(size_t size, size_t align, bool zero, unsigned kind, uintptr_t caller);
 /* Free a pointer inside the pool; reports double and invalid frees and
  * damage to the fill around the block. `what` names the call. */
 LA_HIDDEN void guard_free(void *p, const char *what, uintptr_t caller);
@@ -59,6 +59,9 @@ LA_HIDDEN void guard_free(void *p, const char *what, uintptr_t caller);
 LA_HIDDEN bool guard_live_size(void *p, const char *what, uintptr_t caller, size_t *out);
 /* malloc_usable_size: the requested size, 0 for anything else. */
 LA_HIDDEN size_t guard_usable_size(const void *p);
+/* The live guarded block at p: its requested size and the family that
+ * made it (alloc_kind.h); false for anything else. */
+LA_HIDDEN bool guard_block_info(const void *p, size_t *size, unsigned *kind);
 /* Verify the fill around every live guarded block (alloc_check, exit);
  * `what` names the caller in reports. */
 LA_HIDDEN int guard_check_all(const char *what);
