@@ -12,6 +12,9 @@
 # table ends with how many crashes the program itself makes there, and how
 # many of those become reports under guard_sample:1.
 #
+# Then the size-mismatch and alloc-dealloc-mismatch cases run with their
+# CONF and guard_sample:1: a block the pool holds is checked at its free too.
+#
 # usage: tests/bugs/run-guard.sh [NAME...]   env: BUILD, CC, LIBALLOC_SO
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -115,4 +118,28 @@ echo
 echo "$fits overflows, underflows and uses after free on blocks the pool holds (<= $POOL_MAX bytes): $caught reported with the right kind on the block"
 echo "$big more on blocks too big for the pool"
 echo "in production the program itself crashes in $crashes of the $fits; $crashes_caught of those crashes become reports under guard_sample:1"
+
+# Frees checked against a guarded block: with check_free on, a sized or
+# aligned free, delete or realloc of a sampled block is checked as any other
+# (its requested size and the family that made it), so every size-mismatch
+# and alloc-dealloc-mismatch case is reported when its block is guarded.
+checked=0
+for name in "${names[@]}"; do
+	src=$(case_source "$name")
+	expect=$(case_field "$src" EXPECT)
+	case $expect in size-mismatch | alloc-dealloc-mismatch) ;; *) continue ;; esac
+	conf=$(case_field "$src" CONF)
+	[ -n "$conf" ] || continue # switched at run time: skipped here
+	build_case "$name" "$BIN" >"$TMP/cc" 2>&1 || { fail "$name: does not build"; continue; }
+	run_case "$name" told "$conf,guard_sample:1,on_error:report"
+	got=$(outcome told)
+	if [ "$got" = "report $expect" ] && on_block told; then
+		checked=$((checked + 1))
+		pass "$name: $expect reported on a guarded block ($conf,guard_sample:1)"
+	else
+		fail "$name: $got with $conf,guard_sample:1, expected a $expect report on the block"
+		show stderr "$TMP/told.err" 12
+	fi
+done
+echo "$checked size and family mismatches reported on guarded blocks"
 summary
