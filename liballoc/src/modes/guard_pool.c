@@ -435,7 +435,9 @@ bool guard_block_info(const void *ptr, size_t *size, unsigned *kind)
 {
 	uintptr_t p = (uintptr_t)ptr;
 	uint32_t i;
-	if (!slot_of(p, &i))
+	/* Asked of any pointer the page map does not know: before the pool
+	 * exists, slot_of would divide by a unit of 0. */
+	if (!guard_owns(ptr) || !slot_of(p, &i))
 		return false;
 	const struct guard_slot *s = &slots[i];
 	if (__atomic_load_n(&s->state, __ATOMIC_ACQUIRE) != GS_LIVE || s->start != p)
