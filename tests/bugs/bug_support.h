@@ -2,7 +2,8 @@
  * bug_support.h - helpers shared by the bug-corpus programs in tests/bugs/cases/.
  *
  * Each corpus program commits exactly one heap bug (or, for the "none" cases,
- * deliberately none) and is run by tests/bugs/run.sh under
+ * deliberately none) and is run by tests/bugs/run.sh (its contract) and
+ * tests/bugs/run-modes.sh (its outcome in each mode) under
  * LD_PRELOAD=build/liballoc.so. The programs are built against plain glibc so
  * that the same binary also runs under glibc, valgrind or ASan (verify-asan.sh):
  * liballoc's own entry points (alloc_ctl, alloc_check) are therefore looked up
@@ -48,11 +49,21 @@ static inline void bug_poke(void *base, long offset, unsigned char value)
 	*q = value;
 }
 
-/* Tell the runner which block the bug is about (checked against the report). */
+/*
+ * Tell the runner which block the bug is about (checked against the report).
+ * Written with write(2): printf's first call allocates stdout's buffer, and
+ * an allocation here, between a program's frees and its bug, may be the one
+ * the heap profile samples, whose first stack loads libunwind, whose own
+ * allocations then take the freed blocks back (the bug would hit a live
+ * block of the loader's instead).
+ */
 static inline void bug_mark(const char *what, const void *p, size_t size)
 {
-	printf("bug-block: %s %p size %zu\n", what, p, size);
+	char line[256];
 	fflush(stdout);
+	int n = snprintf(line, sizeof line, "bug-block: %s %p size %zu\n", what, p, size);
+	if (n > 0 && write(1, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1) < 0)
+		perror("bugs: writing the bug-block line");
 }
 
 static inline int bug_checks_off(void)
