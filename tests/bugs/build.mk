@@ -6,6 +6,10 @@
 #                         (a corpus double free is the canary that checks are on):
 #                         same output as glibc, no report
 #   make test-bugs-asan   the corpus itself: ASan must see the same bug kind
+#   make test-bugs-modes  every program in production, check_free, junk+check_free
+#                         and debug (on_error:report): per mode, how many are
+#                         reported with the right kind, with another, crashed
+#                         in liballoc (fails), crashed in the program, silent
 #   make test-bugs-guard  guarded samples alone (guard_sample:1, no other
 #                         check): every overflow, underflow and use after
 #                         free on a block the pool holds is reported; the
@@ -34,9 +38,21 @@ $(BUILD)/bugs/%: tests/bugs/cases/%.cc tests/bugs/bug_support.h liballoc/include
 	@mkdir -p $(dir $@)
 	$(CXX) $(BUGS_CXXFLAGS) $< -o $@ -ldl
 
-ALL_TARGETS += $(BUGS_BINS)
+# run-modes.sh's crash locator (preloaded after liballoc.so) and the program
+# that shows it tells a fault in liballoc from one in the program.
+BUGS_CRASH_WHERE := $(BUILD)/bugs/crash_where.so $(BUILD)/bugs/crash_where_check
 
-.PHONY: test-bugs test-bugs-clean test-bugs-asan test-bugs-guard
+$(BUILD)/bugs/crash_where.so: tests/bugs/crash_where.c | $(BUILD)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) -fPIC -shared $< -o $@
+
+$(BUILD)/bugs/crash_where_check: tests/bugs/crash_where_check.c | $(BUILD)
+	@mkdir -p $(dir $@)
+	$(CC) $(BUGS_CFLAGS) $< -o $@ -ldl
+
+ALL_TARGETS += $(BUGS_BINS) $(BUGS_CRASH_WHERE)
+
+.PHONY: test-bugs test-bugs-clean test-bugs-asan test-bugs-guard test-bugs-modes
 # allocdump (when the tree has it) reads the event ring and switches checks
 # from outside; without it run.sh skips just those parts and says so.
 BUGS_ALLOCDUMP := $(if $(wildcard tools/allocdump/build.mk),$(BUILD)/allocdump)
@@ -53,4 +69,7 @@ test-bugs-asan:
 test-bugs-guard: $(BUGS_BINS) $(BUILD)/liballoc.so
 	BUILD=$(BUILD) CC="$(CC)" tests/bugs/run-guard.sh
 
-TEST_TARGETS += test-bugs test-bugs-clean test-bugs-asan test-bugs-guard
+test-bugs-modes: $(BUGS_BINS) $(BUILD)/liballoc.so $(BUGS_CRASH_WHERE)
+	BUILD=$(BUILD) CC="$(CC)" CXX="$(CXX)" tests/bugs/run-modes.sh
+
+TEST_TARGETS += test-bugs test-bugs-clean test-bugs-asan test-bugs-guard test-bugs-modes
