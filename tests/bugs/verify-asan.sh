@@ -20,7 +20,9 @@ asan_error() {
 	invalid-free) echo 'attempting free on address which was not malloc' ;;
 	buffer-overflow | buffer-underflow) echo 'heap-buffer-overflow' ;;
 	use-after-free) echo 'heap-use-after-free' ;;
-	heap-corruption) echo 'heap-use-after-free' ;; # the write after free over the link
+	# the write over a free block's link: after its free, or past the end
+	# of the live block before it
+	heap-corruption) echo '(heap-use-after-free|heap-buffer-overflow)' ;;
 	size-mismatch) echo 'new-delete-type-mismatch' ;;
 	alloc-dealloc-mismatch) echo 'alloc-dealloc-mismatch' ;;
 	esac

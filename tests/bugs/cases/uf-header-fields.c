@@ -1,7 +1,7 @@
 // EXPECT: buffer-underflow
 // CONF: debug:true
 // CHECKS-OFF: silent-ub
-// WHAT: a write 24 bytes before a block, past its pre-redzone into the debug header's thread and caller fields, which the header checksum covers
+// WHAT: a write 40 bytes before a block, past its pre-redzone into the debug header's freeing thread field, which must read zero until the free
 #include "bug_support.h"
 
 int main(void)

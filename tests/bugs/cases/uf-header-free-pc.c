@@ -1,0 +1,14 @@
+// EXPECT: buffer-underflow
+// CONF: debug:true
+// CHECKS-OFF: silent-ub
+// WHAT: a write 20 bytes before a block, past its pre-redzone into the debug header's the free caller field, which must read zero until the free
+#include "bug_support.h"
+
+int main(void)
+{
+	char *p = bug_xmalloc(400); /* big enough that ASan's own redzone covers p - 20 */
+	bug_mark("small", p, 400);
+	bug_poke(p, -20, 'X');
+	free(bug_opaque(p));
+	return bug_finish();
+}
