@@ -47,6 +47,11 @@
 #              report on stderr), paused at its end: allocdump --json must
 #              show the event in the ring and counted.
 #
+# The same programs in each mode a user would try (production, check_free,
+# junk+check_free, debug), every run classified as reported with the right
+# kind, with another kind, crashed inside liballoc (a failure), crashed in
+# the program, or silent: run-modes.sh (make test-bugs-modes).
+#
 # usage: tests/bugs/run.sh [NAME...]   env: BUILD, CC, LIBALLOC_SO, ALLOCDUMP
 set -u
 . "$(dirname "$0")/lib.sh"
