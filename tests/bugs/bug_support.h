@@ -261,4 +261,26 @@ static inline void *bug_xmalloc(size_t size)
 	return p;
 }
 
+/* The block that follows another one closest in the same slab (exit 6
+ * when no two lie within a page): without checks the second starts where
+ * the first's slot ends, with them a redzone and a header lie between. */
+static inline char *bug_adjacent_pair(size_t size, char **second)
+{
+	char *blocks[64], *best = NULL;
+	for (int i = 0; i < 64; i++)
+		blocks[i] = (char *)bug_xmalloc(size);
+	for (int i = 0; i < 64; i++)
+		for (int j = 0; j < 64; j++)
+			if (blocks[j] > blocks[i] && blocks[j] - blocks[i] < 4096 &&
+			    (best == NULL || blocks[j] - blocks[i] < *second - best)) {
+				best = blocks[i];
+				*second = blocks[j];
+			}
+	if (best == NULL) {
+		fprintf(stderr, "bugs: no two blocks of %zu bytes within a page\n", size);
+		exit(6);
+	}
+	return best;
+}
+
 #endif

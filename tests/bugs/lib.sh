@@ -72,6 +72,20 @@ build_case() {
 	fi
 }
 
+# ready_case NAME OUTDIR: the program exists and is built; otherwise one
+# failure that says why (with the compiler's complaint, in $TMP).
+ready_case() {
+	if [ ! -f "$(case_source "$1")" ]; then
+		fail "$1: no such corpus program"
+		return 1
+	fi
+	if ! build_case "$1" "$2" >"$TMP/cc" 2>&1; then
+		fail "$1: does not build"
+		show compiler "$TMP/cc"
+		return 1
+	fi
+}
+
 # Describe a shell exit status: "exit N" or "signal NAME".
 describe_status() {
 	local rc=$1

@@ -125,16 +125,8 @@ names=("$@")
 declare -A EXPECT
 runnable=()
 for name in "${names[@]}"; do
+	ready_case "$name" "$BIN" || continue
 	src=$(case_source "$name")
-	if [ ! -f "$src" ]; then
-		fail "$name: no such corpus program"
-		continue
-	fi
-	if ! build_case "$name" "$BIN" >"$TMP/cc" 2>&1; then
-		fail "$name: does not build"
-		show compiler "$TMP/cc"
-		continue
-	fi
 	EXPECT[$name]=$(case_field "$src" EXPECT)
 	runnable+=("$name")
 done

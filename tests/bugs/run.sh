@@ -412,16 +412,8 @@ if [ ! -x "$ALLOCDUMP" ]; then
 fi
 
 for name in "${names[@]}"; do
+	ready_case "$name" "$BIN" || continue
 	src=$(case_source "$name")
-	if [ ! -f "$src" ]; then
-		fail "$name: no such corpus program"
-		continue
-	fi
-	if ! build_case "$name" "$BIN" >"$TMP/cc" 2>&1; then
-		fail "$name: does not build"
-		show compiler "$TMP/cc"
-		continue
-	fi
 	expect=$(case_field "$src" EXPECT)
 	conf=$(case_field "$src" CONF)
 	off=$(case_field "$src" CHECKS-OFF)

@@ -6,32 +6,10 @@
 
 #include <malloc.h>
 
-/* The block that follows another one closest in the same slab (exit 6
- * when no two lie within a page): without checks the second starts where
- * the first's slot ends, with them a redzone and a header lie between. */
-static char *adjacent_pair(size_t size, char **second)
-{
-	char *blocks[64], *best = NULL;
-	for (int i = 0; i < 64; i++)
-		blocks[i] = bug_xmalloc(size);
-	for (int i = 0; i < 64; i++)
-		for (int j = 0; j < 64; j++)
-			if (blocks[j] > blocks[i] && blocks[j] - blocks[i] < 4096 &&
-			    (best == NULL || blocks[j] - blocks[i] < *second - best)) {
-				best = blocks[i];
-				*second = blocks[j];
-			}
-	if (best == NULL) {
-		fprintf(stderr, "bugs: no two blocks of %zu bytes within a page\n", size);
-		exit(6);
-	}
-	return best;
-}
-
 int main(void)
 {
 	char *next;
-	char *p = adjacent_pair(48, &next);
+	char *p = bug_adjacent_pair(48, &next);
 	size_t usable = malloc_usable_size(p);
 	free(next);
 	bug_mark("small", next, 48);
