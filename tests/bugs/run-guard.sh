@@ -73,7 +73,7 @@ names=("$@")
 fits=0 caught=0 big=0 crashes=0 crashes_caught=0
 rows=()
 for name in "${names[@]}"; do
-	src="$CASES/$name.c"
+	src=$(case_source "$name")
 	expect=$(case_field "$src" EXPECT)
 	case $expect in buffer-overflow | buffer-underflow | use-after-free) ;; *) continue ;; esac
 	if ! build_case "$name" "$BIN" >"$TMP/cc" 2>&1; then
