@@ -7,7 +7,9 @@
  *   bench-exec [-t SECONDS] [-p PRELOAD] [-e NAME=VALUE]... -- COMMAND [ARGS]
  *
  * -p "" runs the command with no LD_PRELOAD at all. Output after the
- * command's own: "exec_status=ok|exit:N|signal:N|timeout maxrss_kb=N".
+ * command's own: "exec_status=ok|exit:N|signal:N|timeout maxrss_kb=N
+ * cpu_s=S wall_s=S" (peak RSS and user + system CPU include the command's
+ * own children, e.g. the cc1 a gcc driver runs).
  * Exit status: 0 if the command succeeded, 1 otherwise.
  */
 #include <errno.h>
@@ -17,6 +19,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* SIGALRM (time limit) or SIGINT/SIGTERM (harness stopped): stop the child too. */
@@ -71,6 +74,8 @@ int main(int argc, char **argv)
 		usage();
 	fflush(stdout);
 
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	pid_t pid = fork();
 	if (pid < 0) {
 		perror("bench-exec: fork");
@@ -115,6 +120,10 @@ int main(int argc, char **argv)
 		}
 	}
 	alarm(0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double wall = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	double cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+		     (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 
 	char how[32];
 	int ok = 0;
@@ -130,7 +139,8 @@ int main(int argc, char **argv)
 		snprintf(how, sizeof(how), "ok");
 		ok = 1;
 	}
-	printf("exec_status=%s maxrss_kb=%ld\n", how, ru.ru_maxrss);
+	printf("exec_status=%s maxrss_kb=%ld cpu_s=%.3f wall_s=%.3f\n", how, ru.ru_maxrss, cpu,
+	       wall);
 	if (stop_signal && stop_signal != SIGALRM)
 		return 128 + stop_signal; /* let the harness stop as well */
 	return ok ? 0 : 1;
