@@ -7,6 +7,7 @@ void wl_small_pairs(const struct bench_params *, struct bench_result *);
 void wl_mixed_heap(const struct bench_params *, struct bench_result *);
 void wl_larson(const struct bench_params *, struct bench_result *);
 void wl_xmalloc(const struct bench_params *, struct bench_result *);
+void wl_churn(const struct bench_params *, struct bench_result *);
 void wl_cache_scratch(const struct bench_params *, struct bench_result *);
 void wl_cache_thrash(const struct bench_params *, struct bench_result *);
 void wl_sh6bench(const struct bench_params *, struct bench_result *);
@@ -25,6 +26,8 @@ const struct workload bench_workloads[] = {
 	{"larson", "server churn, tables handed between threads: cross-thread frees", 1, wl_larson},
 	{"xmalloc", "producer/consumer pairs: one thread allocates, the other frees", 1,
 	 wl_xmalloc},
+	{"remote-churn", "threads replace random blocks of one shared table: half the frees remote",
+	 1, wl_churn},
 	{"cache-scratch", "passive false sharing: objects handed to threads, freed, reused", 1,
 	 wl_cache_scratch},
 	{"cache-thrash", "active false sharing: threads writing small objects they allocate", 1,
