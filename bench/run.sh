@@ -12,6 +12,8 @@
 #   BENCH_DEBUG=1          also measure the cost of liballoc's debug checks (0: skip)
 #   BENCH_DEBUG_SCALE=0.2  scale for that part (the debug peers are slow)
 #   BENCH_CALLGRIND=1      also count instructions per malloc+free pair (0: skip)
+#   BENCH_APPS="redis cc"  real-program cells, in every round (bench/apps.sh)
+#   BENCH_SHORT=1          also time short processes (bench/short-procs.sh; 0: skip)
 #   BENCH_TIMEOUT=120      seconds before a run counts as failed (hung)
 #   BENCH_OUT=bench/results, BENCH_BIN=build/bench, BENCH_LIBALLOC=build/liballoc.so
 # A missing or crashing allocator is reported as failed; the run goes on.
@@ -35,6 +37,8 @@ allocators=${BENCH_ALLOCATORS:-glibc jemalloc mimalloc tcmalloc liballoc liballo
 . "$here/callgrind.sh"
 # shellcheck source=bench/tracers.sh
 . "$here/tracers.sh"
+# shellcheck source=bench/apps.sh
+. "$here/apps.sh"
 
 case "$out" in /*) ;; *) out=$root/$out ;; esac
 
@@ -78,6 +82,14 @@ for w in $workloads; do
 	fi
 done
 
+apps=${BENCH_APPS-$APPS_KNOWN}
+for a in $apps; do
+	case " $APPS_KNOWN " in *" $a "*) ;; *)
+		echo "bench: unknown app '$a' (known: $APPS_KNOWN)" >&2
+		exit 2 ;;
+	esac
+done
+
 raw=$out/latest.tsv
 tmp_raw=$(mktemp)
 tracers=$(mktemp)
@@ -115,6 +127,18 @@ run_one() {
 	[ "${status:-}" = ok ] || echo "bench: $alloc $wl t=$t run $rep: ${status:-no output}" >&2
 }
 
+# run_app SECTION ALLOCATOR APP RUN: one run of a real program, one TSV line.
+run_app() {
+	local status time rss extra
+	read -r status time rss extra < <(run_app_row "$2" "$3")
+	[ "$time" = - ] && time=
+	[ "$rss" = - ] && rss=
+	[ "$extra" = - ] && extra=
+	printf '%s\t%s\t%s\t1\t%s\t%s\t%s\t%s\t\t\t\t\t%s\n' "$1" "$2" "$3" "$4" "$status" "$time" \
+		"$rss" "$extra" >>"$tmp_raw"
+	[ "$status" = ok ] || echo "bench: $2 app $3 run $4: $status" >&2
+}
+
 # cells: workload:threads, single-threaded workloads only once
 cells=()
 for w in $workloads; do
@@ -127,7 +151,8 @@ done
 
 read -ra alloc_list <<<"$allocators"
 start=$(date +%s)
-echo "bench: ${#cells[@]} cells x ${#alloc_list[@]} allocators x $runs runs (scale $scale)"
+read -ra app_list <<<"$apps"
+echo "bench: ${#cells[@]} cells + ${#app_list[@]} apps x ${#alloc_list[@]} allocators x $runs runs (scale $scale)"
 # Interleave: every run visits every cell, and inside a cell the allocator
 # order rotates, so slow drifts of the machine hit all allocators alike.
 for ((rep = 1; rep <= runs; rep++)); do
@@ -138,6 +163,11 @@ for ((rep = 1; rep <= runs; rep++)); do
 		n=${#alloc_list[@]}
 		for ((k = 0; k < n; k++)); do
 			run_one main "${alloc_list[$(((k + rep) % n))]}" "$wl" "$t" "$rep" "$scale"
+		done
+	done
+	for app in "${app_list[@]}"; do
+		for ((k = 0; k < n; k++)); do
+			run_app main "${alloc_list[$(((k + rep) % n))]}" "$app" "$rep"
 		done
 	done
 	echo "bench: run $rep/$runs done ($(($(date +%s) - start)) s)"
@@ -182,13 +212,23 @@ if [ "${BENCH_CALLGRIND:-1}" = 1 ]; then
 	echo "bench: callgrind done ($(($(date +%s) - start)) s)"
 fi
 
+short_tsv=''
+if [ "${BENCH_SHORT:-1}" = 1 ]; then
+	# CPU of short processes, liballoc against glibc (issue 16)
+	short_tsv=$out/short-procs.tsv
+	note_tracers
+	BENCH_BIN=$bin BENCH_OUT=$out bash "$here/short-procs.sh" --tsv "$short_tsv" >/dev/null ||
+		echo "bench: short-procs failed" >&2
+	echo "bench: short processes done ($(($(date +%s) - start)) s)"
+fi
+
 note_tracers
 mv "$tmp_raw" "$raw"
 sort -u "$tracers" >"$out/tracers.txt"
 rm -f "$tracers"
 trap - EXIT
 /usr/bin/python3 "$here/report.py" --raw "$raw" --callgrind "$callgrind_tsv" --stats-ir "$stats_tsv" \
-	--tracers "$out/tracers.txt" \
+	--short-procs "$short_tsv" --tracers "$out/tracers.txt" \
 	--out "$out" --runs "$runs" --scale "$scale" --debug-scale "$debug_scale" || exit 1
 # the headline on the terminal: targets and wall-time ratios
 sed -n '/^## Targets/,/^## Peak RSS/p' "$out/latest.md" | grep '^|'

@@ -7,6 +7,8 @@
 # glibc, and the median of the paired ratios; appends the table to
 # BENCH_OUT/short-procs.md.
 #
+#   bench/short-procs.sh [--tsv FILE]   FILE: the same numbers for bench/report.py
+#
 #   BENCH_SHORT_RUNS=500   runs per measurement
 #   BENCH_SHORT_REPS=15    measurements per allocator and command
 #   BENCH_BIN, BENCH_LIBALLOC, BENCH_OUT as for bench/run.sh
@@ -18,6 +20,11 @@ out=${BENCH_OUT:-$here/results}
 case "$out" in /*) ;; *) out=$root/$out ;; esac
 runs=${BENCH_SHORT_RUNS:-500}
 reps=${BENCH_SHORT_REPS:-15}
+tsv=
+if [ "${1:-}" = --tsv ]; then
+	tsv=${2:?--tsv needs a file}
+	printf 'command\truns\treps\tglibc_min_us\tglibc_median_us\tliballoc_min_us\tliballoc_median_us\tpaired_median\n' >"$tsv"
+fi
 spawn=$bin/spawn-cpu
 [ -x "$spawn" ] || { echo "short-procs: $spawn missing; run 'make' first" >&2; exit 2; }
 liballoc=$BENCH_LIBALLOC
@@ -53,5 +60,7 @@ for cmd in "/bin/true" "/bin/ls /usr/bin"; do
 		'BEGIN { printf "| `%s` | %.1f us | %.1f us | %.1f us | %.1f us | %.3f | %.3f | %.3f |", c, gm, gd, lm, ld, lm / gm, ld / gd, pr / 1000 }')
 	echo "$line"
 	echo "$line" >>"$report"
+	[ -n "$tsv" ] && printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$cmd" "$runs" "$reps" "$gmin" "$gmed" \
+		"$lmin" "$lmed" "$(awk -v p="$rmed" 'BEGIN { printf "%.4f", p / 1000 }')" >>"$tsv"
 done
 echo >>"$report"
