@@ -23,7 +23,7 @@ PEERS = ["glibc", "jemalloc", "mimalloc", "tcmalloc"]
 DEBUG_BASE = "liballoc"
 DEBUG_ORDER = ["liballoc", "liballoc-junk", "liballoc-redzone",
                "liballoc-checkfree", "liballoc-quarantine", "liballoc-junk-checkfree",
-               "liballoc-debug", "tcmalloc-debug", "glibc-check"]
+               "liballoc-debug", "tcmalloc-debug", "glibc-check", "jemalloc-junk"]
 
 
 def read_tsv(path):
@@ -270,111 +270,209 @@ def stats_ir_table(rows, out):
     return gm
 
 
-def paired_ratio(by_alloc, a, b):
-    """Median over rounds of time(a)/time(b) measured in the same round.
+def per_round(cell, metric):
+    """{run: value} over the cell's good runs."""
+    if not cell:
+        return {}
+    vals = {r["run"]: fnum(r.get(metric)) for r in cell.ok_rows()}
+    return {k: v for k, v in vals.items() if v}
 
+
+def paired_ratio(by_alloc, a, b, metric="time_s"):
+    """Median over rounds of metric(a)/metric(b) measured in the same round.
+
+    b is an allocator or a list of them; for a list the round's best (lowest)
+    of them is the denominator, so "the best peer" may differ round by round.
     The runs of one cell are back to back within a round, so a slow spell of
     a shared machine (minutes long) hits both sides of a pair; the median of
     the per-round ratios is then much steadier than a ratio of medians taken
     over rounds that ran at different times."""
-    ca, cb = by_alloc.get(a), by_alloc.get(b)
-    if not ca or not cb:
+    ta = per_round(by_alloc.get(a), metric)
+    names = b if isinstance(b, list) else [b]
+    tbs = [per_round(by_alloc.get(n), metric) for n in names]
+    tbs = [t for t in tbs if t]
+    if not ta or not tbs:
         return None
-    ta = {r["run"]: fnum(r["time_s"]) for r in ca.ok_rows()}
-    tb = {r["run"]: fnum(r["time_s"]) for r in cb.ok_rows()}
-    ratios = [ta[k] / tb[k] for k in ta if k in tb and ta[k] and tb[k]]
+    ratios = []
+    for k, v in ta.items():
+        # every named side must have this round, or the round's best is a guess
+        if all(k in t for t in tbs):
+            ratios.append(v / min(t[k] for t in tbs))
     return statistics.median(ratios) if ratios else None
 
 
-def paired_table(cells, a, b, out):
-    """Per cell: a/b paired per round (issue 2's comparison with jemalloc)."""
+def paired_cells(cells, a, b, metric="time_s"):
     res = {}
     for key, by_alloc in cells.items():
-        v = paired_ratio(by_alloc, a, b)
+        v = paired_ratio(by_alloc, a, b, metric)
         if v is not None:
             res[key] = v
-    if not res:
+    return res
+
+
+def paired_table(cells, a, out):
+    """Per cell, paired per round: a's time against the round's best peer,
+    and its peak RSS against jemalloc's and tcmalloc's."""
+    cols = {"time / best peer": paired_cells(cells, a, PEERS),
+            "peak RSS / jemalloc": paired_cells(cells, a, "jemalloc", "maxrss_kb"),
+            "peak RSS / tcmalloc": paired_cells(cells, a, "tcmalloc", "maxrss_kb")}
+    if not any(cols.values()):
+        return cols
+    out.append(f"## {a}, paired per round\n")
+    out.append(f"Median over the rounds of {a}'s ratio to the others measured in the same "
+               "round (back to back): time against the best production peer of that round, "
+               "peak RSS against jemalloc and tcmalloc. The targets are computed from "
+               "these. Lower is better.\n")
+    out.append("| workload | " + " | ".join(cols) + " |")
+    out.append("|---|" + "---|" * len(cols))
+    for key in cells:
+        out.append(f"| {cell_name(key)} | " +
+                   " | ".join(fmt(c.get(key)) for c in cols.values()) + " |")
+    out.append("| **geomean** | " + " | ".join(fmt(geomean(c.values())) for c in cols.values()) +
+               " |")
+    out.append("")
+    return cols
+
+
+APPS = {"redis": "redis-server: client wall time of a fixed redis-benchmark run; "
+                 "server CPU (user + system)",
+        "cc": "gcc -O2 -g -c of 14 C files: CPU (user + system) of the driver, cc1 and as; "
+              "wall time"}
+
+
+def apps_table(cells, allocs, out):
+    keys = [k for k in cells if k[0] in APPS]
+    if not keys:
+        return
+    out.append("## Real programs\n")
+    out.append("The app cells of the tables above, with what each measures. Time is the "
+               "median of the cell's time column (redis: the client's wall time; cc: the "
+               "job's CPU), the other figure the median of the second measure; peak RSS "
+               "is the server's or the compile job's largest process.\n")
+    for key in keys:
+        wl = key[0]
+        second = "server_cpu_s" if wl == "redis" else "wall_s"
+        out.append(f"**{wl}**: {APPS[wl]}.\n")
+        out.append("| allocator | time (s) | " + second + " | peak RSS (MiB) |")
+        out.append("|---|---|---|---|")
+        for a in allocs:
+            c = cells[key].get(a)
+            if not c:
+                continue
+            t, rss = c.median("time_s"), c.median("maxrss_kb")
+            if t is None:
+                out.append(f"| {a} | {'failed' if c.problems else '–'} | – | – |")
+                continue
+            out.append(f"| {a} | {t:.3f} | {fmt(c.extra_median(second), '.3f')} | "
+                       f"{fmt(rss / 1024 if rss else None, '.1f')} |")
+        out.append("")
+
+
+def short_procs_table(rows, out):
+    """Issue 16's short processes: {command: (min ratio, median ratio)}."""
+    res = {}
+    if not rows:
         return res
-    out.append(f"\n## {a} / {b}, paired per round\n")
-    out.append(f"Median over the rounds of the time ratio {a} / {b} measured in the same "
-               "round (back to back), for issue 2's \"no workload slower than jemalloc "
-               "by more than 10%\". Lower is better.\n")
-    out.append("| workload | ratio |")
-    out.append("|---|---|")
-    for key, v in res.items():
-        out.append(f"| {cell_name(key)} | {v:.2f} |")
+    out.append("## Short processes\n")
+    out.append("User + system CPU per run of a command run many times in a row "
+               "(`bench/short-procs.sh`), glibc and liballoc measured alternately; minimum "
+               "and median over the measurements, their ratios, and the median of the "
+               "paired ratios.\n")
+    out.append("| command | runs x reps | glibc min / median (us) | liballoc min / median (us) "
+               "| min ratio | median ratio | paired ratio |")
+    out.append("|---|---|---|---|---|---|---|")
+    for r in rows:
+        g0, g1 = fnum(r["glibc_min_us"]), fnum(r["glibc_median_us"])
+        l0, l1 = fnum(r["liballoc_min_us"]), fnum(r["liballoc_median_us"])
+        rmin = l0 / g0 if l0 and g0 else None
+        rmed = l1 / g1 if l1 and g1 else None
+        res[r["command"]] = (rmin, rmed)
+        out.append(f"| `{r['command']}` | {r['runs']} x {r['reps']} | {fmt(g0, '.1f')} / "
+                   f"{fmt(g1, '.1f')} | {fmt(l0, '.1f')} / {fmt(l1, '.1f')} | {fmt(rmin, '.3f')} "
+                   f"| {fmt(rmed, '.3f')} | {fmt(fnum(r['paired_median']), '.3f')} |")
+    out.append("")
     return res
 
 
 def debug_table(cells, out):
     if not cells:
-        return {}
+        return
     configs = allocator_order(cells, DEBUG_ORDER)
     out.append("## Cost of debug checks\n")
     out.append("Median seconds (smaller iteration counts than above) and in brackets "
                "the ratio to production liballoc (stats on, checks off).\n")
-    ratios = ratio_table(cells, configs, "time_s",
-                         lambda by: median_of(by, DEBUG_BASE, "time_s"),
-                         lambda v: f"{v:.3f}", out)
-    gm = {cfg: geomean(ratios[cfg].values()) for cfg in configs}
+    ratio_table(cells, configs, "time_s", lambda by: median_of(by, DEBUG_BASE, "time_s"),
+                lambda v: f"{v:.3f}", out)
     out.append("")
-    return gm
 
 
-def targets(cells, allocs, time_ratio, rss_ratio, frag, cg, stats_ir, dbg, paired_je, out):
+# The cells issue 18 names: producer/consumer (one pair: 2 threads) and
+# cross-thread churn with 2 threads; large-block churn for peak RSS.
+REMOTE_CELLS = [("xmalloc", 1), ("remote-churn", 2)]
+LARGE_CELL = ("large", 1)
+
+
+def targets(cells, dbg_cells, paired, cg, short, out):
+    """The open issues' targets, each from the paired rounds."""
     out.append("## Targets\n")
     lines = []
 
-    def check(name, value, ok, spec=".2f"):
+    def check(name, value, ok, spec=".2f", target=""):
         if value is None:
-            lines.append(f"| {name} | not measured | – |")
+            lines.append(f"| {name} | not measured | {target} | – |")
         else:
-            lines.append(f"| {name} | {format(value, spec)} | {'PASS' if ok(value) else 'FAIL'} |")
+            lines.append(f"| {name} | {format(value, spec)} | {target} | "
+                         f"{'PASS' if ok(value) else 'FAIL'} |")
+
+    def worst(d):
+        return max(d.values()) if d else None
 
     la = "liballoc"
     failed_cells = None
-    if la in allocs:
+    if any(la in by for by in cells.values()):
         failed_cells = sum(1 for by_alloc in cells.values()
                            if la in by_alloc and
                            any(k != "missing" for k in by_alloc[la].problems))
-    check("issue 7: workloads with failed liballoc runs (crash, error, checksum)",
-          failed_cells, lambda v: v == 0, "d")
-    gm = geomean(time_ratio[la].values()) if la in allocs else None
-    worst = max(time_ratio[la].values()) if time_ratio.get(la) else None
-    check("issue 7: time geomean ratio to best peer <= 1.00", gm, lambda v: v <= 1.00)
-    check("issue 7: worst workload ratio <= 1.15", worst, lambda v: v <= 1.15)
-    rss_la = geomean(rss_ratio[la].values()) if rss_ratio.get(la) else None
-    check("issue 7: peak RSS geomean <= jemalloc's (ratio)", rss_la, lambda v: v <= 1.00)
-    check("issue 7: fragmentation RSS <= 0.8x jemalloc", frag.get(la), lambda v: v <= 0.8)
-    check("issue 7: callgrind pair <= 40 instructions", cg.get(la), lambda v: v <= 40, ".1f")
-    check("issue 2: callgrind pair <= 60 instructions", cg.get(la), lambda v: v <= 60, ".1f")
-    if paired_je:
-        check("issue 2: no workload slower than jemalloc by > 10% (worst, paired per round)",
-              max(paired_je.values()), lambda v: v <= 1.10)
-    on_off = [time_ratio[la][k] / time_ratio["liballoc-nostats"][k]
-              for k in time_ratio.get(la, {})
-              if time_ratio.get("liballoc-nostats", {}).get(k)]
-    check("issue 3: stats on vs off, wall time (on/off geomean) within 3%",
-          geomean(on_off), lambda v: v <= 1.03, ".3f")
-    if cg.get(la) and cg.get("liballoc-nostats"):
-        check("issue 3: stats on vs off, callgrind fast path (on/off)",
-              cg[la] / cg["liballoc-nostats"], lambda v: v <= 1.03, ".3f")
-    check("issue 3: stats on vs off, callgrind workloads (on/off geomean)", stats_ir,
-          lambda v: v <= 1.03, ".3f")
-    guard_on_off = [time_ratio[la][k] / time_ratio["liballoc-noguard"][k]
-                    for k in time_ratio.get(la, {})
-                    if time_ratio.get("liballoc-noguard", {}).get(k)]
-    check("issue 15: guarded samples at the default rate vs guard_sample:0, wall time "
-          "(geomean) within 0.5%", geomean(guard_on_off), lambda v: v <= 1.005, ".3f")
-    check("issue 4: junk + check_free < 1.5x production", dbg.get("liballoc-junk-checkfree"),
-          lambda v: v < 1.5)
-    check("issue 4: everything on (debug:true) < 3x production", dbg.get("liballoc-debug"),
-          lambda v: v < 3.0)
-    if dbg.get("liballoc-debug") and dbg.get("tcmalloc-debug"):
-        check("issue 4: debug:true faster than tcmalloc-debug (ratio)",
-              dbg["liballoc-debug"] / dbg["tcmalloc-debug"], lambda v: v < 1.0)
-    out.append("| target | measured | result |")
-    out.append("|---|---|---|")
+    check("#18: cells with failed liballoc runs (crash, error, checksum)", failed_cells,
+          lambda v: v == 0, "d", "0")
+    t = paired["time / best peer"]
+    check("#18: time / best peer, geomean over cells", geomean(t.values()),
+          lambda v: v <= 0.95, target="<= 0.95")
+    w = worst(t)
+    wname = next((cell_name(k) for k, v in t.items() if v == w), "") if t else ""
+    check(f"#18: time / best peer, worst cell ({wname or '–'})", w, lambda v: v <= 1.10,
+          target="<= 1.10")
+    check("#18: peak RSS / jemalloc, geomean over cells",
+          geomean(paired["peak RSS / jemalloc"].values()), lambda v: v <= 1.00,
+          target="<= 1.00")
+    check("#18: callgrind instructions per malloc+free pair (stats, profile, guards on)",
+          cg.get(la), lambda v: v <= 48, ".1f", "<= 48")
+    for key in REMOTE_CELLS:
+        check(f"#18: remote frees, {cell_name(key)} time / best peer", t.get(key),
+              lambda v: v <= 1.10, target="<= 1.10")
+    check(f"#18: large blocks, {cell_name(LARGE_CELL)} peak RSS / tcmalloc",
+          paired["peak RSS / tcmalloc"].get(LARGE_CELL), lambda v: v <= 1.00, target="<= 1.00")
+    dbg_vs_tc = paired_cells(dbg_cells, "liballoc-debug", "tcmalloc-debug")
+    check("#13: debug:true / tcmalloc-debug, worst cell", worst(dbg_vs_tc), lambda v: v < 1.00,
+          target="< 1.00")
+    check("#13: debug:true / tcmalloc-debug, geomean", geomean(dbg_vs_tc.values()),
+          lambda v: v <= 0.8, target="<= 0.80")
+    check("#13: check_free:true / production liballoc, geomean",
+          geomean(paired_cells(dbg_cells, "liballoc-checkfree", la).values()),
+          lambda v: v <= 1.3, target="<= 1.30")
+    check("#13: junk:true,check_free:true / jemalloc junk:true, geomean",
+          geomean(paired_cells(dbg_cells, "liballoc-junk-checkfree", "jemalloc-junk").values()),
+          lambda v: v <= 1.00, target="<= 1.00")
+    for cmd, (rmin, rmed) in short.items():
+        check(f"#16: `{cmd}` CPU / glibc, minimum", rmin, lambda v: v <= 1.15, ".3f", "<= 1.15")
+        check(f"#16: `{cmd}` CPU / glibc, median", rmed, lambda v: v <= 1.15, ".3f", "<= 1.15")
+    if not short:
+        check("#16: short processes CPU / glibc", None, None, target="<= 1.15")
+    out.append("Each ratio is liballoc's, paired per round (the median over rounds of the "
+               "ratio measured back to back in one round; tables below). Time cells include "
+               "the real programs.\n")
+    out.append("| target | measured | target | result |")
+    out.append("|---|---|---|---|")
     out.extend(lines)
     out.append("")
 
@@ -488,6 +586,7 @@ def main():
     ap.add_argument("--raw", required=True)
     ap.add_argument("--callgrind", default="")
     ap.add_argument("--stats-ir", default="")
+    ap.add_argument("--short-procs", default="")
     ap.add_argument("--tracers", default="")
     ap.add_argument("--out", required=True)
     ap.add_argument("--runs", type=int, default=5)
@@ -524,13 +623,15 @@ def main():
                    "Run again on a quiet machine.\n")
     body = []
     chart_rows = []
-    allocs, time_ratio, rss_ratio = main_tables(main_cells, body, chart_rows)
-    frag = frag_table(main_cells, allocs, body)
+    allocs, _, _ = main_tables(main_cells, body, chart_rows)
+    frag_table(main_cells, allocs, body)
     cgres = callgrind_table(cg, body)
-    stats_ir = stats_ir_table(read_tsv(args.stats_ir), body)
-    paired_je = paired_table(main_cells, "liballoc", "jemalloc", body)
-    dbg = debug_table(debug_cells, body)
-    targets(main_cells, allocs, time_ratio, rss_ratio, frag, cgres, stats_ir, dbg, paired_je, out)
+    stats_ir_table(read_tsv(args.stats_ir), body)
+    paired = paired_table(main_cells, "liballoc", body)
+    apps_table(main_cells, allocs, body)
+    debug_table(debug_cells, body)
+    short = short_procs_table(read_tsv(args.short_procs), body)
+    targets(main_cells, debug_cells, paired, cgres, short, out)
     out.extend(body)
     failures([("main", main_cells), ("debug", debug_cells)], out)
 

@@ -118,21 +118,55 @@ else
 	fail "report on synthetic runs: $(cat "$work/report.out"; cat "$work/synthetic/latest.md" 2>/dev/null)"
 fi
 
-# issue 2's comparison pairs the runs of one round: a slow round for liballoc
-# alone (round 1) is outvoted, where a ratio of medians would say 2.0
+# the targets pair the runs of one round: a slow round for liballoc alone
+# (round 1) is outvoted, where a ratio of medians would say 2.0
+hdr='section\tallocator\tworkload\tthreads\trun\tstatus\ttime_s\tmaxrss_kb\tanon_maps\tanon_maps_peak\tchecksum\terrors\textra\n'
 {
-	printf 'section\tallocator\tworkload\tthreads\trun\tstatus\ttime_s\tmaxrss_kb\tanon_maps\tanon_maps_peak\tchecksum\terrors\textra\n'
+	printf "$hdr"
 	for run_je_la in "1 1 2" "2 1 1.05" "3 4 4.2"; do
 		set -- $run_je_la
 		printf 'main\tjemalloc\tfrag\t1\t%s\tok\t%s\t1000\t4\t4\tabc\t0\t\n' "$1" "$2"
 		printf 'main\tliballoc\tfrag\t1\t%s\tok\t%s\t1000\t4\t4\tabc\t0\t\n' "$1" "$3"
 	done
+	# the best peer changes from round to round: per round liballoc is 1.1x the
+	# best (a ratio of medians would say 0.55); RSS 1.5x tcmalloc's
+	for run_g_t_l in "1 1 3 1.1" "2 3 1 1.1" "3 2 3 2.2"; do
+		set -- $run_g_t_l
+		printf 'main\tglibc\txmalloc\t1\t%s\tok\t%s\t1000\t4\t4\tx\t0\t\n' "$1" "$2"
+		printf 'main\ttcmalloc\txmalloc\t1\t%s\tok\t%s\t2000\t4\t4\tx\t0\t\n' "$1" "$3"
+		printf 'main\tliballoc\txmalloc\t1\t%s\tok\t%s\t3000\t4\t4\tx\t0\t\n' "$1" "$4"
+		printf 'main\ttcmalloc\tlarge\t1\t%s\tok\t1\t2000\t4\t4\ty\t0\t\n' "$1"
+		printf 'main\tliballoc\tlarge\t1\t%s\tok\t1\t3000\t4\t4\ty\t0\t\n' "$1"
+		# an app cell: no checksum, its own second measure
+		printf 'main\tglibc\tredis\t1\t%s\tok\t2\t4000\t\t\t\t\tserver_cpu_s=1.5\n' "$1"
+		printf 'main\tliballoc\tredis\t1\t%s\tok\t1\t5000\t\t\t\t\tserver_cpu_s=0.5\n' "$1"
+		# debug section: debug:true 0.5x tcmalloc-debug, junk+check_free 2x jemalloc junk
+		for a_t in "liballoc 1" "liballoc-checkfree 1.2" "liballoc-debug 3" "tcmalloc-debug 6" \
+			"liballoc-junk-checkfree 4" "jemalloc-junk 2"; do
+			set -- $1 $a_t
+			printf 'debug\t%s\tsmall-pairs\t1\t%s\tok\t%s\t1000\t4\t4\tz\t0\t\n' "$2" "$1" "$3"
+		done
+	done
 } >"$work/paired.tsv"
-if /usr/bin/python3 "$here/report.py" --raw "$work/paired.tsv" --out "$work/paired" \
-	>"$work/report.out" 2>&1 && md=$work/paired/latest.md &&
-	grep -q '^| frag t1 | 1.05 |' "$md" &&
-	grep -q 'jemalloc by > 10% (worst, paired per round) | 1.05 | PASS' "$md"; then
-	pass "report: issue 2 compares with jemalloc paired per round"
+printf 'allocator\tinsns_per_pair\tstatus\nliballoc\t47.5\tok\n' >"$work/cg.tsv"
+printf 'command\truns\treps\tglibc_min_us\tglibc_median_us\tliballoc_min_us\tliballoc_median_us\tpaired_median\n/bin/true\t500\t15\t100\t110\t110\t132\t1.15\n' >"$work/short.tsv"
+if /usr/bin/python3 "$here/report.py" --raw "$work/paired.tsv" --callgrind "$work/cg.tsv" \
+	--short-procs "$work/short.tsv" --out "$work/paired" >"$work/report.out" 2>&1 &&
+	md=$work/paired/latest.md &&
+	grep -q '^| frag t1 | 1.05 | 1.00 | – |' "$md" &&
+	grep -q '^| xmalloc t1 | 1.10 | – | 1.50 |' "$md" &&
+	grep -q 'remote frees, xmalloc t1 time / best peer | 1.10 | <= 1.10 | PASS' "$md" &&
+	grep -q 'worst cell (xmalloc t1) | 1.10 | <= 1.10 | PASS' "$md" &&
+	grep -q 'large blocks, large t1 peak RSS / tcmalloc | 1.50 | <= 1.00 | FAIL' "$md" &&
+	grep -q 'callgrind instructions per malloc+free pair.* | 47.5 | <= 48 | PASS' "$md" &&
+	grep -q '^| redis t1 | 0.50 | – | – |' "$md" &&
+	grep -q '^| liballoc | 1.000 | 0.500 | 4.9 |' "$md" &&
+	grep -q 'debug:true / tcmalloc-debug, geomean | 0.50 | <= 0.80 | PASS' "$md" &&
+	grep -q 'check_free:true / production liballoc, geomean | 1.20 | <= 1.30 | PASS' "$md" &&
+	grep -q 'jemalloc junk:true, geomean | 2.00 | <= 1.00 | FAIL' "$md" &&
+	grep -q '#16: `/bin/true` CPU / glibc, minimum | 1.100 | <= 1.15 | PASS' "$md" &&
+	grep -q '#16: `/bin/true` CPU / glibc, median | 1.200 | <= 1.15 | FAIL' "$md"; then
+	pass "report: targets paired per round (best peer per round, RSS, apps, debug, short processes)"
 else
 	fail "report on paired runs: $(cat "$work/report.out"; cat "$work/paired/latest.md" 2>/dev/null)"
 fi
@@ -155,6 +189,7 @@ for case_ in crash:$work/crash.so missing:$work/none.so broken:$bin/broken-mallo
 	name=${case_%%:*} lib=${case_#*:}
 	out=$work/out-$name
 	BENCH_QUICK=1 BENCH_SCALE=$scale BENCH_DEBUG=0 BENCH_CALLGRIND=0 BENCH_OUT=$out \
+		BENCH_APPS="" BENCH_SHORT=0 \
 		BENCH_ALLOCATORS="glibc liballoc" BENCH_WORKLOADS="mixed-heap larson" \
 		BENCH_LIBALLOC=$lib BENCH_BIN=$bin bash "$here/run.sh" >"$work/log-$name" 2>&1
 	rc=$?
@@ -171,6 +206,28 @@ for case_ in crash:$work/crash.so missing:$work/none.so broken:$bin/broken-mallo
 		fail "harness quick run with $name liballoc (rc=$rc): $(tail -n 5 "$work/log-$name")"
 	fi
 done
+
+# the real programs: redis-server and the compile job, each under glibc (for
+# redis through libc-malloc.so) and liballoc, measured and in the report
+if ! command -v redis-server >/dev/null || [ "$have_liballoc" = 0 ]; then
+	echo "SKIP: app cells (redis-server or liballoc missing)"
+else
+	out=$work/out-apps
+	BENCH_QUICK=1 BENCH_DEBUG=0 BENCH_CALLGRIND=0 BENCH_SHORT=0 BENCH_OUT=$out \
+		BENCH_ALLOCATORS="glibc liballoc" BENCH_WORKLOADS="remote-churn" BENCH_SCALE=$scale \
+		BENCH_APPS="redis cc" BENCH_REDIS_REQUESTS=2000 BENCH_BIN=$bin \
+		bash "$here/run.sh" >"$work/log-apps" 2>&1
+	rc=$?
+	md=$out/latest.md
+	if [ $rc = 0 ] && grep -q '^| redis t1 | [0-9.]* (1.00) | [0-9.]* ([0-9.]*) |' "$md" &&
+		grep -q '^| cc t1 | [0-9.]* (1.00) | [0-9.]* ([0-9.]*) |' "$md" &&
+		grep -q '^| remote-churn t2 | [0-9]' "$md" && ! grep -q '^## Failed runs' "$md" &&
+		[ "$(grep -c $'\tredis\t1\t1\tok\t' "$out/latest.tsv")" = 2 ]; then
+		pass "harness: redis and cc app cells measured under glibc and liballoc"
+	else
+		fail "harness app cells (rc=$rc): $(tail -n 5 "$work/log-apps"; grep -E 'redis|cc t1|Failed|^- ' "$md" 2>/dev/null)"
+	fi
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
