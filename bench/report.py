@@ -334,8 +334,8 @@ def paired_table(cells, a, out):
     return cols
 
 
-APPS = {"redis": "redis-server: client wall time of a fixed redis-benchmark run; "
-                 "server CPU (user + system)",
+APPS = {"redis": "redis-server: CPU (user + system) of the server for a fixed "
+                 "redis-benchmark run; the client's wall time",
         "cc": "gcc -O2 -g -c of 14 C files: CPU (user + system) of the driver, cc1 and as; "
               "wall time"}
 
@@ -346,12 +346,12 @@ def apps_table(cells, allocs, out):
         return
     out.append("## Real programs\n")
     out.append("The app cells of the tables above, with what each measures. Time is the "
-               "median of the cell's time column (redis: the client's wall time; cc: the "
+               "median of the cell's time column (redis: the server's CPU; cc: the "
                "job's CPU), the other figure the median of the second measure; peak RSS "
                "is the server's or the compile job's largest process.\n")
     for key in keys:
         wl = key[0]
-        second = "server_cpu_s" if wl == "redis" else "wall_s"
+        second = "client_wall_s" if wl == "redis" else "wall_s"
         out.append(f"**{wl}**: {APPS[wl]}.\n")
         out.append("| allocator | time (s) | " + second + " | peak RSS (MiB) |")
         out.append("|---|---|---|---|")

@@ -138,8 +138,8 @@ hdr='section\tallocator\tworkload\tthreads\trun\tstatus\ttime_s\tmaxrss_kb\tanon
 		printf 'main\ttcmalloc\tlarge\t1\t%s\tok\t1\t2000\t4\t4\ty\t0\t\n' "$1"
 		printf 'main\tliballoc\tlarge\t1\t%s\tok\t1\t3000\t4\t4\ty\t0\t\n' "$1"
 		# an app cell: no checksum, its own second measure
-		printf 'main\tglibc\tredis\t1\t%s\tok\t2\t4000\t\t\t\t\tserver_cpu_s=1.5\n' "$1"
-		printf 'main\tliballoc\tredis\t1\t%s\tok\t1\t5000\t\t\t\t\tserver_cpu_s=0.5\n' "$1"
+		printf 'main\tglibc\tredis\t1\t%s\tok\t2\t4000\t\t\t\t\tclient_wall_s=1.5\n' "$1"
+		printf 'main\tliballoc\tredis\t1\t%s\tok\t1\t5000\t\t\t\t\tclient_wall_s=0.5\n' "$1"
 		# debug section: debug:true 0.5x tcmalloc-debug, junk+check_free 2x jemalloc junk
 		for a_t in "liballoc 1" "liballoc-checkfree 1.2" "liballoc-debug 3" "tcmalloc-debug 6" \
 			"liballoc-junk-checkfree 4" "jemalloc-junk 2"; do
