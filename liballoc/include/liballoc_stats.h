@@ -14,6 +14,8 @@
  * 1.1: las_globals gained the guarded pool's counters (guard_*); las_checks
  * gained guard_sample and guard_lower, so las_control.applied moved by 8
  * bytes (a 1.0 reader misreads it: readers and writers ship together).
+ * 1.2: las_checks gained quarantine_blocks (and a reserved word), so
+ * las_control.applied moved by 8 bytes again, for the same readers.
  *
  * Concurrency: every counter is a naturally aligned 64-bit word, written with
  * plain (relaxed) stores by one writer at a time:
@@ -32,7 +34,8 @@
 
 #define LAS_MAGIC 0x31434f4c4c414c4cULL /* "LLALLOC1" read little-endian */
 #define LAS_ABI_MAJOR 1
-#define LAS_ABI_MINOR 1 /* 1.1: violations_more, the guard_* counters, heap profile tables, prof_sample */
+#define LAS_ABI_MINOR 2 /* 1.1: violations_more, the guard_* counters, heap profile tables, prof_sample;
+			  1.2: las_checks.quarantine_blocks */
 #define LAS_BYTE_ORDER_LITTLE 0x01020304u
 
 #define LAS_NCLASSES_MAX 64   /* size classes carried in the tables */
@@ -257,10 +260,14 @@ struct las_checks {
 	/* ABI 1.1: guarded samples (liballoc-debug(7)). */
 	uint32_t guard_sample; /* 1 in N eligible allocations guarded; 0 = off */
 	uint32_t guard_lower;  /* 1 in N guarded blocks against the lower guard; 0 = none */
+	/* ABI 1.2: the quarantine's second bound (liballoc-debug(7)). */
+	uint32_t quarantine_blocks; /* blocks held at most, 1..LAS_QUARANTINE_BLOCKS_MAX */
+	uint32_t reserved;          /* 0 */
 };
 /* Their defaults (readers show only what differs from them). */
 #define LAS_GUARD_SAMPLE_DEFAULT 500000
 #define LAS_GUARD_LOWER_DEFAULT 8
+#define LAS_QUARANTINE_BLOCKS_DEFAULT 65536
 
 /*
  * Control block. An outside writer (same user) fills `requested`, then

@@ -71,18 +71,37 @@ static bool size_in(const char *v, size_t vl, uint64_t max, uint64_t *out)
 }
 
 const char las_vocab_check_keys[] =
-	"junk, redzone, check_free, quarantine, debug, on_error, backtrace, track, "
-	"guard_sample, guard_lower";
+	"junk, redzone, check_free, quarantine, quarantine_blocks, debug, on_error, backtrace, "
+	"track, guard_sample, guard_lower";
+
+/* Every check key, with what its value must be (for messages). */
+static const struct {
+	const char *key, *expects;
+} check_keys[] = {
+	{"junk", "true/false, alloc, free or both"},
+	{"redzone", "bytes, k suffix, 0..4096"},
+	{"check_free", "true/false"},
+	{"quarantine", "bytes, k/m/g suffix, 0 = off, at most 1024g"},
+	{"quarantine_blocks", "blocks, k/m suffix, 1..4m"},
+	{"debug", "true/false"},
+	{"on_error", "abort, report or ignore"},
+	{"backtrace", "true/false"},
+	{"track", "true/false"},
+	{"guard_sample", "1 in N, 0 = off, at most 1000000000"},
+	{"guard_lower", "1 in N, 0 = none, at most 1000000000"},
+};
+
+const char *las_vocab_check_expects(const char *k, size_t kl)
+{
+	for (size_t i = 0; i < sizeof(check_keys) / sizeof(check_keys[0]); i++)
+		if (kl == strlen(check_keys[i].key) && memcmp(k, check_keys[i].key, kl) == 0)
+			return check_keys[i].expects;
+	return NULL;
+}
 
 bool las_vocab_is_check_key(const char *k, size_t kl)
 {
-	static const char *const keys[] = {"junk", "redzone", "check_free", "quarantine",
-					   "debug", "on_error", "backtrace", "track",
-					   "guard_sample", "guard_lower"};
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (kl == strlen(keys[i]) && memcmp(k, keys[i], kl) == 0)
-			return true;
-	return false;
+	return las_vocab_check_expects(k, kl) != NULL;
 }
 
 void las_vocab_debug_bundle(struct las_checks *c, bool on)
@@ -138,6 +157,11 @@ bool las_vocab_check(struct las_checks *out, const char *k, size_t kl, const cha
 		if (!size_in(v, vl, LAS_QUARANTINE_MAX, &n))
 			return false;
 		c.quarantine = n;
+	} else if (key_is(k, kl, "quarantine_blocks")) {
+		/* 0 is refused: the byte bound alone would need a ring without end */
+		if (!size_in(v, vl, LAS_QUARANTINE_BLOCKS_MAX, &n) || n == 0)
+			return false;
+		c.quarantine_blocks = (uint32_t)n;
 	} else if (key_is(k, kl, "guard_sample") || key_is(k, kl, "guard_lower")) {
 		/* 1 in N; 0 = off (guarded samples are no check of the bundle) */
 		if (!las_vocab_u64(v, vl, &n, false) || n > LAS_GUARD_SAMPLE_MAX)

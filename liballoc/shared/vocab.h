@@ -23,6 +23,7 @@
 #define LAS_REDZONE_MAX 4096u
 #define LAS_QUARANTINE_MAX ((uint64_t)1 << 40)
 #define LAS_GUARD_SAMPLE_MAX 1000000000u /* guard_sample and guard_lower: 1 in N */
+#define LAS_QUARANTINE_BLOCKS_MAX (1u << 22) /* 40 bytes of ring and set per block */
 
 /* Apply one check setting (key and value need not be NUL-terminated).
  * Booleans: true/false, yes/no, on/off, 1/0 in any case; sizes: decimal
@@ -31,6 +32,9 @@
  * then leaves *c as it was. */
 bool las_vocab_check(struct las_checks *c, const char *key, size_t keylen, const char *val,
 		     size_t vallen);
+/* What a key's value must be, for messages: "bytes, k/m/g suffix, at
+ * most 4096"; NULL for a key that is not a check key. */
+const char *las_vocab_check_expects(const char *key, size_t keylen);
 /* Is `key` one of the check-setting keys? */
 bool las_vocab_is_check_key(const char *key, size_t keylen);
 /* The keys, for messages: "junk, redzone, ...". */

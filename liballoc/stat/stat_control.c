@@ -51,7 +51,12 @@ int as_checks_parse(struct las_checks *checks, const char *spec, struct as_error
 		char *eq = strpbrk(item, "=:");
 		if (!eq)
 			return as_fail(err, AS_ERR_USAGE, 0, "-", "'%s': expected key=value", item);
-		if (!las_vocab_check(&next, item, (size_t)(eq - item), eq + 1, strlen(eq + 1)))
+		const char *expects = las_vocab_check_expects(item, (size_t)(eq - item));
+		if (expects && !las_vocab_check(&next, item, (size_t)(eq - item), eq + 1,
+						strlen(eq + 1)))
+			return as_fail(err, AS_ERR_USAGE, 0, "-", "'%s': bad value (%s)", item,
+				       expects);
+		if (!expects)
 			return as_fail(err, AS_ERR_USAGE, 0, "-",
 				       "'%s': unknown key or bad value (keys: %s, prof_sample)", item,
 				       las_vocab_check_keys);
@@ -284,7 +289,8 @@ static int checks_equal(const struct las_checks *a, const struct las_checks *b)
 	return a->junk == b->junk && a->redzone == b->redzone && a->check_free == b->check_free &&
 	       a->on_error == b->on_error && a->quarantine == b->quarantine &&
 	       a->backtrace == b->backtrace && a->track == b->track &&
-	       a->guard_sample == b->guard_sample && a->guard_lower == b->guard_lower;
+	       a->guard_sample == b->guard_sample && a->guard_lower == b->guard_lower &&
+	       a->quarantine_blocks == b->quarantine_blocks;
 }
 
 /* Did the process switch its own checks (alloc_ctl) since the request was

@@ -66,6 +66,12 @@ void as_fmt_checks(char *buf, size_t len, const struct las_checks *c)
 		if (sp)
 			memmove(sp, sp + 1, strlen(sp));
 		append(buf, len, item);
+		/* the block limit, when it is not the default (0: the writer
+		 * knows nothing of it, and the process applies the default) */
+		if (c->quarantine_blocks && c->quarantine_blocks != LAS_QUARANTINE_BLOCKS_DEFAULT) {
+			snprintf(item, sizeof(item), "qblocks%u", c->quarantine_blocks);
+			append(buf, len, item);
+		}
 	}
 	/* guarded samples are on by default: shown when the rate was changed */
 	if (c->guard_sample && c->guard_sample != LAS_GUARD_SAMPLE_DEFAULT) {

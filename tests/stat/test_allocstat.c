@@ -665,12 +665,27 @@ static void test_checks_parse(void **state)
 	assert_int_equal(as_checks_parse(&c, "guard_sample=-1", &err), AS_ERR_USAGE);
 	assert_int_equal(as_checks_parse(&c, "guard_sample=2000000000", &err), AS_ERR_USAGE);
 	assert_int_equal(as_checks_parse(&c, "guard_lower=x", &err), AS_ERR_USAGE);
+	assert_int_equal(as_checks_parse(&c, "quarantine_blocks=16k", &err), AS_OK);
+	assert_int_equal(c.quarantine_blocks, 16384);
+	/* refused, saying what the key takes; the setting stays */
+	assert_int_equal(as_checks_parse(&c, "quarantine_blocks=0", &err), AS_ERR_USAGE);
+	assert_non_null(strstr(err.msg, "'quarantine_blocks=0': bad value (blocks, k/m suffix, 1..4m)"));
+	assert_int_equal(as_checks_parse(&c, "quarantine_blocks=8m", &err), AS_ERR_USAGE);
+	assert_int_equal(as_checks_parse(&c, "quarantine_blocks=many", &err), AS_ERR_USAGE);
+	assert_int_equal(c.quarantine_blocks, 16384);
 	char buf[64];
 	struct las_checks d = { .junk = LAS_JUNK_BOTH, .redzone = 32, .check_free = 1,
 				.quarantine = 1 << 20, .guard_sample = LAS_GUARD_SAMPLE_DEFAULT,
 				.guard_lower = LAS_GUARD_LOWER_DEFAULT };
 	as_fmt_checks(buf, sizeof(buf), &d);
 	assert_string_equal(buf, "junk,rz32,free,q1.0MiB");
+	/* the block limit shows when it is not the default */
+	d.quarantine_blocks = LAS_QUARANTINE_BLOCKS_DEFAULT;
+	as_fmt_checks(buf, sizeof(buf), &d);
+	assert_string_equal(buf, "junk,rz32,free,q1.0MiB");
+	d.quarantine_blocks = 4096;
+	as_fmt_checks(buf, sizeof(buf), &d);
+	assert_string_equal(buf, "junk,rz32,free,q1.0MiB,qblocks4096");
 	memset(&d, 0, sizeof(d));
 	d.guard_sample = LAS_GUARD_SAMPLE_DEFAULT;
 	d.guard_lower = LAS_GUARD_LOWER_DEFAULT;

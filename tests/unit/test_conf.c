@@ -26,6 +26,14 @@ static const char *parse_capturing(const char *s)
 	return out;
 }
 
+static int count_lines(const char *s)
+{
+	int lines = 0;
+	for (; *s; s++)
+		lines += *s == '\n';
+	return lines;
+}
+
 static int reset(void **state)
 {
 	(void)state;
@@ -82,10 +90,7 @@ static void bad_entries_warn_and_the_rest_applies(void **state)
 	assert_non_null(strstr(err, "'noval'"));
 	assert_non_null(strstr(err, "'junk:maybe'"));
 	/* One line per bad entry. */
-	int lines = 0;
-	for (const char *p = err; *p; p++)
-		lines += *p == '\n';
-	assert_int_equal(lines, 4);
+	assert_int_equal(count_lines(err), 4);
 	assert_int_equal(la_conf.narenas > 0, 1);
 	assert_int_equal(la_conf.tcache_max, 7);
 	assert_int_equal(la_conf.dirty_decay_ms, 250);
@@ -103,6 +108,36 @@ static void out_of_range_values_are_rejected(void **state)
 	assert_non_null(strstr(err, "stats_dir:relative"));
 	assert_non_null(strstr(err, "redzone:99999"));
 	assert_non_null(strstr(err, "tcache_max:"));
+}
+
+static void quarantine_blocks_parses_and_refuses_with_a_reason(void **state)
+{
+	(void)state;
+	assert_int_equal(la_conf.checks.quarantine_blocks, LAS_QUARANTINE_BLOCKS_DEFAULT);
+	assert_string_equal(parse_capturing("quarantine_blocks:4096"), "");
+	assert_int_equal(la_conf.checks.quarantine_blocks, 4096);
+	assert_string_equal(parse_capturing("quarantine_blocks:16k"), "");
+	assert_int_equal(la_conf.checks.quarantine_blocks, 16384);
+	assert_string_equal(parse_capturing("quarantine_blocks:4M"), "");
+	assert_int_equal(la_conf.checks.quarantine_blocks, 4 << 20);
+	assert_string_equal(parse_capturing("quarantine_blocks:1"), "");
+	assert_int_equal(la_conf.checks.quarantine_blocks, 1);
+	/* 0, too many, not a number, a fraction: one warning each, saying
+	 * what the key takes; the value in force stays */
+	const char *err = parse_capturing("quarantine_blocks:0,quarantine_blocks:5m,"
+					  "quarantine_blocks:lots,quarantine_blocks:1.5k,"
+					  "quarantine_blocks:");
+	assert_non_null(strstr(err, "bad value (blocks, k/m suffix, 1..4m) in 'quarantine_blocks:0'"));
+	assert_non_null(strstr(err, "in 'quarantine_blocks:5m'"));
+	assert_non_null(strstr(err, "in 'quarantine_blocks:lots'"));
+	assert_non_null(strstr(err, "in 'quarantine_blocks:1.5k'"));
+	assert_non_null(strstr(err, "in 'quarantine_blocks:'"));
+	assert_int_equal(count_lines(err), 5);
+	assert_int_equal(la_conf.checks.quarantine_blocks, 1);
+	/* debug:true leaves the block limit as it was */
+	assert_string_equal(parse_capturing("quarantine_blocks:300,debug:true"), "");
+	assert_int_equal(la_conf.checks.quarantine_blocks, 300);
+	assert_true(la_conf.checks.quarantine > 0);
 }
 
 static void empty_and_trailing_commas_are_fine(void **state)
@@ -133,6 +168,7 @@ int main(void)
 		cmocka_unit_test_setup(debug_keys_apply, reset),
 		cmocka_unit_test_setup(bad_entries_warn_and_the_rest_applies, reset),
 		cmocka_unit_test_setup(out_of_range_values_are_rejected, reset),
+		cmocka_unit_test_setup(quarantine_blocks_parses_and_refuses_with_a_reason, reset),
 		cmocka_unit_test_setup(empty_and_trailing_commas_are_fine, reset),
 		cmocka_unit_test_setup(render_round_trips, reset),
 	};

@@ -46,9 +46,11 @@ int main(int argc, char **argv)
 	/* an allocation applies a pending outside request */
 	void *volatile p = malloc(32);
 	free(p);
-	printf("junk=%llu redzone=%llu check_free=%llu quarantine=%llu on_error=%llu\n",
+	printf("junk=%llu redzone=%llu check_free=%llu quarantine=%llu quarantine_blocks=%llu "
+	       "on_error=%llu\n",
 	       (unsigned long long)get("debug.junk"), (unsigned long long)get("debug.redzone"),
 	       (unsigned long long)get("debug.check_free"), (unsigned long long)get("debug.quarantine"),
+	       (unsigned long long)get("debug.quarantine_blocks"),
 	       (unsigned long long)get("debug.on_error"));
 	return 0;
 }

@@ -42,6 +42,7 @@ cases=(
 	"check_free:Yes,on_error:report|check_free=on,on_error=report|debug.check_free=1 debug.on_error=1"
 	"redzone:32,quarantine:1KB,on_error:report|redzone=32,quarantine=1k,on_error=report|debug.redzone=32 debug.quarantine=1024 debug.on_error=1"
 	"quarantine:2m,on_error:ignore|quarantine=2M,on_error=ignore|debug.quarantine=2097152 debug.on_error=2"
+	"quarantine:2m,quarantine_blocks:4k,on_error:report|quarantine=2M,quarantine_blocks=4096,on_error=report|debug.quarantine=2097152 debug.quarantine_blocks=4096 debug.on_error=1"
 	"debug:true,on_error:report|debug=TRUE,on_error=report|debug.debug=1 debug.on_error=1"
 )
 for c in "${cases[@]}"; do
@@ -58,11 +59,20 @@ for c in "${cases[@]}"; do
 done
 # a word one way refuses is refused the others too
 if echo | LIBALLOC_CONF=junk:sometimes,stats_publish:eager "$hold" 2>&1 |
-	grep -q "bad value in 'junk:sometimes'"; then
+	grep -q "bad value (true/false, alloc, free or both) in 'junk:sometimes'"; then
 	ok "LIBALLOC_CONF refuses junk:sometimes"
 else
 	bad "LIBALLOC_CONF took junk:sometimes"
 fi
+if echo | LIBALLOC_CONF=quarantine_blocks:0,stats_publish:eager "$hold" 2>&1 |
+	grep -q "bad value (blocks, k/m suffix, 1..4m) in 'quarantine_blocks:0'"; then
+	ok "LIBALLOC_CONF refuses quarantine_blocks:0, saying what it takes"
+else
+	bad "LIBALLOC_CONF took quarantine_blocks:0 or said nothing useful"
+fi
+out=$(SET="quarantine_blocks=0" run_hold "stats_publish:eager")
+[[ $out == set-failed* ]] && ok "allocdump --set refuses quarantine_blocks=0" ||
+	bad "allocdump --set took quarantine_blocks=0: $out"
 out=$(SET="junk=sometimes" run_hold "stats_publish:eager")
 [[ $out == set-failed* ]] && ok "allocdump --set refuses junk=sometimes" ||
 	bad "allocdump --set took junk=sometimes: $out"

@@ -90,6 +90,7 @@ static void checks(struct jw *w, const char *key, const struct las_checks *c)
 	jw_bool(w, "check_free", c->check_free != 0);
 	jw_str(w, "on_error", c->on_error < 3 ? onerr_names[c->on_error] : "unknown");
 	jw_u64(w, "quarantine", c->quarantine);
+	jw_u64(w, "quarantine_blocks", c->quarantine_blocks);
 	jw_bool(w, "backtrace", c->backtrace != 0);
 	jw_bool(w, "track", c->track != 0);
 	jw_u64(w, "guard_sample", c->guard_sample);

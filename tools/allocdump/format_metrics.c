@@ -115,6 +115,7 @@ SCALAR(threads_created, s->globals.threads_created)
 SCALAR(events_written, s->events_head)
 SCALAR(config_changes, s->globals.violations[LAS_EV_CONF_CHANGE])
 SCALAR(quarantine_limit_bytes, s->control.applied.quarantine)
+SCALAR(quarantine_limit_blocks, s->control.applied.quarantine_blocks)
 SCALAR(guard_slots, s->globals.guard_slots)
 SCALAR(guard_live, s->globals.guard_live)
 SCALAR(guard_allocs, s->globals.guard_allocs)
@@ -158,6 +159,7 @@ static const struct scalar_family scalars[] = {
 	{ "liballoc_events", COUNTER, NULL, "Events written to the event ring (violations and configuration changes).", events_written },
 	{ "liballoc_config_changes", COUNTER, NULL, "Debug-check configuration changes applied (not violations).", config_changes },
 	{ "liballoc_quarantine_limit_bytes", GAUGE, "bytes", "Applied quarantine limit (0 = off).", quarantine_limit_bytes },
+	{ "liballoc_quarantine_limit_blocks", GAUGE, NULL, "Applied quarantine block limit (in force while the quarantine is on).", quarantine_limit_blocks },
 	{ "liballoc_guard_slots", GAUGE, NULL, "Slots of the guarded pool (0 = no pool).", guard_slots },
 	{ "liballoc_guard_live_allocations", GAUGE, NULL, "Guarded allocations live now.", guard_live },
 	{ "liballoc_guard_allocations", COUNTER, NULL, "Guarded allocations since the process started.", guard_allocs },

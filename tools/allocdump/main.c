@@ -69,6 +69,7 @@ static void usage(FILE *out)
 	      "Reads the liballoc stats segment <dir>/liballoc.<pid> (default dir\n"
 	      "$LIBALLOC_STATS_DIR or /dev/shm). Keys for --set: junk=off|alloc|free|both,\n"
 	      "redzone=BYTES, check_free=BOOL, quarantine=BYTES[k|M|G],\n"
+	      "quarantine_blocks=N[k|M] (1..4M),\n"
 	      "on_error=abort|report|ignore, backtrace=BOOL, track=BOOL, debug=BOOL,\n"
 	      "prof_sample=BYTES (heap profile sampling mean, 0 = off).\n"
 	      "--heap: top allocation sites by live bytes (growth over the pprof FILE\n"

@@ -49,7 +49,8 @@ static void render_checks(const struct as_snapshot *snap, struct sink *s)
 	on_off(s, "redzone[z]", c->redzone != 0, v);
 	on_off(s, "check_free[c]", c->check_free != 0, c->check_free ? "on" : "off");
 	if (c->quarantine)
-		snprintf(v, sizeof(v), "%s", fmt_bytes((double)c->quarantine));
+		snprintf(v, sizeof(v), "%s, %" PRIu32 " blocks", fmt_bytes((double)c->quarantine),
+			 c->quarantine_blocks);
 	else
 		snprintf(v, sizeof(v), "off");
 	on_off(s, "quarantine[u]", c->quarantine != 0, v);

@@ -16,6 +16,7 @@
 #include "modes/guard_pool.h"
 #include "modes/prof.h"
 #include "modes/prof_dump.h"
+#include "modes/quarantine.h"
 #include "modes/switch.h"
 #include "shared/vocab.h"
 #include "stats/stats.h"
@@ -104,6 +105,8 @@ static int ctl_debug(const char *key, void *oldp, size_t *oldlenp, const void *n
 		cur = c.check_free;
 	else if (!strcmp(key, "quarantine"))
 		cur = c.quarantine;
+	else if (!strcmp(key, "quarantine_blocks"))
+		cur = c.quarantine_blocks;
 	else if (!strcmp(key, "on_error"))
 		cur = c.on_error;
 	else if (!strcmp(key, "backtrace"))
@@ -221,7 +224,11 @@ static int ctl_stats(const char *key, void *oldp, size_t *oldlenp)
 		v = STAT_GET(&g->guard_full);
 	else if (!strcmp(key, "guard_pool_bytes"))
 		v = STAT_GET(&g->guard_pool_bytes);
-	else if (!strcmp(key, "guard_pool_base"))
+	else if (!strcmp(key, "quarantine_blocks") || !strcmp(key, "quarantine_bytes")) {
+		uint64_t blocks, bytes;
+		quarantine_held(&blocks, &bytes);
+		v = !strcmp(key, "quarantine_blocks") ? blocks : bytes;
+	} else if (!strcmp(key, "guard_pool_base"))
 		v = __atomic_load_n(&la_guard_base, __ATOMIC_RELAXED);
 	else if (!strcmp(key, "violations")) {
 		v = 0;

@@ -1,9 +1,15 @@
 /*
  * quarantine.c - freed blocks are held back, oldest first, until their
- * bytes pass the quarantine limit. A block leaving quarantine must still
- * hold the 0x5a fill it got when freed; anything else was written after
- * free (use-after-free). The newest block is always kept, even when it
- * alone exceeds the limit, so that huge blocks are watched too.
+ * bytes pass the quarantine limit or their number the block limit
+ * (quarantine_blocks). A block leaving quarantine must still hold the 0x5a
+ * fill it got when freed; anything else was written after free
+ * (use-after-free). The newest block is always kept, even when it alone
+ * exceeds the byte limit, so that huge blocks are watched too.
+ *
+ * The ring and the set of plain blocks live in one mapping of their own,
+ * sized from the block limit (the next power of two), made at the first
+ * push and remade when a switch changes the limit. Every access to them
+ * is under q_lock, so a remake under it is safe against concurrent frees.
  */
 #include <pthread.h>
 #include <string.h>
@@ -14,12 +20,12 @@
 #include "modes/quarantine.h"
 #include "modes/report.h"
 #include "modes/settings.h"
-#include "sys/base.h"
+#include "shared/vocab.h"
 #include "sys/check.h"
+#include "sys/counters.h"
+#include "sys/os.h"
 
-#define QCAP 65536u            /* ring entries */
-LA_STATIC_ASSERT((QCAP & (QCAP - 1)) == 0, "the set is twice the ring, a power of two");
-#define QSET_CAP (QCAP * 2u)   /* open-addressing set of plain blocks */
+#define QCAP_MIN 64u /* ring entries: a power of two, at least the block limit */
 #define QSET_EMPTY ((uintptr_t)0)
 #define QSET_GONE ((uintptr_t)1)
 
@@ -31,24 +37,34 @@ struct qentry {
 };
 #define Q_PLAIN ((uintptr_t)1)
 
+/* Everything below is read and written under q_lock only. */
 static pthread_mutex_t q_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct qentry *ring;
-static uintptr_t *plain_set;
+static uintptr_t *plain_set;   /* open addressing, twice the ring's entries */
+static uint32_t q_cap;         /* ring entries, a power of two; 0 = no storage */
+static unsigned q_set_shift;   /* 64 - log2(set entries) */
 static uint32_t q_head, q_count;
 static uint64_t q_bytes;
 
+#define QSET_CAP ((size_t)q_cap * 2u)
+
 static size_t set_slot(uintptr_t p)
 {
-	return (size_t)((p >> 4) * 0x9e3779b97f4a7c15ull >> 47) & (QSET_CAP - 1);
+	return (size_t)((p >> 4) * 0x9e3779b97f4a7c15ull >> q_set_shift);
+}
+
+static void set_add_to(uintptr_t *set, size_t cap, unsigned shift, uintptr_t p)
+{
+	for (size_t i = (size_t)((p >> 4) * 0x9e3779b97f4a7c15ull >> shift);; i = (i + 1) & (cap - 1))
+		if (set[i] == QSET_EMPTY || set[i] == QSET_GONE) {
+			set[i] = p;
+			return;
+		}
 }
 
 static void set_add(uintptr_t p)
 {
-	for (size_t i = set_slot(p);; i = (i + 1) & (QSET_CAP - 1))
-		if (plain_set[i] == QSET_EMPTY || plain_set[i] == QSET_GONE) {
-			plain_set[i] = p;
-			return;
-		}
+	set_add_to(plain_set, QSET_CAP, q_set_shift, p);
 }
 
 static void set_del(uintptr_t p)
@@ -58,6 +74,65 @@ static void set_del(uintptr_t p)
 			plain_set[i] = QSET_GONE;
 			return;
 		}
+}
+
+/* The block limit in force: the setting, bounded by the ring in hand (a
+ * ring that could not grow keeps the limit at its size). */
+static uint32_t block_limit(void)
+{
+	uint32_t want = la_checks.quarantine_blocks;
+	if (want == 0 || want > LAS_QUARANTINE_BLOCKS_MAX)
+		want = LAS_QUARANTINE_BLOCKS_DEFAULT; /* sanitised in switch.c; never trusted */
+	return want < q_cap ? want : q_cap;
+}
+
+static uint32_t cap_for(uint32_t blocks)
+{
+	if (blocks == 0 || blocks > LAS_QUARANTINE_BLOCKS_MAX)
+		blocks = LAS_QUARANTINE_BLOCKS_DEFAULT;
+	uint32_t cap = QCAP_MIN;
+	while (cap < blocks)
+		cap <<= 1;
+	return cap;
+}
+
+static size_t ring_bytes(uint32_t cap)
+{
+	return PAGE_CEIL((size_t)cap * sizeof(struct qentry));
+}
+
+static size_t storage_bytes(uint32_t cap)
+{
+	return ring_bytes(cap) + PAGE_CEIL((size_t)cap * 2u * sizeof(uintptr_t));
+}
+
+static unsigned shift_for(uint32_t cap)
+{
+	return 64u - (unsigned)__builtin_ctzll((uint64_t)cap * 2u);
+}
+
+/* Zeroed storage for `cap` entries: straight from the kernel (never
+ * malloc), counted as metadata, given back when the limit shrinks. */
+static struct qentry *storage_make(uint32_t cap)
+{
+	struct qentry *m = os_map(storage_bytes(cap));
+	if (m)
+		STAT_ADD(&la_globals->metadata_bytes, storage_bytes(cap));
+	return m;
+}
+
+static void storage_drop(struct qentry *m, uint32_t cap)
+{
+	os_unmap(m, storage_bytes(cap));
+	STAT_SUB(&la_globals->metadata_bytes, storage_bytes(cap));
+}
+
+static void storage_install(struct qentry *m, uint32_t cap)
+{
+	ring = m;
+	plain_set = (uintptr_t *)((char *)m + ring_bytes(cap));
+	q_cap = cap;
+	q_set_shift = shift_for(cap);
 }
 
 bool quarantine_holds_plain(uintptr_t p)
@@ -78,18 +153,30 @@ bool quarantine_holds_plain(uintptr_t p)
 
 static bool ensure_storage(void)
 {
-	static struct qentry *ring_made;
 	if (ring)
 		return true;
-	/* Both or neither: a ring without its set would be used half made.
-	 * What one attempt got is kept for the next. */
-	if (!ring_made)
-		ring_made = base_alloc(sizeof(struct qentry) * QCAP, PAGE);
-	if (!plain_set)
-		plain_set = base_alloc(sizeof(uintptr_t) * QSET_CAP, PAGE);
-	if (ring_made && plain_set)
-		ring = ring_made;
+	uint32_t cap = cap_for(la_checks.quarantine_blocks);
+	struct qentry *m = storage_make(cap);
+	if (m)
+		storage_install(m, cap);
 	return ring != NULL;
+}
+
+/* Move the ring and set to storage of `cap` entries (q_count fits). */
+static void storage_move_locked(struct qentry *m, uint32_t cap)
+{
+	struct qentry *old = ring;
+	uint32_t old_cap = q_cap, old_head = q_head;
+	uintptr_t *set = (uintptr_t *)((char *)m + ring_bytes(cap));
+	unsigned shift = shift_for(cap);
+	for (uint32_t i = 0; i < q_count; i++) {
+		m[i] = old[(old_head + i) & (old_cap - 1)];
+		if (m[i].user & Q_PLAIN)
+			set_add_to(set, (size_t)cap * 2u, shift, m[i].user & ~Q_PLAIN);
+	}
+	storage_install(m, cap);
+	q_head = 0;
+	storage_drop(old, old_cap);
 }
 
 static void *entry_user(const struct qentry *q)
@@ -136,21 +223,24 @@ static void leave(const struct qentry *q)
 	release_entry(&bi);
 }
 
-/* Take entries off the ring (under the lock) while over the limit, or
- * while `room` more entries would not fit. */
+/* Take entries off the ring (under the lock) while over the byte limit or
+ * the block limit, or while `room` more entries would not fit. */
 static unsigned evict_locked(uint64_t limit, struct qentry *out, unsigned max, bool keep_newest,
 			     unsigned room)
 {
 	unsigned n = 0;
-	LA_ASSERT(q_count <= QCAP);
-	while (q_count > (keep_newest ? 1u : 0u) && n < max &&
-	       (q_bytes > limit || q_count + room > QCAP)) {
+	uint32_t blocks = block_limit();
+	LA_ASSERT(q_count <= q_cap);
+	/* the newest is kept against the byte limit only: a block limit of 1
+	 * with a batch to push must still make room */
+	while (q_count > 0 && n < max &&
+	       ((q_bytes > limit && q_count > (keep_newest ? 1u : 0u)) || q_count + room > blocks)) {
 		struct qentry *q = &ring[q_head];
 		out[n++] = *q;
 		q_bytes -= q->held;
 		if (q->user & Q_PLAIN)
 			set_del(q->user & ~Q_PLAIN);
-		q_head = (q_head + 1) % QCAP;
+		q_head = (q_head + 1) & (q_cap - 1);
 		q_count--;
 	}
 	return n;
@@ -189,8 +279,8 @@ static void push_batch(const struct qentry *in, unsigned count)
 		return;
 	}
 	do {
-		for (; i < count && q_count < QCAP; i++) {
-			ring[(q_head + q_count) % QCAP] = in[i];
+		for (; i < count && q_count < block_limit(); i++) {
+			ring[(q_head + q_count) & (q_cap - 1)] = in[i];
 			q_count++;
 			q_bytes += in[i].held;
 			if (in[i].user & Q_PLAIN)
@@ -234,7 +324,7 @@ void quarantine_push(void *user, size_t len, size_t held, bool plain)
 		quarantine_stage_flush();
 }
 
-void quarantine_trim(uint64_t limit)
+static void trim(uint64_t limit)
 {
 	struct qentry evicted[32];
 	unsigned n;
@@ -245,6 +335,51 @@ void quarantine_trim(uint64_t limit)
 		pthread_mutex_unlock(&q_lock);
 		leave_batch(evicted, n);
 	} while (n == 32);
+}
+
+void quarantine_limits_changed(void)
+{
+	bool on = la_checks.quarantine && la_checks_on;
+	trim(on ? la_checks.quarantine : 0);
+	/* Storage for the new block limit, made before taking the lock (the
+	 * lock is never held across a kernel call that a remake can avoid);
+	 * none at all once the quarantine is off and empty. */
+	uint32_t want = on ? cap_for(la_checks.quarantine_blocks) : 0;
+	pthread_mutex_lock(&q_lock);
+	bool resize = ring && q_cap != want;
+	pthread_mutex_unlock(&q_lock);
+	if (!resize)
+		return;
+	struct qentry *m = want ? storage_make(want) : NULL, *unused = m;
+	pthread_mutex_lock(&q_lock);
+	/* The limit may have moved again meanwhile, and frees may have come
+	 * in: move only when the storage is still the one wanted and the
+	 * entries fit (they do: they never pass the limit, which is set). */
+	bool still = on == (la_checks.quarantine && la_checks_on) &&
+		     want == (on ? cap_for(la_checks.quarantine_blocks) : 0);
+	if (ring && still && q_cap != want) {
+		if (!want && q_count == 0) {
+			storage_drop(ring, q_cap);
+			ring = NULL;
+			plain_set = NULL;
+			q_cap = 0;
+			q_head = 0;
+		} else if (m && q_count <= want) {
+			storage_move_locked(m, want);
+			unused = NULL;
+		}
+	}
+	pthread_mutex_unlock(&q_lock);
+	if (unused)
+		storage_drop(unused, want);
+}
+
+void quarantine_held(uint64_t *blocks, uint64_t *bytes)
+{
+	pthread_mutex_lock(&q_lock);
+	*blocks = q_count;
+	*bytes = q_bytes;
+	pthread_mutex_unlock(&q_lock);
 }
 
 int quarantine_verify_all(const char *what)
@@ -264,7 +399,7 @@ int quarantine_verify_all(const char *what)
 	quarantine_stage_flush(); /* this thread's staged blocks are checked too */
 	pthread_mutex_lock(&q_lock);
 	for (uint32_t i = 0; ring && i < q_count; i++) {
-		struct qentry *q = &ring[(q_head + i) % QCAP];
+		struct qentry *q = &ring[(q_head + i) & (q_cap - 1)];
 		void *user = entry_user(q);
 		const uint8_t *at = first_mismatch(user, q->len, JUNK_FREE_BYTE);
 		if (!at)

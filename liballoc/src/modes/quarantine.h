@@ -10,7 +10,12 @@
  * is what the quarantine limit counts. */
 LA_HIDDEN void quarantine_push(void *user, size_t len, size_t held, bool plain);
 LA_HIDDEN bool quarantine_holds_plain(uintptr_t p);
-LA_HIDDEN void quarantine_trim(uint64_t limit);
+/* The settings changed (switch.c): evict down to the byte and block
+ * limits, remake the storage for the block limit, or give it back when
+ * the quarantine is off and empty. */
+LA_HIDDEN void quarantine_limits_changed(void);
+/* Blocks and bytes held now (not those waiting in a thread's batch). */
+LA_HIDDEN void quarantine_held(uint64_t *blocks, uint64_t *bytes);
 /* Move this thread's staged blocks into the quarantine proper. */
 LA_HIDDEN void quarantine_stage_flush(void);
 LA_HIDDEN int quarantine_verify_all(const char *what);

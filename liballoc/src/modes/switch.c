@@ -62,6 +62,11 @@ static void sanitise(struct las_checks *c)
 		c->on_error = LAS_ONERR_ABORT;
 	if (c->quarantine > LAS_QUARANTINE_MAX)
 		c->quarantine = LAS_QUARANTINE_MAX;
+	if (c->quarantine_blocks == 0) /* a writer that knows nothing of it */
+		c->quarantine_blocks = LAS_QUARANTINE_BLOCKS_DEFAULT;
+	if (c->quarantine_blocks > LAS_QUARANTINE_BLOCKS_MAX)
+		c->quarantine_blocks = LAS_QUARANTINE_BLOCKS_MAX;
+	c->reserved = 0;
 	c->backtrace = !!c->backtrace;
 	c->track = !!c->track;
 }
@@ -101,8 +106,7 @@ static void apply_locked(const struct las_checks *want, int requester)
 
 static void after_change(void)
 {
-	if (la_checks.quarantine == 0 || !la_checks_on)
-		quarantine_trim(la_checks.quarantine);
+	quarantine_limits_changed();
 	if (la_checks_on)
 		report_warm_backtrace();
 }

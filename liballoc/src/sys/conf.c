@@ -66,8 +66,15 @@ static const char *apply(const char *k, size_t kl, const char *v, size_t vl)
 	bool b;
 	double d;
 	struct la_conf *c = &la_conf;
-	if (las_vocab_is_check_key(k, kl))
-		return las_vocab_check(&c->checks, k, kl, v, vl) ? NULL : "bad value";
+	const char *expects = las_vocab_check_expects(k, kl);
+	if (expects) {
+		static char why[80]; /* conf_parse is single-threaded (conf_init) */
+		struct la_buf b = {why, 0, sizeof(why)};
+		buf_str(&b, "bad value (");
+		buf_str(&b, expects);
+		buf_char(&b, ')');
+		return las_vocab_check(&c->checks, k, kl, v, vl) ? NULL : why;
+	}
 	if (key_is(k, kl, "narenas")) {
 		if (!las_vocab_u64(v, vl, &n, false) || n == 0 || n > 64)
 			return "bad value (1..64)";
@@ -214,6 +221,7 @@ void conf_init(void)
 	c->checks.backtrace = 1;
 	c->checks.guard_sample = LAS_GUARD_SAMPLE_DEFAULT;
 	c->checks.guard_lower = LAS_GUARD_LOWER_DEFAULT;
+	c->checks.quarantine_blocks = LAS_QUARANTINE_BLOCKS_DEFAULT;
 	c->guard_slots = GUARD_SLOTS_DEFAULT;
 	c->guard_max_size = GUARD_MAX_SIZE_DEFAULT;
 	c->stats_publish = PUBLISH_LAZY;
