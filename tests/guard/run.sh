@@ -96,6 +96,17 @@ up=guard_sample:1,guard_lower:0
 down=guard_sample:1,guard_lower:1
 fault overflow-write $up buffer-overflow 134 done 'a write at 0x[0-9a-f]+, offset 64 ' \
 	'^  access:' "$STACK" '^  allocated in thread [0-9]+:'
+# The access stack is unwound in the signal handler through the signal
+# frame to the program's start (libc's __libc_start_main), although
+# guard_faults (-O1) keeps no frame pointers and the fault comes among the
+# thread's first stacks (its first with libunwind's cursor walk,
+# sys/unwind_cursor.c, which needs libunwind's thread-local data made too).
+run $up "$dir/guard_faults" overflow-write
+if sed -n '/^  access:/,/^  allocated in thread/p' "$tmp/err" | grep -q '/libc\.so\.6(__libc_start_main'; then
+	pass "overflow-write: the access stack reaches the program's start"
+else
+	fail "overflow-write" "the access stack does not reach __libc_start_main"
+fi
 fault overflow-read $up buffer-overflow 134 'read 0' 'a read at 0x[0-9a-f]+, offset 64 ' \
 	'^  access:' "$STACK"
 fault underflow-write $down buffer-underflow 134 done 'a write at 0x[0-9a-f]+, offset -1 ' "$STACK"

@@ -12,7 +12,7 @@
  * pointers.
  *
  * Where the dlopen runs: in a process that never started a thread, right
- * there, in the sampled allocation (once, about a millisecond), unless the
+ * there, in the sampled allocation (once, about half a millisecond), unless the
  * allocation comes from the dynamic loader itself (ld.so's own malloc
  * calls, in the middle of loading something): then a later stack loads it.
  * In a process with threads, by a detached thread of its own, since a
@@ -23,6 +23,11 @@
  * loading libgcc_s are; loading in place keeps them in the order the
  * program's own allocations come in, where a thread's would land at any
  * moment (and could take the pages of a slab the program just emptied).
+ *
+ * A loaded libunwind gives each thread's first stack (UNWIND_CURSOR_STACKS)
+ * its cursor walk (sys/unwind_cursor.c), the later ones unw_backtrace: a
+ * process that takes one stack pays for the library's start (about 0.1 ms)
+ * but not for the trace cache of unw_backtrace (about 0.3 ms).
  *
  * Static links (liballoc.a) refer to dlopen weakly: a static program
  * without dlopen keeps the frame-pointer walk.
@@ -38,6 +43,7 @@
 #include <sys/single_threaded.h>
 
 #include "sys/conf.h"
+#include "sys/unwind_cursor.h"
 #include "sys/unwinder.h"
 
 #pragma weak unw_backtrace
@@ -45,15 +51,25 @@ extern int unw_backtrace(void **buffer, int size);
 #pragma weak dlopen
 #pragma weak dlsym
 #pragma weak dlinfo
+/* The x86-64 and AArch64 psABI's argument of __tls_get_addr. */
+struct tls_index {
+	unsigned long module, offset;
+};
+#pragma weak __tls_get_addr
+extern void *__tls_get_addr(struct tls_index *index);
 
 #define UNWINDER_LIBRARY "libunwind.so.8"
 
 enum load_state { LOAD_IDLE, LOAD_RUNNING, LOAD_DONE };
 
 static unwinder_fn loaded;
-/* The loaded library, and the size of its thread-local block (0: none). */
+/* The cursor walk is bound, and how many stacks this thread took with it
+ * (sys/unwind_cursor.c: a thread's first stack needs no trace cache). */
+static bool cursor_bound;
+static __thread unsigned char cursor_stacks;
+/* The loaded library, its thread-local block's module id and size (0: none). */
 static void *library;
-static size_t tls_size;
+static size_t tls_modid, tls_size;
 /* This thread's block of the library's thread-local data exists. */
 static __thread bool tls_ready;
 static void *(*process_alloc)(size_t);
@@ -116,6 +132,8 @@ static void load_now(void)
 	size_t modid = 0;
 	if (fn && dlinfo && dlinfo(lib, RTLD_DI_TLS_MODID, &modid) == 0 && modid)
 		dl_iterate_phdr(find_tls_size, &modid);
+	tls_modid = modid;
+	cursor_bound = fn && unwind_cursor_bind(lib);
 	library = lib;
 	__atomic_store_n(&loaded, fn, __ATOMIC_RELEASE);
 	__atomic_store_n(&state, LOAD_DONE, __ATOMIC_RELEASE);
@@ -126,10 +144,13 @@ static void load_now(void)
  * A library loaded with dlopen gets each thread's block of its
  * thread-local data from glibc at the thread's first use, with malloc,
  * and glibc ends the process when that malloc fails ("cannot allocate
- * memory for thread-local data"). So before this thread's first unwind,
- * a block of that size is allocated and freed here: glibc's malloc then
- * takes it straight back from this thread's cache. Out of memory, or in a
- * signal handler (`may_allocate` false), the stack follows frame pointers
+ * memory for thread-local data"). libunwind uses it in unw_backtrace and
+ * wherever it must check addresses, which the cursor walk may do too (a
+ * frame without CFI). So before this thread's first unwind, a block of
+ * that size is allocated and freed here, and glibc is made to take its
+ * block at once (__tls_get_addr, as compiled code does): the memory was
+ * just given back to this thread's cache. Out of memory, or in a signal
+ * handler (`may_allocate` false), the stack follows frame pointers
  * instead, and the next one tries again.
  */
 static bool thread_ready(bool may_allocate)
@@ -146,7 +167,10 @@ static bool thread_ready(bool may_allocate)
 	if (!room)
 		return false;
 	process_free(room);
-	return true;
+	if (!__tls_get_addr)
+		return true; /* glibc takes it at libunwind's first use */
+	struct tls_index index = {tls_modid, 0};
+	return tls_ready = __tls_get_addr(&index) != NULL;
 }
 
 static void *loader_thread(void *arg)
@@ -180,6 +204,16 @@ static void start_loader_thread(void)
 		__atomic_store_n(&state, LOAD_DONE, __ATOMIC_RELEASE);
 }
 
+/* The loaded unw_backtrace, or the cursor walk for this thread's first
+ * UNWIND_CURSOR_STACKS stacks. */
+static unwinder_fn choose(unwinder_fn backtrace)
+{
+	if (!cursor_bound || cursor_stacks >= UNWIND_CURSOR_STACKS)
+		return backtrace;
+	cursor_stacks++;
+	return unwind_cursor_backtrace;
+}
+
 unwinder_fn unwinder_get(uintptr_t caller)
 {
 	if (la_conf.frame_pointers_only)
@@ -188,7 +222,7 @@ unwinder_fn unwinder_get(uintptr_t caller)
 		return unw_backtrace;
 	unwinder_fn fn = __atomic_load_n(&loaded, __ATOMIC_ACQUIRE);
 	if (fn)
-		return thread_ready(caller != 0) ? fn : NULL;
+		return thread_ready(caller != 0) ? choose(fn) : NULL;
 	if (!caller || !dlopen || !dlsym || __atomic_load_n(&state, __ATOMIC_RELAXED) != LOAD_IDLE ||
 	    !__atomic_load_n(&started, __ATOMIC_RELAXED))
 		return NULL;
@@ -200,7 +234,7 @@ unwinder_fn unwinder_get(uintptr_t caller)
 		return NULL;
 	load_now();
 	fn = __atomic_load_n(&loaded, __ATOMIC_ACQUIRE);
-	return fn && thread_ready(true) ? fn : NULL;
+	return fn && thread_ready(true) ? choose(fn) : NULL;
 }
 
 bool unwinder_available(void)
