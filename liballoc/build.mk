@@ -10,6 +10,15 @@ LIB_HDRS := $(wildcard liballoc/src/*/*.h) $(wildcard liballoc/include/*.h) \
 ifeq ($(DEBUG),1)
 LIB_DEBUG_FLAGS := -DLIBALLOC_DEBUG
 endif
+# -fno-plt and -z now (below) bind every import when the library is loaded
+# (in a /bin/true about 75 k of the loader's instructions; lazy binding
+# would save some 50 k of them, about 3 % of its CPU), so that no call from
+# liballoc enters the loader's lazy resolver: that runs inside the
+# allocator, under its locks or in a signal handler, saves the vector
+# registers on the stack (some KiB with AVX-512: too much for a program's
+# small alternate signal stack, where a guard fault is reported), and takes
+# the loader's lock to bind to a library loaded with dlopen (the C++
+# runtime). The global offset table is also read-only from start (full RELRO).
 LIB_CFLAGS := $(CFLAGS_COMMON) $(LIB_DEBUG_FLAGS) -fPIC -fvisibility=hidden -ftls-model=initial-exec \
 	-fno-builtin-malloc -fno-builtin-free -fno-builtin-calloc -fno-builtin-realloc \
 	-fno-stack-protector -fno-omit-frame-pointer -fno-plt -fno-semantic-interposition \
@@ -21,15 +30,21 @@ LIB_CFLAGS := $(CFLAGS_COMMON) $(LIB_DEBUG_FLAGS) -fPIC -fvisibility=hidden -ftl
 LIB_UNWIND := -Wl,--push-state,--no-as-needed -lgcc_s -lunwind -Wl,--pop-state
 # The page map's 8 MiB root (bss, touched only where the heap lives) goes
 # last, so that the small variables start-up writes share a few pages
-# instead of being split around it: a short process faults in fewer.
+# instead of being split around it: a short process faults in fewer. The
+# objects whose variables every process writes before main (the settings,
+# the unwinder's and the guarded pool's start-up flags) come first: their
+# bss then shares the page of .data that the loader writes anyway (it
+# clears the rest of that page), which saves a /bin/true 3-4 page faults.
+LIB_STARTUP_SRCS := liballoc/src/sys/conf.c liballoc/src/sys/unwinder.c \
+	liballoc/src/modes/guard_pool.c
 # make LIBALLOC_BUILTIN_CONF=key:value,...: settings compiled in, read
 # before the environment, and the only ones besides /etc/liballoc.conf that a
 # setuid program takes (liballoc(3), SECURE PROCESSES).
 ifneq ($(LIBALLOC_BUILTIN_CONF),)
 LIB_CFLAGS += -DLIBALLOC_BUILTIN_CONF='"$(LIBALLOC_BUILTIN_CONF)"'
 endif
-LIB_OBJS := $(patsubst liballoc/%.c,$(BUILD)/obj/liballoc/%.o,\
-	$(filter-out %/pagemap.c,$(LIB_SRCS)) $(filter %/pagemap.c,$(LIB_SRCS)))
+LIB_OBJS := $(patsubst liballoc/%.c,$(BUILD)/obj/liballoc/%.o,$(LIB_STARTUP_SRCS) \
+	$(filter-out %/pagemap.c $(LIB_STARTUP_SRCS),$(LIB_SRCS)) $(filter %/pagemap.c,$(LIB_SRCS)))
 
 # std::bad_alloc, thrown from api/cxx_runtime.c when an operator new fails,
 # unwinds through it, api/malloc.c (the operator's slow path) and
