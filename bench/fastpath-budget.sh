@@ -45,8 +45,11 @@ command -v valgrind >/dev/null || { echo "fastpath-budget: valgrind not installe
 tracing=$(liballoc_tracers)
 [ -n "$tracing" ] && echo "fastpath-budget: WARNING: uprobes on liballoc.so by: $tracing;" \
 	"liballoc will crash under valgrind (SIGTRAP) until they go away" >&2
-n1=${FASTPATH_N1:-50000}
-n2=${FASTPATH_N2:-250000}
+# Enough pairs that both runs take several heap-profile samples (about 1 per
+# 16 000 pairs at the default mean): a first stack costs more than the
+# rest, and it must fall in both runs to cancel.
+n1=${FASTPATH_N1:-250000}
+n2=${FASTPATH_N2:-1250000}
 # per_pair ALLOC [PROGRAM [MODE]]: print instructions per pair, or fail.
 per_pair() {
 	local a b prog=${2:-fastpath} mode=${3:-}
