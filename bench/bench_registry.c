@@ -18,6 +18,7 @@ void wl_espresso(const struct bench_params *, struct bench_result *);
 void wl_realloc(const struct bench_params *, struct bench_result *);
 void wl_large(const struct bench_params *, struct bench_result *);
 void wl_frag(const struct bench_params *, struct bench_result *);
+void wl_large_window(const struct bench_params *, struct bench_result *);
 
 const struct workload bench_workloads[] = {
 	{"small-pairs", "malloc+free of 16-128 B back to back: the fast path", 0, wl_small_pairs},
@@ -43,6 +44,8 @@ const struct workload bench_workloads[] = {
 	 wl_espresso},
 	{"realloc", "buffers grown by realloc appends to 64 B - 1 MiB", 0, wl_realloc},
 	{"large", "churn of 64 KiB - 32 MiB blocks, every page touched", 0, wl_large},
+	{"large-window", "20 live blocks of 5-25 MiB, each replaced by a fresh zeroed one", 0,
+	 wl_large_window},
 	{"frag", "allocate many, free random 90%, refill in other sizes; reports RSS", 0,
 	 wl_frag},
 	{NULL, NULL, 0, NULL},
