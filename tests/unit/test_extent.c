@@ -220,6 +220,67 @@ static void merged_and_split_runs_keep_age_order(void **state)
 	la_conf.dirty_decay_ms = 5000;
 }
 
+/* A request no dirty run holds alone takes a dirty run together with the
+ * clean pages beside it (one side, or both), not a clean run elsewhere:
+ * its resident pages are used and only the rest is faulted in. */
+static void dirty_run_extends_into_clean_neighbours(void **state)
+{
+	(void)state;
+	bool z;
+	la_conf.dirty_decay_ms = 100000;
+	extent_purge(PURGE_TRIM);
+	size_t run = 8 * PAGE;
+	/* a b c d e w, carved in order: adjacent; w keeps the rest away */
+	enum { A, B, C, D, E, W, N };
+	struct extent *r[N];
+	for (int i = 0; i < N; i++) {
+		r[i] = extent_alloc(run, PAGE, 0, &z);
+		assert_non_null(r[i]);
+		if (i)
+			assert_int_equal(r[i]->addr, r[i - 1]->addr + run);
+	}
+	uintptr_t at[N];
+	for (int i = 0; i < N; i++)
+		at[i] = r[i]->addr;
+
+	/* One side: c clean, b dirty; 12 pages start at b. */
+	extent_free(r[C]);
+	extent_purge(PURGE_TRIM);
+	memset((void *)at[B], 0x5a, run);
+	extent_free(r[B]);
+	struct extent *one = extent_alloc(12 * PAGE, PAGE, 0, &z);
+	assert_non_null(one);
+	assert_int_equal(one->addr, at[B]);
+	assert_false(z); /* part of it is the old, resident b */
+	assert_int_equal(((unsigned char *)at[B])[run - 1], 0x5a);
+	assert_true(extent_age_list_consistent());
+	extent_free(one);
+
+	/* Both sides: b and d clean, c dirty between them; 20 pages need
+	 * all of d and the last 4 pages of b. */
+	extent_purge(PURGE_TRIM); /* b and c: one clean run again */
+	r[B] = extent_alloc(run, PAGE, 0, &z);
+	r[C] = extent_alloc(run, PAGE, 0, &z);
+	assert_int_equal(r[B]->addr, at[B]);
+	assert_int_equal(r[C]->addr, at[C]);
+	extent_free(r[B]);
+	extent_free(r[D]);
+	extent_purge(PURGE_TRIM);
+	extent_free(r[C]);
+	struct extent *both = extent_alloc(20 * PAGE, PAGE, 0, &z);
+	assert_non_null(both);
+	assert_int_equal(both->addr, at[C] - 4 * PAGE);
+	assert_false(z);
+	assert_true(extent_age_list_consistent());
+	extent_free(both);
+	extent_free(r[A]);
+	extent_free(r[E]);
+	extent_free(r[W]);
+	extent_purge(PURGE_TRIM);
+	assert_true(extent_age_list_consistent());
+	la_conf.dirty_decay_ms = 5000;
+}
+
 int main(void)
 {
 	free(malloc(1)); /* initialise liballoc */
@@ -234,6 +295,7 @@ int main(void)
 		cmocka_unit_test(threshold_caps_dirty_memory),
 		cmocka_unit_test(reused_dirty_pages_are_kept),
 		cmocka_unit_test(merged_and_split_runs_keep_age_order),
+		cmocka_unit_test(dirty_run_extends_into_clean_neighbours),
 	};
 	return cmocka_run_group_tests_name("extent", tests, NULL, NULL);
 }

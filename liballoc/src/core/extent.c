@@ -352,6 +352,64 @@ static void carve(struct extent *e, uintptr_t addr, size_t size)
 		insert_free(NULL, trail, end - trail, state, t, placed, lru_at);
 }
 
+/*
+ * No dirty run holds `pages`, but one may border a clean run with which it
+ * would: then the clean part it needs becomes dirty (its pages are not
+ * resident, which "dirty" allows) and merges with the dirty run, so the
+ * request takes resident pages first and faults in only the rest. Without
+ * this a big request always takes a clean run whole, and the dirty runs
+ * next to it stay resident as holes: resident memory grows by the whole
+ * request instead of what the holes lack. The largest dirty runs are
+ * looked at first (they save the most), a bounded number of them.
+ */
+#define EXTEND_LOOKS 32
+
+static bool extend_dirty_into_clean(size_t pages)
+{
+	int looked = 0;
+	for (int b = NBINS - 1; b >= 0 && looked < EXTEND_LOOKS; b--) {
+		uint64_t below = bins_nonempty[0][b / 64] & (~0ull >> (63 - b % 64));
+		if (!below) {
+			b -= b % 64; /* no dirty run in this word's bins up to b */
+			continue;
+		}
+		b = b / 64 * 64 + 63 - __builtin_clzll(below);
+		for (struct extent *d = bins[0][b]; d && looked < EXTEND_LOOKS;
+		     d = d->bin.next, looked++) {
+			if ((d->size >> LG_PAGE) >= pages)
+				continue; /* fits alone: find_free's bounded look missed it */
+			size_t need = (pages - (d->size >> LG_PAGE)) << LG_PAGE;
+			uintptr_t end = d->addr + d->size;
+			struct extent *next = free_neighbor(end, EX_CLEAN);
+			struct extent *prev = d->addr > PAGE ? free_neighbor(d->addr - PAGE, EX_CLEAN) : NULL;
+			size_t after = next && next->addr == end ? next->size : 0;
+			size_t before = prev && prev->addr + prev->size == d->addr ? prev->size : 0;
+			if (after + before < need)
+				continue;
+			/* One side if it suffices, after the run first; else both. Each
+			 * insert may merge `d` away (into a dirty run beyond a
+			 * clean neighbour taken whole): use its fields, not it. */
+			uint64_t t = d->time_ms;
+			uintptr_t start = d->addr;
+			if (after >= need)
+				after = need;
+			else if (before >= need)
+				after = 0;
+			before = need - after;
+			if (after) {
+				carve(next, end, after);
+				insert_free(next, end, after, EX_DIRTY, t, false, NULL);
+			}
+			if (before) {
+				carve(prev, start - before, before);
+				insert_free(prev, start - before, before, EX_DIRTY, t, false, NULL);
+			}
+			return true;
+		}
+	}
+	return false;
+}
+
 static void account_large(size_t size, int sign)
 {
 	unsigned band = 63u - (unsigned)__builtin_clzll(size);
@@ -448,8 +506,10 @@ struct extent *extent_alloc(size_t size, size_t align, unsigned tag, bool *zeroe
 	struct extent *e = NULL;
 	/* The carve below splits off at most a run before and one after; a
 	 * new reservation is one more. */
-	for (int attempt = 0; attempt < 2 && !e && records_reserve(2); attempt++) {
+	for (int attempt = 0; attempt < 2 && !e && records_reserve(3); attempt++) {
 		e = find_free(0, pages_needed);
+		if (!e && extend_dirty_into_clean(pages_needed))
+			e = find_free(0, pages_needed);
 		if (!e)
 			e = find_free(1, pages_needed);
 		if (!e && (attempt > 0 || !records_reserve(3) || !grow(pages_needed << LG_PAGE)))
