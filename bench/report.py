@@ -407,9 +407,10 @@ def debug_table(cells, out):
 
 
 # The cells issue 18 names: producer/consumer (one pair: 2 threads) and
-# cross-thread churn with 2 threads; large-block churn for peak RSS.
+# cross-thread churn with 2 threads; large-block churn for peak RSS (ours,
+# and large-window, the shape of the public malloc-large test).
 REMOTE_CELLS = [("xmalloc", 1), ("remote-churn", 2)]
-LARGE_CELL = ("large", 1)
+LARGE_CELLS = [("large", 1), ("large-window", 1)]
 
 
 def targets(cells, dbg_cells, paired, cg, short, out):
@@ -450,8 +451,9 @@ def targets(cells, dbg_cells, paired, cg, short, out):
     for key in REMOTE_CELLS:
         check(f"#18: remote frees, {cell_name(key)} time / best peer", t.get(key),
               lambda v: v <= 1.10, target="<= 1.10")
-    check(f"#18: large blocks, {cell_name(LARGE_CELL)} peak RSS / tcmalloc",
-          paired["peak RSS / tcmalloc"].get(LARGE_CELL), lambda v: v <= 1.00, target="<= 1.00")
+    for key in LARGE_CELLS:
+        check(f"#18: large blocks, {cell_name(key)} peak RSS / tcmalloc",
+              paired["peak RSS / tcmalloc"].get(key), lambda v: v <= 1.00, target="<= 1.00")
     dbg_vs_tc = paired_cells(dbg_cells, "liballoc-debug", "tcmalloc-debug")
     check("#13: debug:true / tcmalloc-debug, worst cell", worst(dbg_vs_tc), lambda v: v < 1.00,
           target="< 1.00")
