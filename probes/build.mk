@@ -60,10 +60,16 @@ endif
 ALL_TARGETS += $(PROBES_BT)
 
 # liballoc.so with every probe compiled out, for the fast-path comparison.
-NOPROBES_OBJS := $(patsubst liballoc/src/%.c,$(BUILD)/noprobes/obj/%.o,$(LIB_SRCS))
-$(BUILD)/noprobes/obj/%.o: liballoc/src/%.c $(LIB_HDRS) | $(BUILD)
+NOPROBES_OBJS := $(patsubst liballoc/%.c,$(BUILD)/noprobes/obj/liballoc/%.o,$(LIB_SRCS))
+$(BUILD)/noprobes/obj/liballoc/%.o: liballoc/%.c $(LIB_HDRS) | $(BUILD)
 	@mkdir -p $(dir $@)
-	$(CC) $(LIB_CFLAGS) -DLIBALLOC_NO_PROBES -c $< -o $@
+	$(CC) $(LIB_CFLAGS) $(LIB_FILE_CFLAGS) -DLIBALLOC_NO_PROBES -c $< -o $@
+# The same per-file flags and generated tables as liballoc.so (liballoc/build.mk).
+$(BUILD)/noprobes/obj/liballoc/src/api/cxx_runtime.o $(BUILD)/noprobes/obj/liballoc/src/api/new_delete.o: \
+	LIB_FILE_CFLAGS := -fexceptions
+$(BUILD)/noprobes/obj/liballoc/src/api/malloc.o: LIB_FILE_CFLAGS := -fasynchronous-unwind-tables
+$(BUILD)/noprobes/obj/liballoc/src/core/size_class.o: $(BUILD)/gen/size_class_table.h
+$(BUILD)/noprobes/obj/liballoc/src/core/size_class.o: LIB_CFLAGS += -iquote $(BUILD)/gen
 $(BUILD)/noprobes/liballoc.so: $(NOPROBES_OBJS)
 	$(CC) -shared -pthread -Wl,-z,now -Wl,-soname,liballoc.so -o $@ $(NOPROBES_OBJS)
 
