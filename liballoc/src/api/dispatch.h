@@ -147,21 +147,31 @@ static LA_ALWAYS_INLINE void dispatch_free(enum op_mode m, void *p, uintptr_t pm
 	debug_free(p, pm, what);
 }
 
-/* The same for a free that says more than the pointer (flags: the freeing
- * family, LA_FREE_SIZED, LA_FREE_ALIGNED; modes/alloc_kind.h), which the
- * check modes check against the block first (modes/free_checks.h). */
-static LA_ALWAYS_INLINE void dispatch_free_told(enum op_mode m, void *p, uintptr_t pm,
-						size_t size, size_t align, unsigned flags,
-						const char *what, uintptr_t caller)
+/* What the check modes verify of a free told its size, alignment or
+ * family (modes/free_checks.h) before the block goes; a guarded sample is
+ * checked against the size and family it recorded. */
+static LA_ALWAYS_INLINE void dispatch_free_checks(enum op_mode m, void *p, uintptr_t pm,
+						  size_t size, size_t align, unsigned flags,
+						  const char *what)
 {
 	size_t gsize;
 	unsigned gkind;
 	if (m == OP_PLAIN)
-		;
-	else if (unlikely(pm == 0) && guard_block_info(p, &gsize, &gkind))
-		free_request_check_exact(p, gsize, gkind, size, align, flags, what); /* guarded */
+		return;
+	if (unlikely(pm == 0) && guard_block_info(p, &gsize, &gkind))
+		free_request_check_exact(p, gsize, gkind, size, align, flags, what);
 	else
 		free_request_checks(p, pm, size, align, flags, what);
+}
+
+/* dispatch_free for a free that says more than the pointer (flags: the
+ * freeing family, LA_FREE_SIZED, LA_FREE_ALIGNED; modes/alloc_kind.h),
+ * which the check modes check against the block first. */
+static LA_ALWAYS_INLINE void dispatch_free_told(enum op_mode m, void *p, uintptr_t pm,
+						size_t size, size_t align, unsigned flags,
+						const char *what, uintptr_t caller)
+{
+	dispatch_free_checks(m, p, pm, size, align, flags, what);
 	dispatch_free(m, p, pm, what, caller);
 }
 

@@ -340,9 +340,8 @@ static void *realloc_guarded(enum op_mode m, void *p, size_t size, uintptr_t cal
 		errno = EINVAL; /* reported */
 		return NULL;
 	}
-	unsigned kind;
-	if (m != OP_PLAIN && guard_block_info(p, &old, &kind)) /* only the malloc family */
-		free_request_check_exact(p, old, kind, 0, 0, LA_KIND_MALLOC, "realloc");
+	/* realloc takes only blocks of the malloc family */
+	dispatch_free_checks(m, p, 0, 0, 0, LA_KIND_MALLOC, "realloc");
 	if (size == old)
 		return p;
 	void *q = dispatch_alloc(m, size, 16, false, caller);

@@ -1,7 +1,7 @@
 /* guard_sample.c - guarded samples drawn by the shared sampler (guard_sample.h). */
 #include "modes/guard_sample.h"
-#include "sys/stack_capture.h"
 #include "sys/conf.h"
+#include "sys/stack_capture.h"
 
 uint32_t la_guard_rate;
 

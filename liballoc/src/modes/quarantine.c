@@ -48,14 +48,20 @@ static uint64_t q_bytes;
 
 #define QSET_CAP ((size_t)q_cap * 2u)
 
+/* The home slot of p in a set of 2^(64 - shift) entries. */
+static size_t hash_slot(uintptr_t p, unsigned shift)
+{
+	return (size_t)((p >> 4) * 0x9e3779b97f4a7c15ull >> shift);
+}
+
 static size_t set_slot(uintptr_t p)
 {
-	return (size_t)((p >> 4) * 0x9e3779b97f4a7c15ull >> q_set_shift);
+	return hash_slot(p, q_set_shift);
 }
 
 static void set_add_to(uintptr_t *set, size_t cap, unsigned shift, uintptr_t p)
 {
-	for (size_t i = (size_t)((p >> 4) * 0x9e3779b97f4a7c15ull >> shift);; i = (i + 1) & (cap - 1))
+	for (size_t i = hash_slot(p, shift);; i = (i + 1) & (cap - 1))
 		if (set[i] == QSET_EMPTY || set[i] == QSET_GONE) {
 			set[i] = p;
 			return;
@@ -76,20 +82,25 @@ static void set_del(uintptr_t p)
 		}
 }
 
+/* The quarantine_blocks setting (sanitised in switch.c; never trusted). */
+static uint32_t blocks_setting(void)
+{
+	uint32_t want = la_checks.quarantine_blocks;
+	return want == 0 || want > LAS_QUARANTINE_BLOCKS_MAX ? LAS_QUARANTINE_BLOCKS_DEFAULT : want;
+}
+
 /* The block limit in force: the setting, bounded by the ring in hand (a
  * ring that could not grow keeps the limit at its size). */
 static uint32_t block_limit(void)
 {
-	uint32_t want = la_checks.quarantine_blocks;
-	if (want == 0 || want > LAS_QUARANTINE_BLOCKS_MAX)
-		want = LAS_QUARANTINE_BLOCKS_DEFAULT; /* sanitised in switch.c; never trusted */
+	uint32_t want = blocks_setting();
 	return want < q_cap ? want : q_cap;
 }
 
-static uint32_t cap_for(uint32_t blocks)
+/* Ring entries for the current setting: a power of two, at least QCAP_MIN. */
+static uint32_t cap_wanted(void)
 {
-	if (blocks == 0 || blocks > LAS_QUARANTINE_BLOCKS_MAX)
-		blocks = LAS_QUARANTINE_BLOCKS_DEFAULT;
+	uint32_t blocks = blocks_setting();
 	uint32_t cap = QCAP_MIN;
 	while (cap < blocks)
 		cap <<= 1;
@@ -155,7 +166,7 @@ static bool ensure_storage(void)
 {
 	if (ring)
 		return true;
-	uint32_t cap = cap_for(la_checks.quarantine_blocks);
+	uint32_t cap = cap_wanted();
 	struct qentry *m = storage_make(cap);
 	if (m)
 		storage_install(m, cap);
@@ -344,7 +355,7 @@ void quarantine_limits_changed(void)
 	/* Storage for the new block limit, made before taking the lock (the
 	 * lock is never held across a kernel call that a remake can avoid);
 	 * none at all once the quarantine is off and empty. */
-	uint32_t want = on ? cap_for(la_checks.quarantine_blocks) : 0;
+	uint32_t want = on ? cap_wanted() : 0;
 	pthread_mutex_lock(&q_lock);
 	bool resize = ring && q_cap != want;
 	pthread_mutex_unlock(&q_lock);
@@ -356,7 +367,7 @@ void quarantine_limits_changed(void)
 	 * in: move only when the storage is still the one wanted and the
 	 * entries fit (they do: they never pass the limit, which is set). */
 	bool still = on == (la_checks.quarantine && la_checks_on) &&
-		     want == (on ? cap_for(la_checks.quarantine_blocks) : 0);
+		     want == (on ? cap_wanted() : 0);
 	if (ring && still && q_cap != want) {
 		if (!want && q_count == 0) {
 			storage_drop(ring, q_cap);

@@ -68,12 +68,14 @@ static const char *apply(const char *k, size_t kl, const char *v, size_t vl)
 	struct la_conf *c = &la_conf;
 	const char *expects = las_vocab_check_expects(k, kl);
 	if (expects) {
+		if (las_vocab_check(&c->checks, k, kl, v, vl))
+			return NULL;
 		static char why[80]; /* conf_parse is single-threaded (conf_init) */
 		struct la_buf b = {why, 0, sizeof(why)};
 		buf_str(&b, "bad value (");
 		buf_str(&b, expects);
 		buf_char(&b, ')');
-		return las_vocab_check(&c->checks, k, kl, v, vl) ? NULL : why;
+		return why;
 	}
 	if (key_is(k, kl, "narenas")) {
 		if (!las_vocab_u64(v, vl, &n, false) || n == 0 || n > 64)
