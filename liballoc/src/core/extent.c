@@ -31,6 +31,9 @@ static size_t dirty_bytes, active_bytes, mapped_bytes;
 static size_t next_reserve_size;
 static unsigned reserves_at_size;
 static _Atomic uint64_t decay_next_check_ms;
+/* The most the heap has held resident (active + dirty bytes) after a
+ * request that faulted in fresh pages. */
+static size_t resident_peak;
 /* Bytes handed out again from dirty runs, in the current and the previous
  * REUSE_WINDOW_MS window: dirty pages a program keeps reusing are kept. */
 #define REUSE_WINDOW_MS 1000
@@ -364,7 +367,7 @@ static void carve(struct extent *e, uintptr_t addr, size_t size)
  */
 #define EXTEND_LOOKS 32
 
-static bool extend_dirty_into_clean(size_t pages)
+static size_t extend_dirty_into_clean(size_t pages)
 {
 	int looked = 0;
 	for (int b = NBINS - 1; b >= 0 && looked < EXTEND_LOOKS; b--) {
@@ -404,10 +407,10 @@ static bool extend_dirty_into_clean(size_t pages)
 				carve(prev, start - before, before);
 				insert_free(prev, start - before, before, EX_DIRTY, t, false, NULL);
 			}
-			return true;
+			return need;
 		}
 	}
-	return false;
+	return 0;
 }
 
 static void account_large(size_t size, int sign)
@@ -425,6 +428,7 @@ static void account_large(size_t size, int sign)
 }
 
 static void purge_if_over_threshold(void);
+static void purge_at_new_peak(void);
 
 /* Windows of REUSE_WINDOW_MS; a gap longer than one window forgets all. */
 static void roll_reuse_window(uint64_t now)
@@ -506,12 +510,15 @@ struct extent *extent_alloc(size_t size, size_t align, unsigned tag, bool *zeroe
 	struct extent *e = NULL;
 	/* The carve below splits off at most a run before and one after; a
 	 * new reservation is one more. */
+	size_t fault_bytes = 0;
 	for (int attempt = 0; attempt < 2 && !e && records_reserve(3); attempt++) {
 		e = find_free(0, pages_needed);
-		if (!e && extend_dirty_into_clean(pages_needed))
+		if (!e && (fault_bytes = extend_dirty_into_clean(pages_needed)) != 0)
 			e = find_free(0, pages_needed);
-		if (!e)
+		if (!e) {
 			e = find_free(1, pages_needed);
+			fault_bytes = size;
+		}
 		if (!e && (attempt > 0 || !records_reserve(3) || !grow(pages_needed << LG_PAGE)))
 			break;
 	}
@@ -535,6 +542,8 @@ struct extent *extent_alloc(size_t size, size_t align, unsigned tag, bool *zeroe
 	active_bytes += size;
 	if (!cls_tag)
 		account_large(size, +1);
+	if (fault_bytes)
+		purge_at_new_peak();
 	publish_counters();
 	pthread_mutex_unlock(&heap_lock);
 	return e;
@@ -547,15 +556,26 @@ static void free_own_mapping(struct extent *e)
 	uintptr_t addr = e->addr;
 	size_t size = e->size;
 	pthread_mutex_lock(&heap_lock);
-	pagemap_set(addr, 0);
-	if (size > PAGE)
-		pagemap_set(addr + size - PAGE, 0);
 	account_large(size, -1);
 	active_bytes -= size;
-	mapped_bytes -= size;
 	if (size > huge_threshold)
 		huge_threshold = size < HUGE_THRESHOLD_MAX ? size : HUGE_THRESHOLD_MAX;
 	e->own_map = 0;
+	/* A block of a size the raised threshold now keeps in the page heap:
+	 * its mapping becomes a reservation of dirty pages, so the next such
+	 * block reuses them instead of faulting in fresh ones. */
+	if (!is_huge(size) && records_reserve(3) && pagemap_reserve(addr, size)) {
+		STAT_ADD(&la_globals->reservations, 1);
+		insert_free(e, addr, size, EX_DIRTY, la_now_coarse_ms(), false, NULL);
+		publish_counters();
+		purge_if_over_threshold();
+		pthread_mutex_unlock(&heap_lock);
+		return;
+	}
+	pagemap_set(addr, 0);
+	if (size > PAGE)
+		pagemap_set(addr + size - PAGE, 0);
+	mapped_bytes -= size;
 	record_free(e);
 	publish_counters();
 	pthread_mutex_unlock(&heap_lock);
@@ -662,10 +682,9 @@ static size_t dirty_limit(void)
  * beyond the limit is usually one the program was about to take back. */
 #define PURGE_SLACK ((size_t)64 << 10)
 
-static struct extent *take_for_purge(enum purge_reason why, uint64_t now)
+/* target: the dirty bytes a threshold purge stops at. */
+static struct extent *take_for_purge(enum purge_reason why, uint64_t now, size_t target)
 {
-	size_t limit = dirty_limit();
-	size_t target = limit - (limit / 4 < PURGE_SLACK ? limit / 4 : PURGE_SLACK);
 	struct extent *list = NULL;
 	while (lru_head) {
 		struct extent *e = lru_head;
@@ -707,9 +726,9 @@ static void return_purged(struct extent *list)
 	}
 }
 
-static size_t purge_locked_drop(enum purge_reason why, uint64_t now)
+static size_t purge_locked_drop(enum purge_reason why, uint64_t now, size_t target)
 {
-	struct extent *list = take_for_purge(why, now);
+	struct extent *list = take_for_purge(why, now, target);
 	if (!list)
 		return 0;
 	publish_counters();
@@ -725,10 +744,38 @@ static size_t purge_locked_drop(enum purge_reason why, uint64_t now)
 
 static void purge_if_over_threshold(void)
 {
-	if (dirty_bytes > dirty_limit()) {
+	size_t limit = dirty_limit();
+	if (dirty_bytes > limit) {
 		purged_lately = true;
-		purge_locked_drop(PURGE_THRESHOLD, 0);
+		purge_locked_drop(PURGE_THRESHOLD, 0,
+				  limit - (limit / 4 < PURGE_SLACK ? limit / 4 : PURGE_SLACK));
 	}
+}
+
+/*
+ * A request that faults in fresh pages while dirty runs stay resident
+ * beside it raises the process's resident memory; no free ever lowers it
+ * (a free keeps the pages), and peak RSS is set at such moments. The dirty
+ * limit's reuse credit keeps holes a busy program keeps reusing, however
+ * many: right between peaks, where they cost nothing, but at a new peak
+ * they are resident memory on top of the live set. So there, and only
+ * when the heap would pass its previous resident peak, the oldest dirty
+ * runs go down to twice the plain limit (the share of active bytes,
+ * without the credit); under the old peak nothing is purged, since that
+ * would lower no peak and only cost faults later.
+ */
+static void purge_at_new_peak(void)
+{
+	size_t floor = (size_t)((double)active_bytes * la_conf.dirty_max_ratio * 2);
+	if (floor < la_conf.dirty_min)
+		floor = la_conf.dirty_min;
+	if (active_bytes + dirty_bytes > resident_peak && dirty_bytes > floor) {
+		size_t under_peak =
+			resident_peak > active_bytes + floor ? resident_peak - active_bytes : floor;
+		purge_locked_drop(PURGE_THRESHOLD, 0, under_peak);
+	}
+	if (active_bytes + dirty_bytes > resident_peak)
+		resident_peak = active_bytes + dirty_bytes;
 }
 
 size_t extent_purge(enum purge_reason why)
@@ -738,7 +785,7 @@ size_t extent_purge(enum purge_reason why)
 		reused_now = reused_before = 0;
 		purged_lately = false;
 	}
-	size_t n = purge_locked_drop(why, la_now_coarse_ms());
+	size_t n = purge_locked_drop(why, la_now_coarse_ms(), 0);
 	pthread_mutex_unlock(&heap_lock);
 	return n;
 }
@@ -757,7 +804,7 @@ void extent_decay_tick(void)
 	if (pthread_mutex_trylock(&heap_lock) != 0)
 		return;
 	if (lru_head && now - lru_head->time_ms >= (uint64_t)la_conf.dirty_decay_ms)
-		purge_locked_drop(PURGE_DECAY, now);
+		purge_locked_drop(PURGE_DECAY, now, 0);
 	pthread_mutex_unlock(&heap_lock);
 }
 
