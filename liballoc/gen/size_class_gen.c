@@ -19,9 +19,9 @@ int main(void)
 		uint32_t recip = (uint32_t)(((1ull << 32) + size - 1) / size);
 		printf("\t{%u, %u, %u, %uu},\n", size, pages, pages * SIZE_CLASS_PAGE / size, recip);
 	}
-	printf("};\n\nconst uint8_t la_class_lookup[LOOKUP_MAX + 1] = {");
+	printf("};\n\nconst uint8_t la_size_tag[LOOKUP_MAX + 1] = {");
 	for (size_t s = 0; s <= LOOKUP_MAX; s++)
-		printf("%s%u,", s % 16 ? " " : "\n\t", s ? size_class_rule(s) : 0);
+		printf("%s%u,", s % 16 ? " " : "\n\t", (s ? size_class_rule(s) : 0) + 1);
 	printf("\n};\n");
 	return 0;
 }

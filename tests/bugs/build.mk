@@ -10,6 +10,9 @@
 #                         and debug (on_error:report): per mode, how many are
 #                         reported with the right kind, with another, crashed
 #                         in liballoc (fails), crashed in the program, silent
+#   make test-bugs-no-tag-bytes  the same as test-bugs under ulimit -v, where
+#                         liballoc goes without the page map's tag bytes and
+#                         the free fast path reads the page map
 #   make test-bugs-guard  guarded samples alone (guard_sample:1, no other
 #                         check): every overflow, underflow and use after
 #                         free on a block the pool holds is reported; the
@@ -52,13 +55,17 @@ $(BUILD)/bugs/crash_where_check: tests/bugs/crash_where_check.c | $(BUILD)
 
 ALL_TARGETS += $(BUGS_BINS) $(BUGS_CRASH_WHERE)
 
-.PHONY: test-bugs test-bugs-clean test-bugs-asan test-bugs-guard test-bugs-modes
+.PHONY: test-bugs test-bugs-no-tag-bytes test-bugs-clean test-bugs-asan test-bugs-guard \
+	test-bugs-modes
 # allocdump (when the tree has it) reads the event ring and switches checks
 # from outside; without it run.sh skips just those parts and says so.
 BUGS_ALLOCDUMP := $(if $(wildcard tools/allocdump/build.mk),$(BUILD)/allocdump)
 
 test-bugs: $(BUGS_BINS) $(BUILD)/liballoc.so $(BUGS_ALLOCDUMP)
 	BUILD=$(BUILD) CC="$(CC)" CXX="$(CXX)" tests/bugs/run.sh
+
+test-bugs-no-tag-bytes: $(BUGS_BINS) $(BUILD)/liballoc.so $(BUGS_ALLOCDUMP)
+	BUILD=$(BUILD) CC="$(CC)" CXX="$(CXX)" tests/bugs/run-no-tag-bytes.sh
 
 test-bugs-clean: $(BUILD)/liballoc.so $(BUILD)/bugs/df-small-tcache
 	BUILD=$(BUILD) CC="$(CC)" tests/bugs/run-clean.sh
@@ -72,4 +79,5 @@ test-bugs-guard: $(BUGS_BINS) $(BUILD)/liballoc.so
 test-bugs-modes: $(BUGS_BINS) $(BUILD)/liballoc.so $(BUGS_CRASH_WHERE)
 	BUILD=$(BUILD) CC="$(CC)" CXX="$(CXX)" tests/bugs/run-modes.sh
 
-TEST_TARGETS += test-bugs test-bugs-clean test-bugs-asan test-bugs-guard test-bugs-modes
+TEST_TARGETS += test-bugs test-bugs-no-tag-bytes test-bugs-clean test-bugs-asan test-bugs-guard \
+	test-bugs-modes

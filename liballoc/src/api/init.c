@@ -14,6 +14,7 @@
 #include "core/safe_link.h"
 #include "core/size_class.h"
 #include "core/slot_mark.h"
+#include "core/pagemap.h"
 #include "core/tcache.h"
 #include "modes/debug.h"
 #include "modes/guard_pool.h"
@@ -88,6 +89,7 @@ void la_init(void)
 	__atomic_store_n(&init_owner, me, __ATOMIC_RELAXED);
 	slot_mark_init(); /* before any slot can be released */
 	safe_link_init(); /* before any block is cached */
+	pagemap_init();   /* before any slab */
 	conf_init();
 	arenas_init();
 	tcache_global_init();

@@ -127,13 +127,15 @@ static LA_NOINLINE void free_first(void *p, uintptr_t pm)
 
 /* The slow path of free and of every free told more (flags: the freeing
  * family, LA_FREE_SIZED, LA_FREE_ALIGNED; modes/alloc_kind.h): one copy for
- * each common kind below. The free probe carries the size given. */
+ * each common kind below. The free probe carries the size given. The fast
+ * path read only the tag bytes; the page map is read here. */
 static LA_ALWAYS_INLINE void free_slow_body(void *p, size_t size, size_t align, unsigned flags,
-					    uintptr_t pm, uintptr_t caller)
+					    uintptr_t caller)
 {
 	if (!p)
 		return;
 	LA_PROBE_HOT(free, p, size, usable_size(p), probe_class(p), caller);
+	uintptr_t pm = pagemap_get(p);
 	unsigned m = dispatch_enter(caller);
 	if (unlikely(m == (OP_PLAIN | OP_FRESH)) && pm)
 		free_first(p, pm);
@@ -143,36 +145,35 @@ static LA_ALWAYS_INLINE void free_slow_body(void *p, size_t size, size_t align, 
 }
 
 /* Arguments in the registers the entry points received them in. */
-static LA_NOINLINE void free_slow(void *p, uintptr_t pm, uintptr_t caller)
+static LA_NOINLINE void free_slow(void *p, uintptr_t caller)
 {
-	free_slow_body(p, 0, 0, LA_KIND_MALLOC, pm, caller);
+	free_slow_body(p, 0, 0, LA_KIND_MALLOC, caller);
 }
 
-static LA_NOINLINE void delete_slow(void *p, uintptr_t pm, uintptr_t caller)
+static LA_NOINLINE void delete_slow(void *p, uintptr_t caller)
 {
-	free_slow_body(p, 0, 0, LA_KIND_NEW, pm, caller);
+	free_slow_body(p, 0, 0, LA_KIND_NEW, caller);
 }
 
-static LA_NOINLINE void delete_array_slow(void *p, uintptr_t pm, uintptr_t caller)
+static LA_NOINLINE void delete_array_slow(void *p, uintptr_t caller)
 {
-	free_slow_body(p, 0, 0, LA_KIND_NEW_ARRAY, pm, caller);
+	free_slow_body(p, 0, 0, LA_KIND_NEW_ARRAY, caller);
 }
 
-static LA_NOINLINE void delete_sized_slow(void *p, size_t size, uintptr_t pm, uintptr_t caller)
+static LA_NOINLINE void delete_sized_slow(void *p, size_t size, uintptr_t caller)
 {
-	free_slow_body(p, size, 0, LA_KIND_NEW | LA_FREE_SIZED, pm, caller);
+	free_slow_body(p, size, 0, LA_KIND_NEW | LA_FREE_SIZED, caller);
 }
 
-static LA_NOINLINE void delete_array_sized_slow(void *p, size_t size, uintptr_t pm,
-						uintptr_t caller)
+static LA_NOINLINE void delete_array_sized_slow(void *p, size_t size, uintptr_t caller)
 {
-	free_slow_body(p, size, 0, LA_KIND_NEW_ARRAY | LA_FREE_SIZED, pm, caller);
+	free_slow_body(p, size, 0, LA_KIND_NEW_ARRAY | LA_FREE_SIZED, caller);
 }
 
 static LA_NOINLINE void free_told_slow(void *p, size_t size, size_t align, unsigned flags,
-				       uintptr_t pm, uintptr_t caller)
+				       uintptr_t caller)
 {
-	free_slow_body(p, size, align, flags, pm, caller);
+	free_slow_body(p, size, align, flags, caller);
 }
 
 #ifdef LIBALLOC_NO_PROBES
@@ -180,10 +181,10 @@ static LA_NOINLINE void free_told_slow(void *p, size_t size, size_t align, unsig
 #else
 /* Fast-path probes fire from out of line, so that their arguments cost
  * the fast path nothing while nobody traces. */
-static LA_NOINLINE __attribute__((cold)) void *probe_malloc_fast(void *p, size_t size, size_t cls,
+static LA_NOINLINE __attribute__((cold)) void *probe_malloc_fast(void *p, size_t size, size_t tag,
 								  uintptr_t caller)
 {
-	LA_PROBE(malloc, p, size, class_size(cls), (int)cls, caller);
+	LA_PROBE(malloc, p, size, class_size(tag - 1), (int)tag - 1, caller);
 	return p;
 }
 
@@ -206,9 +207,10 @@ static LA_NOINLINE __attribute__((cold)) void probe_free_fast(void *p, uintptr_t
 	} while (0)
 #endif
 
-/* liballoc keeps frame pointers (sys/stack_capture.c), except in the two
- * fast paths: they reach every other function by a tail jump, so no frame
- * of theirs is ever on a stack, and a frame would cost them 3 instructions. */
+/* liballoc keeps frame pointers (sys/stack_capture.c), except in the fast
+ * paths (malloc, free and the C++ operators' entries below): they reach
+ * every other function by a tail jump, so no frame of theirs is ever on a
+ * stack, and a frame would cost them 3 instructions. */
 #if defined(__clang__)
 #define FAST_PATH_NO_FRAME
 #else
@@ -221,8 +223,9 @@ static LA_NOINLINE __attribute__((cold)) void probe_free_fast(void *p, uintptr_t
 static LA_ALWAYS_INLINE void *malloc_entry(size_t size, unsigned kind)
 {
 	if (likely(size <= LOOKUP_MAX)) {
-		size_t cls = la_class_lookup[size];
-		void *p = la_tc.head[cls + 1];
+		size_t tag = la_size_tag[size];
+		void *p = la_tc.head[tag];
+		IN_RETURN_REGISTER(p);
 		/* Not NULL and a user-space address: a head decoded from an
 		 * overwritten link is neither, and goes to the slow path, which
 		 * reports it; nothing is read through it. */
@@ -230,11 +233,11 @@ static LA_ALWAYS_INLINE void *malloc_entry(size_t size, unsigned kind)
 			struct las_thread *s = la_tc.slot;
 			JUMP_IF_NONZERO32(s->gate, slow);
 			SAMPLER_COUNTDOWN(size, sampled); /* the heap profile's sampler */
-			la_tc.head[cls + 1] = (void *)(*(uintptr_t *)p ^ la_tc.link_key);
+			la_tc.head[tag] = (void *)(*(uintptr_t *)p ^ la_tc.link_key);
 			*(uintptr_t *)p = 0; /* no stale link mark in a live block */
-			la_tc.room[cls + 1]++;
-			s->class_alloc[cls]++;
-			PROBE_FAST(malloc, return probe_malloc_fast(p, size, cls, CALLER()));
+			la_tc.room[tag]++;
+			s->class_alloc[tag - 1]++;
+			PROBE_FAST(malloc, return probe_malloc_fast(p, size, tag, CALLER()));
 			return p;
 		}
 	}
@@ -263,49 +266,60 @@ LA_EXPORT FAST_PATH_NO_FRAME void *malloc(size_t size)
  * which only the slow paths look at. Always inline, as malloc_entry. */
 static LA_ALWAYS_INLINE void free_entry(void *p, size_t size, size_t align, unsigned flags)
 {
-	uintptr_t pm = pagemap_get(p);
-	uintptr_t tag = pm & PM_CLASS_MASK;
-	/* A pointer off the 16-byte grid is never a block start; keeping it
-	 * out of the cache keeps the cache's list from overlapping itself. */
-	if (likely(tag != 0) && likely(((uintptr_t)p & 15) == 0)) {
-		/* room is 0 until the thread is set up, so `s` is valid below. */
+	/* A pointer off the 16-byte grid (never a block start: keeping it
+	 * out of the cache keeps the cache's list from overlapping itself)
+	 * fails here, as one at or above 2^47 does. */
+	uintptr_t tag;
+	if (likely(pagemap_tag_fast(p, &tag))) {
+		/* Tag 0 (not a tagged slab's page) needs no test of its own:
+		 * room[0] is always 0, so its decrement fails (tcache.h). */
+		/* The thread cache through %fs where it can (FREE_TC). */
+#ifdef TLS_FS
+		uintptr_t tc_off = TLS_OFFSET(la_tc);
+#define FREE_TC TLS_AT(struct tcache, tc_off)
+		TLS_DECREMENT32_OR_JUMP(tc_off, offsetof(struct tcache, room), tag, no_room);
+#else
+#define FREE_TC la_tc
 		DECREMENT_OR_JUMP(la_tc.room[tag], no_room);
-		struct las_thread *s = la_tc.slot;
+#endif
+		/* room is 0 until the thread is set up, so `s` is valid below. */
+		struct las_thread *s = FREE_TC.slot;
 		JUMP_IF_NONZERO32(s->gate, gated);
 		/* The block carries the mark of a stored link: it may be in a
 		 * list already (a double free); the slow path confirms. */
 		if (unlikely(link_marked(p)))
 			goto gated;
-		*(uintptr_t *)p = link_encode(la_tc.head[tag], la_tc.link_key);
-		la_tc.head[tag] = p;
+		*(uintptr_t *)p = link_encode(FREE_TC.head[tag], FREE_TC.link_key);
+		FREE_TC.head[tag] = p;
 		s->class_free[tag - 1]++;
 		PROBE_FAST(free, return probe_free_fast(p, tag, size, CALLER()));
 		return;
 	gated:
-		la_tc.room[tag]++;
+		FREE_TC.room[tag]++;
 		goto slow;
 	no_room:
-		la_tc.room[tag] = 0;
+		FREE_TC.room[tag] = 0;
+#undef FREE_TC
 	}
 slow:
 	switch (flags) {
 	case LA_KIND_MALLOC:
-		free_slow(p, pm, CALLER());
+		free_slow(p, CALLER());
 		return;
 	case LA_KIND_NEW:
-		delete_slow(p, pm, CALLER());
+		delete_slow(p, CALLER());
 		return;
 	case LA_KIND_NEW_ARRAY:
-		delete_array_slow(p, pm, CALLER());
+		delete_array_slow(p, CALLER());
 		return;
 	case LA_KIND_NEW | LA_FREE_SIZED:
-		delete_sized_slow(p, size, pm, CALLER());
+		delete_sized_slow(p, size, CALLER());
 		return;
 	case LA_KIND_NEW_ARRAY | LA_FREE_SIZED:
-		delete_array_sized_slow(p, size, pm, CALLER());
+		delete_array_sized_slow(p, size, CALLER());
 		return;
 	default:
-		free_told_slow(p, size, align, flags, pm, CALLER());
+		free_told_slow(p, size, align, flags, CALLER());
 		return;
 	}
 }
@@ -551,13 +565,14 @@ LA_EXPORT void free_aligned_sized(void *p, size_t align, size_t size)
 
 /* The C++ operators' way in (api/new_delete.c). They jump here, so CALLER()
  * is still the program's return address. The common ones have an entry of
- * their own, with nothing to pass but what the program passed. */
-void *la_operator_new(size_t size)
+ * their own, with nothing to pass but what the program passed, and no
+ * frame, as malloc and free. */
+FAST_PATH_NO_FRAME void *la_operator_new(size_t size)
 {
 	return malloc_entry(size, LA_KIND_NEW | LA_NEW_OPERATOR);
 }
 
-void *la_operator_new_array(size_t size)
+FAST_PATH_NO_FRAME void *la_operator_new_array(size_t size)
 {
 	return malloc_entry(size, LA_KIND_NEW_ARRAY | LA_NEW_OPERATOR);
 }
@@ -582,22 +597,22 @@ static void *new_retry(size_t size, size_t align, unsigned kind)
 	return align > 16 ? la_new_aligned(size, align, kind) : la_new(size, kind);
 }
 
-void la_operator_delete(void *p)
+FAST_PATH_NO_FRAME void la_operator_delete(void *p)
 {
 	free_entry(p, 0, 0, LA_KIND_NEW);
 }
 
-void la_operator_delete_array(void *p)
+FAST_PATH_NO_FRAME void la_operator_delete_array(void *p)
 {
 	free_entry(p, 0, 0, LA_KIND_NEW_ARRAY);
 }
 
-void la_operator_delete_sized(void *p, size_t size)
+FAST_PATH_NO_FRAME void la_operator_delete_sized(void *p, size_t size)
 {
 	free_entry(p, size, 0, LA_KIND_NEW | LA_FREE_SIZED);
 }
 
-void la_operator_delete_array_sized(void *p, size_t size)
+FAST_PATH_NO_FRAME void la_operator_delete_array_sized(void *p, size_t size)
 {
 	free_entry(p, size, 0, LA_KIND_NEW_ARRAY | LA_FREE_SIZED);
 }

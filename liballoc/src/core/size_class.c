@@ -3,7 +3,7 @@
 #include "core/size_class.h"
 #include "sys/counters.h"
 
-/* la_classes and la_class_lookup, constant: made by the build. */
+/* la_classes and la_size_tag, constant: made by the build. */
 #include "size_class_table.h"
 
 unsigned size_to_class_slow(size_t size)

@@ -26,8 +26,10 @@ struct size_class {
 };
 
 extern const struct size_class la_classes[NCLASSES] LA_HIDDEN;
-/* Indexed by the size itself (4 KiB of table): no rounding on the fast path. */
-extern const uint8_t la_class_lookup[LOOKUP_MAX + 1] LA_HIDDEN;
+/* The tag (class + 1, the page map's, which indexes the thread cache) of
+ * each size, indexed by the size itself (4 KiB of table): no rounding, and
+ * no + 1, on the fast path. */
+extern const uint8_t la_size_tag[LOOKUP_MAX + 1] LA_HIDDEN;
 
 /* The class geometry in the statistics (after stats_init: in the tables). */
 LA_HIDDEN void size_classes_init(void);
@@ -36,7 +38,7 @@ LA_HIDDEN unsigned size_to_class_slow(size_t size);
 static inline unsigned size_to_class(size_t size)
 {
 	if (likely(size <= LOOKUP_MAX))
-		return la_class_lookup[size];
+		return la_size_tag[size] - 1u;
 	return size_to_class_slow(size);
 }
 

@@ -15,8 +15,10 @@ enum tcache_state { TC_UNINIT = 0, TC_ACTIVE, TC_DEAD };
 
 /*
  * Arrays are indexed by tag = class + 1 (the page-map tag), so the free
- * path needs no subtraction; entry 0 is unused. `room` is max - count:
- * 0 while the cache is not set up, so frees take the slow path.
+ * path needs no subtraction. `room` is max - count: 0 while the cache is
+ * not set up, so frees take the slow path. Entry 0 holds no list and its
+ * room stays 0: the free fast path decrements room[tag] before it looks
+ * whether the tag is 0 (a page of no tagged slab), and finds no room.
  */
 #define TCACHE_UPPER_WORDS 128
 

@@ -45,7 +45,7 @@ static inline bool free_request_quick(void *p, uintptr_t pm, size_t size, unsign
 	if (!tag)
 		return free_request_quick_debug(p, pm, size, flags);
 	if ((flags & LA_FREE_ALIGNED) ||
-	    ((flags & LA_FREE_SIZED) && !(size <= LOOKUP_MAX && la_class_lookup[size] + 1u == tag)))
+	    ((flags & LA_FREE_SIZED) && !(size <= LOOKUP_MAX && la_size_tag[size] == tag)))
 		return false;
 	if (unlikely(!la_kind_checks)) {
 		alloc_kind_seen(flags); /* maybe the first delete of a C program */

@@ -1,5 +1,6 @@
 /* os.c - mmap, munmap and madvise with mapping accounting. */
 #include <sys/mman.h>
+#include <sys/resource.h>
 
 #include "sys/os.h"
 #include "sys/probes.h"
@@ -54,6 +55,25 @@ void *os_reserve_inaccessible(size_t size)
 	STAT_ADD(&la_globals->kernel_mappings, 1);
 	LA_PROBE(extent_map, p, size);
 	return p;
+}
+
+void *os_reserve_readable(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	/* A 2 MiB zero page read, or a huge page written, would cost more
+	 * than the few 4 KiB pages in use. */
+	madvise(p, size, MADV_NOHUGEPAGE);
+	STAT_ADD(&la_globals->kernel_mappings, 1);
+	LA_PROBE(extent_map, p, size);
+	return p;
+}
+
+bool os_address_space_limited(void)
+{
+	struct rlimit r;
+	return getrlimit(RLIMIT_AS, &r) != 0 || r.rlim_cur != RLIM_INFINITY;
 }
 
 int os_open_pages(void *addr, size_t size)

@@ -17,5 +17,11 @@ LA_HIDDEN int os_purge(void *addr, size_t size); /* returns pages, keeps mapping
 LA_HIDDEN void *os_reserve_inaccessible(size_t size);
 LA_HIDDEN int os_open_pages(void *addr, size_t size);
 LA_HIDDEN int os_close_pages(void *addr, size_t size);
+/* The page map's tag bytes: a read-only reservation (zero pages, no
+ * commit charge, no huge pages) whose parts os_open_pages makes RW. */
+LA_HIDDEN void *os_reserve_readable(size_t size);
+/* The process's address space is limited (RLIMIT_AS, ulimit -v): a
+ * reservation would take from what the program may map. */
+LA_HIDDEN bool os_address_space_limited(void);
 
 #endif
