@@ -11,9 +11,8 @@ ifeq ($(DEBUG),1)
 LIB_DEBUG_FLAGS := -DLIBALLOC_DEBUG
 endif
 # -fno-plt and -z now (below) bind every import when the library is loaded
-# (some 750 of the loader's instructions each: with 94 imports about 75 k in
-# a /bin/true, lazy binding saving some 50 k of them; liballoc's own system
-# calls, strings and signal sets, sys/syscalls.c, brought them to 49), so that no call from
+# (in a /bin/true about 75 k of the loader's instructions; lazy binding
+# would save some 50 k of them, about 3 % of its CPU), so that no call from
 # liballoc enters the loader's lazy resolver: that runs inside the
 # allocator, under its locks or in a signal handler, saves the vector
 # registers on the stack (some KiB with AVX-512: too much for a program's
@@ -36,12 +35,8 @@ LIB_UNWIND := -Wl,--push-state,--no-as-needed -lgcc_s -lunwind -Wl,--pop-state
 # the unwinder's and the guarded pool's start-up flags) come first: their
 # bss then shares the page of .data that the loader writes anyway (it
 # clears the rest of that page), which saves a /bin/true 3-4 page faults.
-# Their code, and the system calls the settings make (sys/syscalls.c),
-# then lie in the first 64 KiB of text, which the kernel maps at one fault
-# (fault-around): one page fault for liballoc's code before main, not three.
 LIB_STARTUP_SRCS := liballoc/src/sys/conf.c liballoc/src/sys/unwinder.c \
-	liballoc/src/modes/guard_pool.c liballoc/src/sys/syscalls.c liballoc/src/sys/conf_file.c \
-	liballoc/shared/vocab.c
+	liballoc/src/modes/guard_pool.c
 # make LIBALLOC_BUILTIN_CONF=key:value,...: settings compiled in, read
 # before the environment, and the only ones besides /etc/liballoc.conf that a
 # setuid program takes (liballoc(3), SECURE PROCESSES).
@@ -79,17 +74,8 @@ LIB_SOMAJOR := 0
 LIB_SONAME := liballoc.so.$(LIB_SOMAJOR)
 LIB_REALNAME := liballoc.so.$(VERSION)
 
-# Linked without crti.o and crtn.o (-nostartfiles, then crtbeginS.o and
-# crtendS.o by hand): they only make _init and _fini, which the loader calls
-# at start and at exit from either end of the text, two page faults of code
-# every process takes (the constructors and destructors run from
-# .init_array and .fini_array all the same).
-LIB_CRT_BEGIN := $(shell $(CC) -print-file-name=crtbeginS.o)
-LIB_CRT_END := $(shell $(CC) -print-file-name=crtendS.o)
-
 $(BUILD)/liballoc.so: $(LIB_OBJS) liballoc/build.mk
-	$(CC) -shared -pthread -nostartfiles -Wl,-z,now -Wl,-soname,$(LIB_SONAME) -o $@ \
-		$(LIB_CRT_BEGIN) $(LIB_OBJS) $(LIB_CRT_END)
+	$(CC) -shared -pthread -Wl,-z,now -Wl,-soname,$(LIB_SONAME) -o $@ $(LIB_OBJS)
 
 $(BUILD)/$(LIB_SONAME): $(BUILD)/liballoc.so
 	ln -sfn liballoc.so $@

@@ -138,20 +138,17 @@ LA_EXPORT __sighandler_t bsd_signal(int sig, __sighandler_t handler)
 	return signal(sig, handler);
 }
 
-/* System V semantics: one shot, not blocked in its handler. glibc's
- * __sysv_signal is the same sigaction, so every signal takes it here. */
+/* System V semantics: one shot, not blocked in its handler. */
 LA_EXPORT __sighandler_t sysv_signal(int sig, __sighandler_t handler)
 {
-	if (handler == SIG_ERR || sig < 1 || sig >= NSIG) {
-		errno = EINVAL;
-		return SIG_ERR;
-	}
+	if (sig != SIGSEGV)
+		return __sysv_signal(sig, handler);
 	struct sigaction act, old;
 	memset(&act, 0, sizeof(act));
 	act.sa_handler = handler;
 	sigemptyset(&act.sa_mask);
 	act.sa_flags = SA_RESETHAND | SA_NODEFER;
-	if (sigaction(sig, &act, &old) != 0)
+	if (segv_action(&act, &old) != 0)
 		return SIG_ERR;
 	return old.sa_handler;
 }

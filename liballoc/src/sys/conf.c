@@ -188,19 +188,15 @@ void conf_parse(const char *s, const char *origin)
 	}
 }
 
-/* The CPUs this process may run on. Counted here: CPU_COUNT would import
- * libc's __sched_cpucount (sys/syscalls.h says what an import costs), and
- * __builtin_popcountl without -mpopcnt is libgcc's, on a page of code of its
- * own that start-up would fault in. */
 static unsigned cpu_count(void)
 {
 	cpu_set_t set;
-	unsigned n = 0;
-	if (sched_getaffinity(0, sizeof(set), &set) == 0)
-		for (size_t i = 0; i < sizeof(set) / sizeof(unsigned long); i++)
-			for (unsigned long w = ((const unsigned long *)&set)[i]; w; w &= w - 1)
-				n++;
-	return n ? n : 1;
+	if (sched_getaffinity(0, sizeof(set), &set) == 0) {
+		int n = CPU_COUNT(&set);
+		if (n > 0)
+			return (unsigned)n;
+	}
+	return 1;
 }
 
 void conf_init(void)
