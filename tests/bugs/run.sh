@@ -33,14 +33,17 @@
 #              report of the EXPECT kind, then SIGABRT;
 #              reported: exactly one report, of any kind (production sees the
 #              bug but cannot tell which: a free into an unused slot is found
-#              as a second free when the cache flushes), then SIGABRT;
+#              as a second free when the cache flushes), then SIGABRT; such
+#              a program must not allocate after its bug (bug_finish), or
+#              the pointer can leave the cache before the flush sees it;
 #              silent-or-caught (large and huge double frees, which the page
 #              map may notice at no cost): a clean run, or one report of the
 #              expected kind or invalid-free, then SIGABRT;
 #   glibc      without liballoc, checks-off path: when glibc's default malloc
 #              aborts with its own message on a bad free (EXPECT double-free
 #              or invalid-free), liballoc's off run must have reported too
-#              (production never catches less than glibc's); glibc's other
+#              (production catches what glibc's does, given the rule above
+#              for "reported" cases); glibc's other
 #              aborts (an underflow that smashed its inline chunk header) are
 #              shown; the counts of both are printed at the end;
 #   ring       (RING: yes) with on_error:report and with on_error:ignore (no
