@@ -7,7 +7,7 @@
 
 INTEG_DIR := $(BUILD)/tests/integration
 INTEG_PROGS := api_conformance cross_thread_free fork_under_load thread_exit_rss signal_storm racing_double_free \
-	rss_return mapping_count
+	rss_return mapping_count segment_fd
 # -fno-builtin-*: keep the compiler from folding away malloc/free pairs.
 INTEG_CFLAGS := $(CFLAGS_COMMON) -fno-builtin-malloc -fno-builtin-calloc \
 	-fno-builtin-realloc -fno-builtin-free -pthread

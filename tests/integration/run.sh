@@ -25,7 +25,8 @@ timeout_s=${TEST_TIMEOUT:-120}
 # return the memory in time, and a program that allocates only from its
 # thread cache needs the background purger for that.
 progs_all="api_conformance cross_thread_free fork_under_load thread_exit_rss signal_storm rss_return
-	rss_return@dirty_min:1g,background_thread:true mapping_count"
+	rss_return@dirty_min:1g,background_thread:true mapping_count segment_fd@stats_publish:eager"
+# segment_fd@stats_publish:eager: the segment exists from the start.
 # Bounds on RSS and mappings are for the default configuration; debug
 # checks (redzones, quarantine) legitimately change them.
 progs_debug="api_conformance cross_thread_free fork_under_load thread_exit_rss signal_storm

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -77,6 +78,45 @@ static const char *clear_leftover(const char *path)
 	return why;
 }
 
+/* The descriptor is kept for the process's life, and it is made inside
+ * some malloc call: at the lowest free number it may be one the program
+ * still takes for its own. bash closes a pipe's descriptor twice; a publish
+ * between the two closes lost the segment's descriptor to the second, and
+ * each child after that, closing "the parent's segment", closed bash's new
+ * pipe of that number. So it moves up, past the numbers programs reuse
+ * (the lock belongs to the open file, which the copy keeps). */
+static int move_out_of_the_way(int fd)
+{
+	int floor = SEG_FD_FLOOR;
+	struct rlimit r;
+	if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur != RLIM_INFINITY &&
+	    r.rlim_cur < (rlim_t)SEG_FD_FLOOR * 2)
+		floor = (int)(r.rlim_cur / 2);
+	if (fd >= floor)
+		return fd;
+	int high = fcntl(fd, F_DUPFD_CLOEXEC, floor);
+	if (high < 0)
+		return fd; /* no room up there: stay */
+	close(fd);
+	return high;
+}
+
+bool seg_file_identify(int fd, struct seg_file_id *id)
+{
+	struct stat st;
+	if (fstat(fd, &st) != 0)
+		return false;
+	id->dev = st.st_dev;
+	id->ino = st.st_ino;
+	return true;
+}
+
+bool seg_file_is(int fd, const struct seg_file_id *id)
+{
+	struct seg_file_id now;
+	return seg_file_identify(fd, &now) && now.dev == id->dev && now.ino == id->ino;
+}
+
 int seg_file_create(const char *dir, size_t size, char *path, size_t pathlen, bool *locked)
 {
 	struct la_buf b = {path, 0, pathlen};
@@ -92,7 +132,7 @@ int seg_file_create(const char *dir, size_t size, char *path, size_t pathlen, bo
 			*locked = las_liveness_hold(fd) == 0;
 			fchmod(fd, 0600);
 			if (ftruncate(fd, (off_t)size) == 0)
-				return fd;
+				return move_out_of_the_way(fd);
 			close(fd);
 			unlink(path);
 			say_once(path, "the file cannot be sized (no space?)");

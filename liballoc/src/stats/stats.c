@@ -61,6 +61,7 @@ static bool publish_pending;
 static _Atomic bool shutting_down;
 static char seg_path[256];
 static int seg_fd = -1;        /* keeps the liveness lock */
+static struct seg_file_id seg_id; /* what seg_fd was open on */
 static pid_t seg_owner;        /* pid that created the file at seg_path */
 
 static size_t align64(size_t x)
@@ -228,7 +229,7 @@ void stats_publish(void)
 	char path[sizeof(seg_path)];
 	bool locked = false;
 	int fd = seg_file_create(la_conf.stats_dir, seg_size, path, sizeof(path), &locked);
-	if (fd >= 0 && !move_into_file(fd, locked)) {
+	if (fd >= 0 && (!seg_file_identify(fd, &seg_id) || !move_into_file(fd, locked))) {
 		close(fd);
 		unlink(path);
 		fd = -1;
@@ -524,8 +525,10 @@ void stats_fork_child(struct las_thread *mine, int tid, unsigned arena)
 	pthread_mutex_init(&thread_lock, NULL);
 	seg_file_fork_child();
 	/* The descriptor shares the parent's open file, whose lock is the
-	 * parent's life, not ours. */
-	if (seg_fd >= 0)
+	 * parent's life, not ours. Closed only while that number still is
+	 * the segment's: if the program closed it and reused the number,
+	 * the descriptor is the program's. */
+	if (seg_fd >= 0 && seg_file_is(seg_fd, &seg_id))
 		close(seg_fd);
 	seg_fd = -1;
 	seg_owner = 0;
