@@ -33,12 +33,21 @@ static inline void slot_unmark(void *slot)
 	__atomic_store_n(slot_marker(slot), 0, __ATOMIC_RELEASE);
 }
 
-/* Marks the slot and says whether it was marked already: of two threads
- * freeing the same block at the same instant, exactly one sees false. */
+/* Marks the slot and says whether it was marked already. A load and a
+ * store, no locked exchange: the block being freed is the freeing
+ * thread's, and a second free that the program orders after the first (by
+ * a lock, a join, a queue: whatever handed the pointer over) sees the mark
+ * or, once the mark is gone, the slot free in its slab (the acquire loads
+ * keep that order). Only two frees of one block racing in two threads
+ * with nothing between them can both see it unmarked; the exchange that
+ * caught those too was half of a checked free's time (bench/README.md). */
 static inline bool slot_mark_was_set(void *slot)
 {
 	uintptr_t key = (uintptr_t)slot ^ la_slot_secret;
-	return __atomic_exchange_n(slot_marker(slot), key, __ATOMIC_SEQ_CST) == key;
+	if (__atomic_load_n(slot_marker(slot), __ATOMIC_ACQUIRE) == key)
+		return true;
+	__atomic_store_n(slot_marker(slot), key, __ATOMIC_RELAXED);
+	return false;
 }
 
 static inline bool slot_marked(void *slot)
