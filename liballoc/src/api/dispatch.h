@@ -189,11 +189,44 @@ static LA_ALWAYS_INLINE void dispatch_free_told(enum op_mode m, void *p, uintptr
  * tick: *tick is the count to store once the operation is done here.
  * False also when this tick is a periodic one (the full path runs it).
  * Caught up implies an active thread (switch.h). */
+static LA_ALWAYS_INLINE bool dispatch_ready_in(enum op_mode m, uint32_t *tick)
+{
+	/* The mode first: the other check mode leaves after one test. */
+	*tick = la_tc.ticks + 1;
+	return checked_mode() == m && checks_ready() && likely(*tick & 63);
+}
+
 static LA_ALWAYS_INLINE bool dispatch_checked_ready(uint32_t *tick)
 {
-	/* The mode first: the debug mode leaves after one test. */
-	*tick = la_tc.ticks + 1;
-	return checked_mode() == OP_CHECKED && checks_ready() && likely(*tick & 63);
+	return dispatch_ready_in(OP_CHECKED, tick);
+}
+
+/* The debug mode's short way from a slow path: a thread caught up with
+ * it, nothing sampled, then the allocation is debug_malloc's (with align
+ * 16, as malloc's); the tick and the sampler are counted. False: the full
+ * path, untouched. */
+static LA_ALWAYS_INLINE bool dispatch_debug_alloc_ready(size_t size, uintptr_t caller)
+{
+	uint32_t tick;
+	if (!dispatch_ready_in(OP_DEBUG, &tick) || !sampler_quiet(size) || !guard_sample_idle())
+		return false;
+	SAMPLER_COUNT(size);
+	la_tc.ticks = tick;
+	la_mt.caller = caller;
+	return true;
+}
+
+/* The same for a free (flags: as dispatch_free_told's) of a pointer the
+ * page map knows (pm): then it is debug_free's, nothing told to check. */
+static LA_ALWAYS_INLINE bool dispatch_debug_free_ready(uintptr_t pm, unsigned flags,
+						       uintptr_t caller)
+{
+	uint32_t tick;
+	if (!pm || free_request_checked(flags) || !dispatch_ready_in(OP_DEBUG, &tick))
+		return false;
+	la_tc.ticks = tick;
+	la_mt.caller = caller;
+	return true;
 }
 
 static LA_ALWAYS_INLINE void *dispatch_checked_alloc_quick(size_t size, unsigned kind)

@@ -110,13 +110,19 @@ static LA_NOINLINE void *new_array_slow_full(size_t size, uintptr_t caller)
 
 /* The slow paths try the checked mode's common case first
  * (dispatch_checked_alloc_quick), which calls nothing: they have no frame
- * of their own and reach the full path by a tail jump. */
+ * of their own and reach the full path by a tail jump. malloc's also
+ * jumps straight to debug_malloc for a thread caught up with the debug
+ * mode (operator new's needs the full path's answer to a failure). */
 #define SLOW_TRIES_CHECKED(name, kind)                                                       \
 	static LA_NOINLINE FAST_PATH_NO_FRAME void *name##_slow(size_t size, uintptr_t caller) \
 	{                                                                                    \
 		void *p;                                                                     \
-		if (!LA_PROBE_ENABLED(malloc) && (p = dispatch_checked_alloc_quick(size, kind))) \
-			return p;                                                            \
+		if (!LA_PROBE_ENABLED(malloc)) {                                             \
+			if ((p = dispatch_checked_alloc_quick(size, kind)))                  \
+				return p;                                                    \
+			if (kind == LA_KIND_MALLOC && dispatch_debug_alloc_ready(size, caller)) \
+				return debug_malloc(size, 16, false, kind);                  \
+		}                                                                            \
 		return name##_slow_full(size, caller);                                       \
 	}
 SLOW_TRIES_CHECKED(malloc, LA_KIND_MALLOC)
@@ -194,13 +200,20 @@ static LA_NOINLINE void delete_array_sized_slow_full(void *p, size_t size, uintp
 	free_slow_body(p, size, 0, LA_KIND_NEW_ARRAY | LA_FREE_SIZED, pm, caller);
 }
 
-/* As SLOW_TRIES_CHECKED, for the frees (dispatch_checked_free_quick). */
+/* As SLOW_TRIES_CHECKED, for the frees (dispatch_checked_free_quick,
+ * then debug_free for a thread caught up with the debug mode). */
 #define FREE_TRIES_CHECKED(name, flags)                                                     \
 	static LA_NOINLINE FAST_PATH_NO_FRAME void name##_slow(void *p, uintptr_t pm,        \
 							      uintptr_t caller)            \
 	{                                                                                   \
-		if (!LA_PROBE_ENABLED(free) && dispatch_checked_free_quick(p, pm, 0, flags)) \
-			return;                                                             \
+		if (!LA_PROBE_ENABLED(free)) {                                              \
+			if (dispatch_checked_free_quick(p, pm, 0, flags))                   \
+				return;                                                     \
+			if (dispatch_debug_free_ready(pm, flags, caller)) {                 \
+				debug_free(p, pm, free_name(flags));                        \
+				return;                                                     \
+			}                                                                   \
+		}                                                                           \
 		name##_slow_full(p, pm, caller);                                            \
 	}
 #define SIZED_FREE_TRIES_CHECKED(name, flags)                                               \
