@@ -175,4 +175,102 @@ static LA_ALWAYS_INLINE void dispatch_free_told(enum op_mode m, void *p, uintptr
 	dispatch_free(m, p, pm, what, caller);
 }
 
+/*
+ * The checked mode's common cases, which the slow paths try first: a
+ * thread caught up with the checked mode, a small block from or to its
+ * checked cache, nothing sampled and nothing to report. They make every
+ * test dispatch_enter and the full paths would make before they change
+ * anything, so that a NULL or false from them leaves the operation to the
+ * full path as if they had not run; and they call nothing, so that the
+ * slow path needs no frame unless it falls back.
+ */
+
+/* dispatch_enter's short way in the checked mode, without counting its
+ * tick: *tick is the count to store once the operation is done here.
+ * False also when this tick is a periodic one (the full path runs it).
+ * Caught up implies an active thread (switch.h). */
+static LA_ALWAYS_INLINE bool dispatch_ready_in(enum op_mode m, uint32_t *tick)
+{
+	/* The mode first: the other check mode leaves after one test. */
+	*tick = la_tc.ticks + 1;
+	return checked_mode() == m && checks_ready() && likely(*tick & 63);
+}
+
+static LA_ALWAYS_INLINE bool dispatch_checked_ready(uint32_t *tick)
+{
+	return dispatch_ready_in(OP_CHECKED, tick);
+}
+
+/* The debug mode's short way from a slow path: a thread caught up with
+ * it, nothing sampled, then the allocation is debug_malloc's (with align
+ * 16, as malloc's); the tick and the sampler are counted. False: the full
+ * path, untouched. */
+static LA_ALWAYS_INLINE bool dispatch_debug_alloc_ready(size_t size, uintptr_t caller)
+{
+	uint32_t tick;
+	if (!dispatch_ready_in(OP_DEBUG, &tick) || !sampler_quiet(size) || !guard_sample_idle())
+		return false;
+	SAMPLER_COUNT(size);
+	la_tc.ticks = tick;
+	la_mt.caller = caller;
+	return true;
+}
+
+/* The same for a free (flags: as dispatch_free_told's) of a pointer the
+ * page map knows (pm): then it is debug_free's, nothing told to check. */
+static LA_ALWAYS_INLINE bool dispatch_debug_free_ready(uintptr_t pm, unsigned flags,
+						       uintptr_t caller)
+{
+	uint32_t tick;
+	if (!pm || free_request_checked(flags) || !dispatch_ready_in(OP_DEBUG, &tick))
+		return false;
+	la_tc.ticks = tick;
+	la_mt.caller = caller;
+	return true;
+}
+
+static LA_ALWAYS_INLINE void *dispatch_checked_alloc_quick(size_t size, unsigned kind)
+{
+	uint32_t tick;
+	uintptr_t next;
+	if (size > LOOKUP_MAX || !dispatch_checked_ready(&tick))
+		return NULL;
+	unsigned cls = la_size_tag[size] - 1u;
+	void *p = slot_stack_peek(&la_mt.chk, &la_checked_slots, cls, &next);
+	uint8_t *kind_byte = NULL;
+	if (!p || !sampler_quiet(size) || !guard_sample_idle() ||
+	    ((kind & LA_KIND_MASK) != LA_KIND_MALLOC && !la_cxx_seen) ||
+	    (unlikely(la_kind_checks) && !(kind_byte = kind_map_byte(p))))
+		return NULL;
+	SAMPLER_COUNT(size);
+	la_tc.ticks = tick;
+	checked_cache_take(cls, next);
+	if (kind_byte)
+		kind_map_set(kind_byte, kind, la_mt.epoch);
+	return checked_alloc_fill(p, cls, false);
+}
+
+/* flags: the freeing family, LA_FREE_SIZED (then `size`); pm: the page-map
+ * word of p. */
+static LA_ALWAYS_INLINE bool dispatch_checked_free_quick(void *p, uintptr_t pm, size_t size,
+							 unsigned flags)
+{
+	uint32_t tick;
+	uint8_t *forget = NULL;
+	unsigned tag = (unsigned)(pm & PM_CLASS_MASK);
+	if (!tag || !dispatch_checked_ready(&tick))
+		return false;
+	unsigned cls = tag - 1;
+	/* Room first: checked_free_verdict marks the block. */
+	if (la_mt.chk.count[cls] >= SLOT_STACK_MAX ||
+	    (free_request_checked(flags) && !free_request_plain_fits(p, tag, size, flags, &forget)) ||
+	    checked_free_verdict(p, pm, cls))
+		return false; /* the full path tests again, and reports */
+	if (forget)
+		__atomic_store_n(forget, 0, __ATOMIC_RELAXED);
+	la_tc.ticks = tick;
+	checked_cache_put(p, cls);
+	return true;
+}
+
 #endif

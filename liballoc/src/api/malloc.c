@@ -61,6 +61,16 @@ static const char *free_name(unsigned flags)
 	return n ? n : "free";
 }
 
+/* liballoc keeps frame pointers (sys/stack_capture.c), except in the fast
+ * paths (malloc, free and the C++ operators' entries) and the slow paths'
+ * first tries: they reach every other function by a tail jump, so no frame
+ * of theirs is ever on a stack, and a frame would cost them 3 instructions. */
+#if defined(__clang__)
+#define FAST_PATH_NO_FRAME
+#else
+#define FAST_PATH_NO_FRAME __attribute__((optimize("omit-frame-pointer")))
+#endif
+
 /* An operator new that could not allocate: the C++ runtime decides, with
  * one more try after each new-handler. */
 static void *new_retry(size_t size, size_t align, unsigned kind);
@@ -84,20 +94,41 @@ static LA_ALWAYS_INLINE void *malloc_slow_body(size_t size, unsigned kind, uintp
 	return p;
 }
 
-static LA_NOINLINE void *malloc_slow(size_t size, uintptr_t caller)
+static LA_NOINLINE void *malloc_slow_full(size_t size, uintptr_t caller)
 {
 	return malloc_slow_body(size, LA_KIND_MALLOC, caller);
 }
 
-static LA_NOINLINE void *new_slow(size_t size, uintptr_t caller)
+static LA_NOINLINE void *new_slow_full(size_t size, uintptr_t caller)
 {
 	return malloc_slow_body(size, LA_KIND_NEW | LA_NEW_OPERATOR, caller);
 }
 
-static LA_NOINLINE void *new_array_slow(size_t size, uintptr_t caller)
+static LA_NOINLINE void *new_array_slow_full(size_t size, uintptr_t caller)
 {
 	return malloc_slow_body(size, LA_KIND_NEW_ARRAY | LA_NEW_OPERATOR, caller);
 }
+
+/* The slow paths try the checked mode's common case first
+ * (dispatch_checked_alloc_quick), which calls nothing: they have no frame
+ * of their own and reach the full path by a tail jump. malloc's also
+ * jumps straight to debug_malloc for a thread caught up with the debug
+ * mode (operator new's needs the full path's answer to a failure). */
+#define SLOW_TRIES_CHECKED(name, kind)                                                       \
+	static LA_NOINLINE FAST_PATH_NO_FRAME void *name##_slow(size_t size, uintptr_t caller) \
+	{                                                                                    \
+		void *p;                                                                     \
+		if (!LA_PROBE_ENABLED(malloc)) {                                             \
+			if ((p = dispatch_checked_alloc_quick(size, kind)))                  \
+				return p;                                                    \
+			if (kind == LA_KIND_MALLOC && dispatch_debug_alloc_ready(size, caller)) \
+				return debug_malloc(size, 16, false, kind);                  \
+		}                                                                            \
+		return name##_slow_full(size, caller);                                       \
+	}
+SLOW_TRIES_CHECKED(malloc, LA_KIND_MALLOC)
+SLOW_TRIES_CHECKED(new, LA_KIND_NEW)
+SLOW_TRIES_CHECKED(new_array, LA_KIND_NEW_ARRAY)
 
 static LA_NOINLINE void *new_kind_slow(size_t size, unsigned kind, uintptr_t caller)
 {
@@ -145,30 +176,61 @@ static LA_ALWAYS_INLINE void free_slow_body(void *p, size_t size, size_t align, 
 }
 
 /* Arguments in the registers the entry points received them in. */
-static LA_NOINLINE void free_slow(void *p, uintptr_t caller)
+static LA_NOINLINE void free_slow_full(void *p, uintptr_t caller)
 {
 	free_slow_body(p, 0, 0, LA_KIND_MALLOC, caller);
 }
 
-static LA_NOINLINE void delete_slow(void *p, uintptr_t caller)
+static LA_NOINLINE void delete_slow_full(void *p, uintptr_t caller)
 {
 	free_slow_body(p, 0, 0, LA_KIND_NEW, caller);
 }
 
-static LA_NOINLINE void delete_array_slow(void *p, uintptr_t caller)
+static LA_NOINLINE void delete_array_slow_full(void *p, uintptr_t caller)
 {
 	free_slow_body(p, 0, 0, LA_KIND_NEW_ARRAY, caller);
 }
 
-static LA_NOINLINE void delete_sized_slow(void *p, size_t size, uintptr_t caller)
+static LA_NOINLINE void delete_sized_slow_full(void *p, size_t size, uintptr_t caller)
 {
 	free_slow_body(p, size, 0, LA_KIND_NEW | LA_FREE_SIZED, caller);
 }
 
-static LA_NOINLINE void delete_array_sized_slow(void *p, size_t size, uintptr_t caller)
+static LA_NOINLINE void delete_array_sized_slow_full(void *p, size_t size, uintptr_t caller)
 {
 	free_slow_body(p, size, 0, LA_KIND_NEW_ARRAY | LA_FREE_SIZED, caller);
 }
+
+/* As SLOW_TRIES_CHECKED, for the frees (dispatch_checked_free_quick,
+ * then debug_free for a thread caught up with the debug mode). */
+#define FREE_TRIES_CHECKED(name, flags)                                                     \
+	static LA_NOINLINE FAST_PATH_NO_FRAME void name##_slow(void *p, uintptr_t caller)    \
+	{                                                                                   \
+		if (!LA_PROBE_ENABLED(free)) {                                              \
+			uintptr_t pm = pagemap_get(p);                                      \
+			if (dispatch_checked_free_quick(p, pm, 0, flags))                   \
+				return;                                                     \
+			if (dispatch_debug_free_ready(pm, flags, caller)) {                 \
+				debug_free(p, pm, free_name(flags));                        \
+				return;                                                     \
+			}                                                                   \
+		}                                                                           \
+		name##_slow_full(p, caller);                                                \
+	}
+#define SIZED_FREE_TRIES_CHECKED(name, flags)                                               \
+	static LA_NOINLINE FAST_PATH_NO_FRAME void name##_slow(void *p, size_t size,         \
+							      uintptr_t caller)            \
+	{                                                                                   \
+		if (!LA_PROBE_ENABLED(free) &&                                              \
+		    dispatch_checked_free_quick(p, pagemap_get(p), size, flags))            \
+			return;                                                             \
+		name##_slow_full(p, size, caller);                                          \
+	}
+FREE_TRIES_CHECKED(free, LA_KIND_MALLOC)
+FREE_TRIES_CHECKED(delete, LA_KIND_NEW)
+FREE_TRIES_CHECKED(delete_array, LA_KIND_NEW_ARRAY)
+SIZED_FREE_TRIES_CHECKED(delete_sized, LA_KIND_NEW | LA_FREE_SIZED)
+SIZED_FREE_TRIES_CHECKED(delete_array_sized, LA_KIND_NEW_ARRAY | LA_FREE_SIZED)
 
 static LA_NOINLINE void free_told_slow(void *p, size_t size, size_t align, unsigned flags,
 				       uintptr_t caller)
@@ -207,15 +269,6 @@ static LA_NOINLINE __attribute__((cold)) void probe_free_fast(void *p, uintptr_t
 	} while (0)
 #endif
 
-/* liballoc keeps frame pointers (sys/stack_capture.c), except in the fast
- * paths (malloc, free and the C++ operators' entries below): they reach
- * every other function by a tail jump, so no frame of theirs is ever on a
- * stack, and a frame would cost them 3 instructions. */
-#if defined(__clang__)
-#define FAST_PATH_NO_FRAME
-#else
-#define FAST_PATH_NO_FRAME __attribute__((optimize("omit-frame-pointer")))
-#endif
 
 /* The body of malloc and of operator new: kind (modes/alloc_kind.h, with
  * the LA_NEW_* bits) matters only to the slow paths. Always inline: CALLER()

@@ -55,6 +55,25 @@ static inline void *slot_stack_pop(struct slot_stack *st, const struct slot_stac
 	return slot;
 }
 
+/* The top slot of class cls if it can be popped without a cut (its link
+ * is sound), with the slot below it in *next; else NULL. Changes nothing. */
+static inline void *slot_stack_peek(const struct slot_stack *st, const struct slot_stack_kind *k,
+				    unsigned cls, uintptr_t *next)
+{
+	void *slot = st->head[cls];
+	if (!slot)
+		return NULL;
+	*next = *slot_stack_link(k, slot) ^ la_link_key;
+	return likely(link_valid(*next)) ? slot : NULL;
+}
+
+/* Pop the slot slot_stack_peek returned; next is the one it gave. */
+static inline void slot_stack_take(struct slot_stack *st, unsigned cls, uintptr_t next)
+{
+	st->head[cls] = (void *)next;
+	st->count[cls]--;
+}
+
 static inline void slot_stack_push(struct slot_stack *st, const struct slot_stack_kind *k,
 				   unsigned cls, void *slot)
 {

@@ -72,6 +72,12 @@ static inline uint8_t *kind_map_byte(const void *p)
 	return leaf ? &leaf[(a >> 4) & (KM_LEAF_BYTES - 1)] : NULL;
 }
 
+/* Record `kind` in a block's byte. */
+static inline void kind_map_set(uint8_t *b, unsigned kind, uint32_t epoch)
+{
+	__atomic_store_n(b, (uint8_t)((epoch & 63) << 2 | (kind & LA_KIND_MASK)), __ATOMIC_RELAXED);
+}
+
 static inline void kind_map_note(const void *p, unsigned kind, uint32_t epoch)
 {
 	uintptr_t a = (uintptr_t)p;
@@ -79,8 +85,7 @@ static inline void kind_map_note(const void *p, unsigned kind, uint32_t epoch)
 		atomic_load_explicit(&la_kind_map_root[a >> KM_REGION_BITS], memory_order_acquire);
 	if (unlikely(!leaf) && !(leaf = kind_map_leaf_make(a >> KM_REGION_BITS)))
 		return; /* no memory for the map: the block stays unknown */
-	__atomic_store_n(&leaf[(a >> 4) & (KM_LEAF_BYTES - 1)],
-			 (uint8_t)((epoch & 63) << 2 | (kind & LA_KIND_MASK)), __ATOMIC_RELAXED);
+	kind_map_set(&leaf[(a >> 4) & (KM_LEAF_BYTES - 1)], kind, epoch);
 }
 
 /* The kind recorded in this epoch for the block at p (any pointer), else

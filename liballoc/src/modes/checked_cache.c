@@ -19,6 +19,16 @@
 #include "modes/checked_cache.h"
 #include "modes/freed_large.h"
 
+void *checked_junk_alloc(void *p, unsigned cls)
+{
+	return memset(p, JUNK_ALLOC_BYTE, class_size(cls));
+}
+
+void checked_junk_free(void *p, size_t size)
+{
+	memset((char *)p + 16, JUNK_FREE_BYTE, size - 16);
+}
+
 void *checked_cache_alloc_uncached(unsigned cls)
 {
 	void *p;

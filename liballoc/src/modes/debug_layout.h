@@ -36,6 +36,11 @@ struct debug_hdr {
 	uint64_t free_pc;
 };
 LA_STATIC_ASSERT(sizeof(struct debug_hdr) == 48, "the debug header is 48 bytes (liballoc-debug(7))");
+LA_STATIC_ASSERT(__builtin_offsetof(struct debug_hdr, kind) ==
+			 __builtin_offsetof(struct debug_hdr, redzone) + 2 &&
+		 __builtin_offsetof(struct debug_hdr, pad) ==
+			 __builtin_offsetof(struct debug_hdr, redzone) + 3,
+		 "redzone, kind and pad make one word (debug_hdr_set_zone_kind)");
 
 /* The redzone, kind and pad fields as the one word they share. */
 static inline uint32_t debug_hdr_zone_kind(const struct debug_hdr *h)
@@ -45,10 +50,19 @@ static inline uint32_t debug_hdr_zone_kind(const struct debug_hdr *h)
 	return w;
 }
 
+/* The word made in a register: built in a header on the stack, it was read
+ * back by one 4-byte load from narrower stores, which cannot be forwarded
+ * (a stall at every debug allocation). */
 static inline void debug_hdr_set_zone_kind(struct debug_hdr *h, uint32_t redzone, unsigned kind)
 {
-	struct debug_hdr t = {.redzone = (uint16_t)redzone, .kind = (uint8_t)kind, .pad = 0};
-	__builtin_memcpy(&h->redzone, &t.redzone, sizeof(uint32_t));
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint32_t w = (uint32_t)(uint16_t)redzone | (uint32_t)(uint8_t)kind << 16;
+	__builtin_memcpy(&h->redzone, &w, sizeof(w));
+#else
+	h->redzone = (uint16_t)redzone;
+	h->kind = (uint8_t)kind;
+	h->pad = 0;
+#endif
 }
 
 /* The header's own checksum: a smashed header is an underflow. */

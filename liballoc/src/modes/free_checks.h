@@ -35,39 +35,57 @@ LA_HIDDEN void free_request_check_exact(void *p, size_t requested, unsigned kind
  * was asked for: nothing to report. */
 LA_HIDDEN bool free_request_quick_debug(void *p, uintptr_t pm, size_t size, unsigned flags);
 
-/* free_request_check's common case, inline: a plain small block (page-map
- * word pm) of the freeing family or of none recorded, freed with a size,
- * if any, of its class; or a small debug-layout block that fits. Forgets a
- * plain block's record and returns true; false means "look closer". */
-static inline bool free_request_quick(void *p, uintptr_t pm, size_t size, unsigned flags)
+/* A plain small block (page-map tag `tag`) of the freeing family or of none
+ * recorded, freed with a size, if any, of its class: the common case of
+ * free_request_check, tested without changing anything. *forget is the
+ * kind-map byte to clear when the block goes (NULL: none). False means
+ * "look closer", also for a free that must first note that C++ code runs. */
+static LA_ALWAYS_INLINE bool free_request_plain_fits(void *p, unsigned tag, size_t size,
+						     unsigned flags, uint8_t **forget)
 {
-	unsigned tag = (unsigned)(pm & PM_CLASS_MASK);
-	if (!tag)
-		return free_request_quick_debug(p, pm, size, flags);
+	*forget = NULL;
 	if ((flags & LA_FREE_ALIGNED) ||
 	    ((flags & LA_FREE_SIZED) && !(size <= LOOKUP_MAX && la_size_tag[size] == tag)))
 		return false;
-	if (unlikely(!la_kind_checks)) {
-		alloc_kind_seen(flags); /* maybe the first delete of a C program */
-	} else {
-		uint8_t *b = kind_map_byte(p);
-		uint8_t v = b ? __atomic_load_n(b, __ATOMIC_RELAXED) : 0;
-		if (v) {
-			if ((v >> 2) == (la_mt.epoch & 63) &&
-			    (v & LA_KIND_MASK) != (flags & LA_KIND_MASK))
-				return false;
-			__atomic_store_n(b, 0, __ATOMIC_RELAXED);
-		}
+	if (unlikely(!la_kind_checks))
+		return (flags & LA_KIND_MASK) == LA_KIND_MALLOC || la_cxx_seen;
+	uint8_t *b = kind_map_byte(p);
+	uint8_t v = b ? __atomic_load_n(b, __ATOMIC_RELAXED) : 0;
+	if (v) {
+		if ((v >> 2) == (la_mt.epoch & 63) && (v & LA_KIND_MASK) != (flags & LA_KIND_MASK))
+			return false;
+		*forget = b;
 	}
 	return true;
+}
+
+/* The same, then it forgets a plain block's record and returns true; or a
+ * small debug-layout block that fits. False means "look closer". */
+static inline bool free_request_quick(void *p, uintptr_t pm, size_t size, unsigned flags)
+{
+	unsigned tag = (unsigned)(pm & PM_CLASS_MASK);
+	uint8_t *forget;
+	if (!tag)
+		return free_request_quick_debug(p, pm, size, flags);
+	if (!free_request_plain_fits(p, tag, size, flags, &forget))
+		return false;
+	if (forget)
+		__atomic_store_n(forget, 0, __ATOMIC_RELAXED);
+	return true;
+}
+
+/* Whether a checked free must look at what it was told: never for a C
+ * program's free. */
+static LA_ALWAYS_INLINE bool free_request_checked(unsigned flags)
+{
+	return la_kind_checks || ((flags & ~LA_KIND_MALLOC) && la_checks.check_free);
 }
 
 /* The test every checked free makes: nothing to do for a C program's free. */
 static LA_ALWAYS_INLINE void free_request_checks(void *p, uintptr_t pm, size_t size, size_t align,
 						 unsigned flags, const char *what)
 {
-	if ((la_kind_checks || ((flags & ~LA_KIND_MALLOC) && la_checks.check_free)) &&
-	    !free_request_quick(p, pm, size, flags))
+	if (free_request_checked(flags) && !free_request_quick(p, pm, size, flags))
 		free_request_check(p, pm, size, align, flags, what);
 }
 

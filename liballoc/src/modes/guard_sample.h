@@ -31,11 +31,17 @@ LA_HIDDEN void guard_sample_set_rate(uint32_t rate);
 /* The mean allocation size the guard's interval is set from (bytes). */
 LA_HIDDEN uint64_t guard_sample_mean_size(void);
 
+/* No guarded sample is due unless the sampler says so. */
+static inline bool guard_sample_idle(void)
+{
+	return likely(!la_mt.guard_pending) &&
+	       likely(__atomic_load_n(&la_guard_rate, __ATOMIC_RELAXED) != 1);
+}
+
 /* Slow paths, with the sampler's events for this allocation. */
 static inline bool guard_should_sample(size_t size, unsigned events)
 {
-	if (likely(!events) && likely(!la_mt.guard_pending) &&
-	    likely(__atomic_load_n(&la_guard_rate, __ATOMIC_RELAXED) != 1))
+	if (likely(!events) && guard_sample_idle())
 		return false;
 	return guard_sample_decide(size, events);
 }

@@ -91,13 +91,21 @@ extern uint32_t la_sampler_epoch LA_HIDDEN;
 
 LA_HIDDEN unsigned sampler_fire(size_t size);
 
+/* Whether counting `size` now carries no event, without counting it (the
+ * checked mode's quick paths, dispatch.h, then count with SAMPLER_COUNT). */
+static inline bool sampler_quiet(size_t size)
+{
+	return likely(la_st.left - (int64_t)size >= 0) &&
+	       likely(la_st.epoch == __atomic_load_n(&la_sampler_epoch, __ATOMIC_RELAXED));
+}
+#define SAMPLER_COUNT(size) (la_st.left -= (int64_t)(size))
+
 /* Slow paths: count one allocation; the SAMPLE_* events it carries. */
 static inline unsigned sampler_count(size_t size)
 {
-	if (likely((la_st.left -= (int64_t)size) >= 0) &&
-	    likely(la_st.epoch == __atomic_load_n(&la_sampler_epoch, __ATOMIC_RELAXED)))
-		return 0;
-	return sampler_fire(size);
+	bool quiet = sampler_quiet(size);
+	SAMPLER_COUNT(size);
+	return quiet ? 0 : sampler_fire(size);
 }
 
 /* The mean the calling thread's last `kind` event was drawn with: the one
