@@ -45,11 +45,14 @@ command -v valgrind >/dev/null || { echo "fastpath-budget: valgrind not installe
 tracing=$(liballoc_tracers)
 [ -n "$tracing" ] && echo "fastpath-budget: WARNING: uprobes on liballoc.so by: $tracing;" \
 	"liballoc will crash under valgrind (SIGTRAP) until they go away" >&2
-# Enough pairs that both runs take several heap-profile samples (about 1 per
-# 16 000 pairs at the default mean): a first stack costs more than the
-# rest, and it must fall in both runs to cancel.
-n1=${FASTPATH_N1:-250000}
-n2=${FASTPATH_N2:-1250000}
+# Enough pairs that both runs take many heap-profile samples (about 1 per
+# 16 000 pairs at the default mean): the first stacks cost more than the
+# rest (libgcc's unwinder for a process's first 32, then libunwind's
+# loading: sys/unwinder.c), and all of that must fall in both runs to
+# cancel. The shorter run takes about 62 samples, fewer than 33 about
+# once in 10^5 runs.
+n1=${FASTPATH_N1:-1000000}
+n2=${FASTPATH_N2:-2500000}
 # per_pair ALLOC [PROGRAM [MODE]]: print instructions per pair, or fail.
 per_pair() {
 	local a b prog=${2:-fastpath} mode=${3:-}

@@ -35,8 +35,11 @@ LIB_UNWIND := -Wl,--push-state,--no-as-needed -lgcc_s -lunwind -Wl,--pop-state
 # the unwinder's and the guarded pool's start-up flags) come first: their
 # bss then shares the page of .data that the loader writes anyway (it
 # clears the rest of that page), which saves a /bin/true 3-4 page faults.
+# Their code, with the settings' file check and vocabulary, then lies in
+# the first 64 KiB of text, which the kernel maps at one fault
+# (fault-around): one page fault of liballoc's code per process, not three.
 LIB_STARTUP_SRCS := liballoc/src/sys/conf.c liballoc/src/sys/unwinder.c \
-	liballoc/src/modes/guard_pool.c
+	liballoc/src/modes/guard_pool.c liballoc/src/sys/conf_file.c liballoc/shared/vocab.c
 # make LIBALLOC_BUILTIN_CONF=key:value,...: settings compiled in, read
 # before the environment, and the only ones besides /etc/liballoc.conf that a
 # setuid program takes (liballoc(3), SECURE PROCESSES).
@@ -74,8 +77,17 @@ LIB_SOMAJOR := 0
 LIB_SONAME := liballoc.so.$(LIB_SOMAJOR)
 LIB_REALNAME := liballoc.so.$(VERSION)
 
+# Linked without crti.o and crtn.o (-nostartfiles, then crtbeginS.o and
+# crtendS.o by name): they only make _init and _fini, which the loader
+# calls at start and at exit from either end of the text, a page fault of
+# code each (the constructors and destructors run from .init_array and
+# .fini_array all the same).
+LIB_CRT_BEGIN := $(shell $(CC) -print-file-name=crtbeginS.o)
+LIB_CRT_END := $(shell $(CC) -print-file-name=crtendS.o)
+
 $(BUILD)/liballoc.so: $(LIB_OBJS) liballoc/build.mk
-	$(CC) -shared -pthread -Wl,-z,now -Wl,-soname,$(LIB_SONAME) -o $@ $(LIB_OBJS)
+	$(CC) -shared -pthread -nostartfiles -Wl,-z,now -Wl,-soname,$(LIB_SONAME) -o $@ \
+		$(LIB_CRT_BEGIN) $(LIB_OBJS) $(LIB_CRT_END)
 
 $(BUILD)/$(LIB_SONAME): $(BUILD)/liballoc.so
 	ln -sfn liballoc.so $@

@@ -323,6 +323,7 @@ enum las_unwinder {
 	LAS_UNWIND_NONE = 0,
 	LAS_UNWIND_FRAME_POINTERS = 1, /* frame-pointer walk, bounds-checked */
 	LAS_UNWIND_LIBUNWIND = 2,      /* libunwind's unw_backtrace (CFI) */
+	LAS_UNWIND_LIBGCC = 3,         /* libgcc_s's _Unwind_Backtrace (CFI), a process's first stacks */
 };
 
 struct las_profile {

@@ -51,8 +51,14 @@ $(PROF_TEST_DIR)/prof_reader: $(PROF_READER_SRCS) $(STAT_HDRS) tests/stat/segfab
 	$(CC) $(CFLAGS_COMMON) $(PROF_READER_SAN) -Iliballoc/stat -Itests/stat -Itools/allocdump \
 		-o $@ $(PROF_READER_SRCS) $(SYMBOLS_LIBS) -lcmocka -lm
 
+# Registers frames with libgcc (as a JIT does): libgcc's unwinder, which
+# takes a process's first stacks, must not deadlock on its own lock.
+$(PROF_TEST_DIR)/registered_frames: tests/prof/registered_frames.c | $(BUILD)
+	@mkdir -p $(dir $@)
+	$(CC) $(PROF_TEST_CFLAGS) -o $@ $< -lgcc_s
+
 PROF_TEST_BINS := $(addprefix $(PROF_TEST_DIR)/,three_sites three_sites-fp cxx_sites many_stacks \
-	prof_api prof_reader)
+	prof_api prof_reader registered_frames)
 ALL_TARGETS += $(PROF_TEST_BINS)
 
 .PHONY: test-prof test-prof-stress

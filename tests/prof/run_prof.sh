@@ -293,7 +293,7 @@ else
 	fail "three_sites-fp starts"
 fi
 
-echo "== liballoc.a without -lunwind loads libunwind at the first stack"
+echo "== liballoc.a without -lunwind loads libgcc_s at the first stack, libunwind after 32"
 if start fpload LIBALLOC_CONF=prof_sample:32k,stats_publish:eager -- "$bin/three_sites-fp"; then
 	"$dump" --heap --json "${pid_of[fpload]}" >"$work/fpload.json"
 	check "the unwinder says libunwind" grep -q '"unwinder":"libunwind"' "$work/fpload.json"
@@ -312,6 +312,20 @@ if start top LIBALLOC_CONF=prof_sample:32k,stats_publish:eager LD_PRELOAD="$buil
 	stop top
 else
 	fail "three_sites for alloctop starts"
+fi
+
+echo "== libgcc's unwinder (a process's first stacks) with frames the program registered"
+# Every allocation sampled; libgcc mallocs under its object lock. A stack
+# that entered libgcc from there would wait for ever: the time limit.
+if LIBALLOC_CONF=prof_sample:1 timeout 60 env LD_PRELOAD="$build/liballoc.so" \
+	"$bin/registered_frames" >"$work/frames.out" 2>&1; then
+	check "registered frames: no deadlock, first stacks from libgcc" \
+		grep -q '^first: libgcc' "$work/frames.out"
+	check "registered frames: libgcc still unwinds after the program's search under its lock" \
+		grep -q "^after the program's search: libgcc" "$work/frames.out"
+else
+	fail "registered frames: finishes (exit $?)"
+	sed 's/^/    /' "$work/frames.out" | head
 fi
 
 echo "== the reader on fabricated and damaged profiles (ASan/UBSan)"

@@ -137,6 +137,7 @@ static const char *unwinder_name(uint32_t u)
 {
 	switch (u) {
 	case LAS_UNWIND_LIBUNWIND: return "libunwind";
+	case LAS_UNWIND_LIBGCC: return "libgcc";
 	case LAS_UNWIND_FRAME_POINTERS: return "frame pointers";
 	default: return "none";
 	}

@@ -461,7 +461,8 @@ static void *realloc_impl(void *p, size_t size, uintptr_t caller)
 	}
 	/* The heap profile: a realloc that stays within the block is no
 	 * allocation; any other is sampled as a new allocation of `size`. A
-	 * sampled block keeps its page run while it fits, and moves otherwise. */
+	 * sampled block keeps its page run while it fits, and beyond it grows
+	 * in place when it can, as any large run. */
 	bool sampled_block = !tag && prof_sampled((struct extent *)pm);
 	if (tag) {
 		if (size <= SMALL_MAX && size_to_class(size) == tag - 1)
@@ -478,9 +479,19 @@ static void *realloc_impl(void *p, size_t size, uintptr_t caller)
 	void *q = NULL;
 	if (unlikely(guard_should_sample(size, events)))
 		q = guard_take(size, 16, false, LA_KIND_MALLOC, caller); /* a guarded sample: the block moves */
-	if (!q && !sample && !sampled_block && !tag && size > SMALL_MAX &&
-	    large_resize_in_place((struct extent *)pm, size))
-		return p;
+	if (!q && !tag && size > SMALL_MAX) {
+		/* A large run, sampled or not, grows in place (prof.h); sampled
+		 * again, it is the new sample. */
+		struct extent *e = (struct extent *)pm;
+		if (sampled_block)
+			prof_forget(e);
+		sampled_block = false;
+		if (large_resize_in_place(e, size)) {
+			if (sample)
+				prof_adopt(e, size, caller);
+			return p;
+		}
+	}
 	if (!q && sample)
 		q = prof_alloc(size, 16, false, caller);
 	if (!q)

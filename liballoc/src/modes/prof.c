@@ -34,6 +34,14 @@ static void release(uintptr_t annotation, size_t requested)
 	prof_table_remove(ANNOTATION_ENTRY(annotation), requested, ANNOTATION_MEAN(annotation));
 }
 
+void prof_forget(struct extent *e)
+{
+	uintptr_t a = e->annotation;
+	e->annotation = 0;
+	if (a)
+		release(a, e->requested);
+}
+
 void prof_init(void)
 {
 	table_ready = prof_table_init();
@@ -47,7 +55,9 @@ void prof_init(void)
 	sampler_set_mean(SAMPLER_PROF, mean);
 }
 
-void *prof_alloc(size_t size, size_t align, bool zero, uintptr_t caller)
+/* A fired sample: its stack, then its block (a new page run, or the run e
+ * when given), annotated. */
+static void *sample(size_t size, size_t align, bool zero, uintptr_t caller, struct extent *e)
 {
 	uint64_t mean = sampler_fired_mean(SAMPLER_PROF);
 	uintptr_t frames[LAS_STACK_FRAMES];
@@ -56,17 +66,27 @@ void *prof_alloc(size_t size, size_t align, bool zero, uintptr_t caller)
 	in_prof = true;
 	if (!nested && table_ready) {
 		depth = stack_capture(frames, LAS_STACK_FRAMES, caller, &truncated);
-		/* frame pointers until libunwind is loaded (sys/unwinder.c) */
+		/* frame pointers until an unwinder is loaded (sys/unwinder.c) */
 		la_profile->unwinder = stack_unwinder();
 	}
 	/* Small requests too: a page run whose free reaches large_free. */
-	void *p = large_alloc(size ? size : 1, align > PAGE ? align : PAGE, zero);
-	if (p && table_ready && mean) {
-		struct extent *e = (struct extent *)pagemap_get(p);
+	void *p = e ? NULL : large_alloc(size ? size : 1, align > PAGE ? align : PAGE, zero);
+	if (p)
+		e = (struct extent *)pagemap_get(p);
+	if (e && table_ready && mean)
 		e->annotation = ANNOTATE(prof_table_add(frames, depth, truncated, size, mean), mean);
-	}
 	in_prof = nested;
 	return p;
+}
+
+void *prof_alloc(size_t size, size_t align, bool zero, uintptr_t caller)
+{
+	return sample(size, align, zero, caller, NULL);
+}
+
+void prof_adopt(struct extent *e, size_t size, uintptr_t caller)
+{
+	sample(size, PAGE, false, caller, e);
 }
 
 int prof_set_sample(uint64_t mean, const char *origin)

@@ -9,7 +9,8 @@
  * the fast path and reaches large_free, whose release hook sees the
  * extent's annotation (entry and sampling mean) and takes the sample off
  * its stack. One page per sample is under 0.5% of memory at a 1 MiB mean.
- * malloc_usable_size of such a block is its page run; realloc moves it.
+ * malloc_usable_size of such a block is its page run; a realloc beyond it
+ * grows it in place when it can, as any large run (sampled or not again).
  */
 #ifndef LA_PROF_H
 #define LA_PROF_H
@@ -21,6 +22,12 @@ LA_HIDDEN void prof_init(void);
 /* A sampled allocation (after sampler_count reported SAMPLE_PROF).
  * caller: the return address into the program of the entry point. */
 LA_HIDDEN void *prof_alloc(size_t size, size_t align, bool zero, uintptr_t caller);
+/* realloc of a large run beyond its size: the old sample, if any, comes off
+ * its stack (prof_forget), the run grows in place instead of being copied
+ * into pages that would all fault again, and when the sampler fired, the
+ * run is the new sample (prof_adopt: this stack, `size`). */
+LA_HIDDEN void prof_forget(struct extent *e);
+LA_HIDDEN void prof_adopt(struct extent *e, size_t size, uintptr_t caller);
 /* Is this block one of the sampled ones? */
 static inline bool prof_sampled(const struct extent *e)
 {

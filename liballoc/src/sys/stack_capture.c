@@ -2,7 +2,8 @@
  * stack_capture.c - call stacks for sampled allocations.
  *
  * The unwinder is libunwind's unw_backtrace (sys/unwinder.c: the program's
- * own, or loaded on first demand): it follows the CFI every Debian binary
+ * own, or loaded on demand; a process's first stacks come from libgcc_s's
+ * _Unwind_Backtrace, sys/gcc_unwind.c): it follows the CFI every Debian binary
  * carries, so stacks through code built without frame pointers
  * (libstdc++'s operator new, most distribution binaries) are right, and
  * its per-thread cache of frame layouts makes a 25-frame stack cost about
@@ -79,13 +80,13 @@ static LA_NOINLINE unsigned frame_pointer_walk(void **out, unsigned max)
 }
 
 /* Return addresses from here outwards; 0 when this thread is capturing. */
-static unsigned raw_capture(void **buf, unsigned want, uintptr_t caller)
+static unsigned raw_capture(void **buf, unsigned want, uintptr_t caller, uintptr_t interrupted)
 {
 	unsigned n = 0;
 	if (capturing)
 		return 0;
 	capturing = true;
-	unwinder_fn unwind = unwinder_get(caller);
+	unwinder_fn unwind = unwinder_get(caller, interrupted);
 	if (unwind) {
 		pthread_rwlock_rdlock(&unwind_lock);
 		int got = unwind(buf, (int)want);
@@ -104,7 +105,7 @@ unsigned stack_capture(uintptr_t *pcs, unsigned max, uintptr_t first, bool *trun
 	if (max > STACK_FRAMES_MAX)
 		max = STACK_FRAMES_MAX;
 	unsigned want = max + STACK_OWN_FRAMES_MAX;
-	unsigned n = raw_capture(buf, want, first);
+	unsigned n = raw_capture(buf, want, first, 0);
 	unsigned start = 0;
 	while (start < n && (uintptr_t)buf[start] != first)
 		start++;
@@ -160,7 +161,8 @@ unsigned stack_capture_context(const void *ucontext, uintptr_t *pcs, unsigned ma
 	if (max > STACK_FRAMES_MAX)
 		max = STACK_FRAMES_MAX;
 	void *buf[STACK_FRAMES_MAX + STACK_OWN_FRAMES_MAX];
-	unsigned n = raw_capture(buf, max + STACK_OWN_FRAMES_MAX, 0); /* no loading in a handler */
+	/* no loading in a handler */
+	unsigned n = raw_capture(buf, max + STACK_OWN_FRAMES_MAX, 0, pc);
 	for (unsigned i = 0; i < n; i++) {
 		if ((uintptr_t)buf[i] != pc)
 			continue;
@@ -174,7 +176,9 @@ unsigned stack_capture_context(const void *ucontext, uintptr_t *pcs, unsigned ma
 
 unsigned stack_unwinder(void)
 {
-	return unwinder_available() ? LAS_UNWIND_LIBUNWIND : LAS_UNWIND_FRAME_POINTERS;
+	if (unwinder_libunwind())
+		return LAS_UNWIND_LIBUNWIND;
+	return unwinder_available() ? LAS_UNWIND_LIBGCC : LAS_UNWIND_FRAME_POINTERS;
 }
 
 void stack_fork_prepare(void)

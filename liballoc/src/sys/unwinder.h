@@ -1,8 +1,9 @@
 /*
  * unwinder.h - which CFI unwinder stack_capture may call: the program's own
- * libunwind when it is linked with one, otherwise libunwind loaded when the
- * first stack is taken, so that a process that never takes a stack never
- * pays for loading it (see unwinder.c).
+ * libunwind when it is linked with one, otherwise libgcc_s's for a
+ * process's first stacks and libunwind after them, each loaded when it is
+ * first wanted, so that a process that never takes a stack never pays for
+ * loading either (see unwinder.c).
  */
 #ifndef LA_UNWINDER_H
 #define LA_UNWINDER_H
@@ -18,8 +19,10 @@ typedef int (*unwinder_fn)(void **buffer, int size);
  * caller never waits for (it walks frame pointers meanwhile). Loading
  * allocates, and so does a thread's first unwind: call it with no
  * allocator lock held. NULL also when this thread cannot unwind yet (see
- * thread_ready in unwinder.c). */
-LA_HIDDEN unwinder_fn unwinder_get(uintptr_t caller);
+ * thread_ready in unwinder.c). `interrupted`: in a signal handler, the pc
+ * the signal interrupted (else 0); libgcc's unwinder is not entered from
+ * inside itself (sys/gcc_unwind.h). */
+LA_HIDDEN unwinder_fn unwinder_get(uintptr_t caller, uintptr_t interrupted);
 
 /* The process's malloc and free, from the entry layer at start-up (this
  * layer may not call up to them): a thread's first unwind makes sure with
@@ -28,12 +31,15 @@ LA_HIDDEN unwinder_fn unwinder_get(uintptr_t caller);
  * pointers. */
 LA_HIDDEN void unwinder_set_allocator(void *(*alloc)(size_t), void (*release)(void *));
 
-/* libunwind is there (the program's, or loaded), and not switched off. */
+/* A CFI unwinder is there (libunwind or libgcc's), and not switched off. */
 LA_HIDDEN bool unwinder_available(void);
+/* That unwinder is libunwind (the program's, or loaded). */
+LA_HIDDEN bool unwinder_libunwind(void);
 
 /* What stacks come from now, for alloc_ctl("prof.unwinder"): "libunwind",
- * "loading" (frame pointers until libunwind is there), or "frame pointers"
- * (no stack asked for yet, or libunwind could not be loaded). */
+ * "libgcc" (a process's first stacks), "loading" (frame pointers until
+ * libgcc_s is there), or "frame pointers" (no stack asked for yet, or
+ * neither could be loaded). */
 LA_HIDDEN const char *unwinder_status(void);
 
 /* Fork: the prepare handler waits for a load in flight, so that the child
