@@ -107,7 +107,8 @@ static void sampled_blocks_keep_every_promise(void **state)
 	/* Within its usable size a sampled block stays put, and keeps its sample. */
 	assert_ptr_equal(realloc(p, 50), p);
 	assert_int_equal(live_samples(), before + 5);
-	/* Growing moves it: the old sample goes, the new one (mean 1) comes. */
+	/* Growing takes the old sample off and makes the new one (mean 1),
+	 * whether the block grows in place or moves. */
 	char *q = realloc(p, 100000);
 	assert_non_null(q);
 	for (int i = 0; i < 50; i++)
@@ -127,6 +128,39 @@ static void sampled_blocks_keep_every_promise(void **state)
 	free(a);
 	free(m);
 	free(v);
+	assert_int_equal(live_samples(), before);
+	set_sample(was);
+}
+
+/* A sampled block that outgrows its run grows in place when the pages
+ * after it are free, as any large block does, instead of being copied
+ * into pages that all fault again (a table doubled by realloc, as ls's).
+ * Every realloc is sampled: each step's sample replaces the last. */
+static void sampled_growth_stays_in_place(void **state)
+{
+	(void)state;
+	uint64_t was = get_u64("prof.sample");
+	set_sample(1);
+	uint64_t before = live_samples();
+	size_t size = 64 << 10;
+	unsigned char *p = malloc(size);
+	assert_non_null(p);
+	memset(p, 0x5a, size);
+	unsigned in_place = 0, steps = 0;
+	for (; size < (16u << 20); size *= 2, steps++) {
+		unsigned char *q = realloc(p, 2 * size);
+		assert_non_null(q);
+		in_place += q == p;
+		assert_int_equal(q[0], 0x5a);
+		assert_int_equal(q[size - 1], 0x5a);
+		memset(q + size, 0x5a, size);
+		p = q;
+		assert_int_equal(live_samples(), before + 1);
+	}
+	/* The first steps may move (the first run sits where it fit); the
+	 * doublings after one that landed at the heap's end grow in place. */
+	assert_true(in_place >= steps / 2);
+	free(p);
 	assert_int_equal(live_samples(), before);
 	set_sample(was);
 }
@@ -195,6 +229,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sample_mean_reads_and_sets),
 		cmocka_unit_test(sampled_blocks_keep_every_promise),
+		cmocka_unit_test(sampled_growth_stays_in_place),
 		cmocka_unit_test(live_samples_return_to_zero),
 		cmocka_unit_test(dump_writes_a_pprof_file),
 	};
