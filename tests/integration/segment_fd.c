@@ -8,7 +8,9 @@
  *   - a forked child closes the parent's segment descriptor (the lock on it
  *     is the parent's life), but only while that number still is the
  *     segment's: once the program has closed it and reused the number, the
- *     child leaves it alone.
+ *     child leaves it alone;
+ *   - closing it does not drop the liveness lock: the segment's mapping
+ *     holds the same open file description.
  * Run with stats_publish:eager (run.sh), so the segment exists at start.
  */
 #include <errno.h>
@@ -16,6 +18,7 @@
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -136,14 +139,84 @@ static void test_child_leaves_a_reused_number_alone(void **state)
 	close(seg);
 }
 
+/* The path of this process's segment, from the mapping of its file. */
+static bool segment_mapping(char *target, size_t len)
+{
+	char want[64], line[PATH_MAX + 128];
+	snprintf(want, sizeof(want), "/liballoc.%d", (int)getpid());
+	FILE *f = fopen("/proc/self/maps", "r");
+	bool found = false;
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		char *path = strchr(line, '/');
+		size_t pl = path ? strlen(path) : 0, wl = strlen(want);
+		if (path && pl >= wl && strcmp(path + pl - wl, want) == 0 && pl < len) {
+			memcpy(target, path, pl + 1);
+			found = true;
+		}
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* Is the file at `path` locked for writing by someone (its writer alive,
+ * as readers judge it: shared/liveness.c)? */
+static int held_by_someone(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	struct flock fl;
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	int rc = fcntl(fd, F_OFD_GETLK, &fl);
+	close(fd);
+	return rc == 0 && fl.l_type != F_UNLCK;
+}
+
+/* A program that closes every descriptor it did not open (close_range, a
+ * daemon's loop) or makes the number a copy of another (dup2) does not take
+ * the liveness lock with it: the lock belongs to the open file description,
+ * which the segment's own mapping holds open too. Readers still see the
+ * process alive, and no sweep removes its file. */
+static void test_lock_outlives_the_descriptor(void **state)
+{
+	(void)state;
+	char target[PATH_MAX];
+	if (!liballoc_active())
+		SKIP_TEST("glibc keeps no segment");
+	/* The previous test closed the descriptor already: the segment is
+	 * found by its mapping. */
+	assert_true(segment_mapping(target, sizeof(target)));
+	char scratch[PATH_MAX];
+	int seg = find_segment_fd(scratch, sizeof(scratch));
+	if (seg >= 0)
+		assert_int_equal(close(seg), 0);
+	assert_int_equal(find_segment_fd(scratch, sizeof(scratch)), -1);
+	assert_int_equal(held_by_someone(target), 1);
+	/* a fork now: the child has no descriptor of ours to close */
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(held_by_someone(target) == 1 ? 0 : 1);
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(held_by_someone(target), 1);
+}
+
 int main(void)
 {
 	start_watchdog(60);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_descriptor_is_high),
 		cmocka_unit_test(test_child_closes_the_parents_segment),
-		/* last: it closes the segment's descriptor */
+		/* last: these close the segment's descriptor */
 		cmocka_unit_test(test_child_leaves_a_reused_number_alone),
+		cmocka_unit_test(test_lock_outlives_the_descriptor),
 	};
 	return cmocka_run_group_tests(tests, check_allocator_under_test, NULL);
 }
