@@ -50,7 +50,7 @@ tracing=$(liballoc_tracers)
 # rest (libgcc's unwinder for a process's first 32, then libunwind's
 # loading: sys/unwinder.c), and all of that must fall in both runs to
 # cancel. The shorter run takes about 62 samples, fewer than 33 about
-# once in 10^5 runs.
+# once in 60 000 runs.
 n1=${FASTPATH_N1:-1000000}
 n2=${FASTPATH_N2:-2500000}
 # per_pair ALLOC [PROGRAM [MODE]]: print instructions per pair, or fail.

@@ -1,8 +1,8 @@
 /*
  * gcc_unwind.h - a stack through libgcc_s's _Unwind_Backtrace, for a
- * process's first stacks: libgcc_s is small and loads fast (it is already
- * there in every C++ program), where libunwind pays for a larger library,
- * liblzma and its own start (see gcc_unwind.c and sys/unwinder.c).
+ * process's first stacks: libgcc_s has no start of its own and is already
+ * there in every C++ program, where libunwind pays for liblzma and its own
+ * start (see gcc_unwind.c and sys/unwinder.c).
  */
 #ifndef LA_GCC_UNWIND_H
 #define LA_GCC_UNWIND_H

@@ -8,10 +8,11 @@
  * A program linked with -lunwind gives liballoc its unw_backtrace through
  * the weak reference below, at once. Otherwise a process's first stacks
  * (GCC_UNWIND_STACKS) come from libgcc_s's _Unwind_Backtrace
- * (sys/gcc_unwind.c), loaded with dlopen at the first: a small library
- * with no dependency but libc, already there in every C++ program, where
- * loading libunwind and liblzma and starting libunwind costs a process
- * that takes a stack or two some 0.35 ms (about a tenth of an `ls`). The
+ * (sys/gcc_unwind.c), loaded with dlopen at the first: a library with no
+ * dependency but libc and no start of its own, already there in every C++
+ * program. Its loading costs about what libunwind's does, but a process
+ * that takes a stack or two is spared libunwind's start and liblzma (an
+ * `ls` that takes a sample: some 1.5 % less CPU, bench/README.md). The
  * stack after those loads libunwind.so.8 the same way, whose warm stacks
  * cost a fraction of libgcc's (it caches frame layouts). Both are loaded
  * RTLD_LOCAL (their _Unwind_* symbols stay out of the global scope);
