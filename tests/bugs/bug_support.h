@@ -49,6 +49,20 @@ static inline void bug_poke(void *base, long offset, unsigned char value)
 	*q = value;
 }
 
+/* bug_poke for a byte whose content is random (a field holding an address
+ * under ASLR, or a thread id): when it already holds `value`, the store
+ * would change nothing and there would be no bug to find (about 1 run in
+ * 256), so the next byte that does not hold it is written instead, which
+ * keeps the write inside the same field for the fields these cases aim at
+ * (the byte after an address's random one is too). */
+static inline void bug_poke_changing(void *base, long offset, unsigned char value)
+{
+	volatile unsigned char *q = (volatile unsigned char *)bug_opaque(base) + offset;
+	for (int i = 0; i < 3 && *q == value; i++)
+		q++;
+	*q = value;
+}
+
 /*
  * Tell the runner which block the bug is about (checked against the report).
  * Written with write(2): printf's first call allocates stdout's buffer, and

@@ -8,7 +8,7 @@ int main(void)
 {
 	char *p = bug_xmalloc(400); /* big enough that ASan's own redzone covers p - 42 */
 	bug_mark("small", p, 400);
-	bug_poke(p, -42, 'X');
+	bug_poke_changing(p, -42, 'X');
 	free(bug_opaque(p));
 	return bug_finish();
 }
