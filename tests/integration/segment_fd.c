@@ -31,11 +31,19 @@
 
 #include "testutil.h"
 
-/* The descriptor of this process's segment file, -1 when there is none. */
-static int find_segment_fd(char *target, size_t len)
+/* Does path name this process's segment file (DIR/liballoc.<pid>)? */
+static bool names_our_segment(const char *path)
 {
 	char want[64];
 	snprintf(want, sizeof(want), "/liballoc.%d", (int)getpid());
+	size_t pl = strlen(path), wl = strlen(want);
+	return pl >= wl && strcmp(path + pl - wl, want) == 0;
+}
+
+/* The descriptor of this process's segment file, -1 when there is none.
+ * target[] holds the last link read either way. */
+static int find_segment_fd(char *target, size_t len)
+{
 	for (int fd = 0; fd < 4096; fd++) {
 		char link[64];
 		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
@@ -43,8 +51,7 @@ static int find_segment_fd(char *target, size_t len)
 		if (n <= 0)
 			continue;
 		target[n] = '\0';
-		size_t tl = (size_t)n, wl = strlen(want);
-		if (tl >= wl && strcmp(target + tl - wl, want) == 0)
+		if (names_our_segment(target))
 			return fd;
 	}
 	return -1;
@@ -142,16 +149,14 @@ static void test_child_leaves_a_reused_number_alone(void **state)
 /* The path of this process's segment, from the mapping of its file. */
 static bool segment_mapping(char *target, size_t len)
 {
-	char want[64], line[PATH_MAX + 128];
-	snprintf(want, sizeof(want), "/liballoc.%d", (int)getpid());
+	char line[PATH_MAX + 128];
 	FILE *f = fopen("/proc/self/maps", "r");
 	bool found = false;
 	while (f && !found && fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = '\0';
 		char *path = strchr(line, '/');
-		size_t pl = path ? strlen(path) : 0, wl = strlen(want);
-		if (path && pl >= wl && strcmp(path + pl - wl, want) == 0 && pl < len) {
-			memcpy(target, path, pl + 1);
+		if (path && names_our_segment(path) && strlen(path) < len) {
+			memcpy(target, path, strlen(path) + 1);
 			found = true;
 		}
 	}
