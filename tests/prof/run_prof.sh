@@ -224,6 +224,50 @@ else
 	fail "three_sites for prof.dump starts"
 fi
 
+echo "== prof_final: each process writes its profile as it exits"
+# three_sites exits at the end of its input, its 64 MiB of site_small still
+# live: a leak, as the exit profile shows it.
+final_run() { # final_run CONF CMD...: run to its end under liballoc; stderr in $work/final.err
+	local conf=$1
+	shift
+	LIBALLOC_CONF=$conf LD_PRELOAD="$build/liballoc.so" "$@" </dev/null >/dev/null 2>"$work/final.err"
+}
+mkdir "$work/final"
+if final_run "prof_sample:32k,prof_final:true,prof_prefix:$work/final/job" "$bin/three_sites"; then
+	files=("$work"/final/job.*.final.heap)
+	check "prof_final: one file, named PREFIX.PID.final.heap" \
+		bash -c "[ ${#files[@]} = 1 ] && [[ '${files[0]}' =~ /job\.[0-9]+\.final\.heap$ ]]"
+	check "prof_final: google-pprof puts the leaked site_small on top" \
+		pprof_top_is "$bin/three_sites" "${files[0]}" site_small
+	check "prof_final: the file is the owner's alone (0600)" \
+		bash -c "[ \$(stat -c %a '${files[0]}') = 600 ]"
+	check "prof_final: nothing on stderr" bash -c "[ ! -s '$work/final.err' ]"
+else
+	fail "three_sites with prof_final runs (exit $?)"
+fi
+final_run "prof_sample:32k,prof_prefix:$work/final/off" "$bin/three_sites"
+check "without prof_final:true, no file" bash -c "! ls '$work'/final/off.* 2>/dev/null"
+# bash runs both programs as children, then exits itself: three processes.
+final_run "prof_sample:32k,prof_final:true,prof_prefix:$work/final/each" \
+	bash -c "'$bin/three_sites'; '$bin/three_sites'; true"
+check "prof_final: every process of a job writes its own file (bash and its two children)" \
+	bash -c "[ \$(ls '$work'/final/each.*.final.heap | wc -l) = 3 ]"
+final_run "prof_final:true,prof_prefix:/nonexistent-dir/job" "$bin/three_sites"
+check "prof_final into a missing directory: said on stderr, exit status kept" \
+	bash -c "[ $? = 0 ] && grep -q 'liballoc: prof_final: cannot write /nonexistent-dir/job\.[0-9]*\.final\.heap: No such file or directory' '$work/final.err'"
+# exec keeps the pid, so the name the process will write is known first.
+echo untouched >"$work/final/victim"
+final_run "prof_final:true,prof_prefix:$work/final/sym" bash -c \
+	"ln -s '$work/final/victim' '$work/final/sym.'\$\$'.final.heap' && exec '$bin/three_sites'"
+check "prof_final does not follow a symbolic link at its file's name" \
+	bash -c "[ \"\$(cat '$work/final/victim')\" = untouched ] && grep -q 'symbolic links' '$work/final.err'"
+final_run "prof_final:true,prof_stacks:0,prof_prefix:$work/final/none" "$bin/three_sites"
+check "prof_final with prof_stacks:0: says there is no profile, writes nothing" \
+	bash -c "grep -q 'prof_final: no heap profile in this process' '$work/final.err' && ! ls '$work'/final/none.* 2>/dev/null"
+final_run "prof_final:maybe,prof_prefix:" /bin/true
+check "prof_final and prof_prefix: bad values are named and ignored" \
+	bash -c "grep -q \"bad value (true/false) in 'prof_final:maybe'\" '$work/final.err' && grep -q \"bad value (a path prefix, 1..255 bytes) in 'prof_prefix:'\" '$work/final.err'"
+
 echo "== bad input gets a clear error"
 expect_rc() { # expect_rc NAME RC TEXT CMD...: exit code RC and TEXT on stderr
 	local name=$1 rc=$2 text=$3

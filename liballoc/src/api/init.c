@@ -20,6 +20,7 @@
 #include "modes/guard_pool.h"
 #include "modes/guard.h"
 #include "modes/prof.h"
+#include "modes/prof_dump.h"
 #include "modes/switch.h"
 #include "stats/publish.h"
 #include "stats/stats.h"
@@ -144,5 +145,9 @@ __attribute__((destructor)) static void la_destructor(void)
 	/* and the slack of guarded samples still live (a guard page catches
 	 * only the bytes past the page) */
 	guard_check_all("exit");
+	/* Preloaded, this runs after the program's atexit handlers and
+	 * destructors: what is live now was never freed. */
+	if (la_conf.prof_final)
+		prof_dump_at_exit();
 	stats_shutdown();
 }

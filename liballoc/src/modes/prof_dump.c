@@ -17,9 +17,11 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "modes/prof_dump.h"
+#include "sys/conf.h"
 #include "sys/counters.h"
 
 struct out {
@@ -127,4 +129,34 @@ int prof_dump(const char *path)
 	if (close(fd) != 0 && !rc)
 		rc = errno;
 	return rc;
+}
+
+/* jemalloc's prof_final names its file PREFIX.PID.SEQ.f.heap; one dump per
+ * process needs no sequence number. The pid keeps a forked child's file
+ * and each program of a pipeline (LIBALLOC_CONF is inherited) apart. */
+void prof_dump_at_exit(void)
+{
+	char path[PROF_PREFIX_MAX + 32];
+	struct la_buf b = {path, 0, sizeof(path)};
+	buf_str(&b, la_conf.prof_prefix);
+	buf_char(&b, '.');
+	buf_u64(&b, (uint64_t)getpid());
+	buf_str(&b, ".final.heap");
+	int rc = prof_dump(path);
+	if (!rc)
+		return;
+	char msg[PROF_PREFIX_MAX + 160];
+	struct la_buf m = {msg, 0, sizeof(msg)};
+	buf_str(&m, "liballoc: prof_final: ");
+	if (rc == ENOENT && !la_stacks) {
+		buf_str(&m, "no heap profile in this process (prof_stacks:0)\n");
+	} else {
+		buf_str(&m, "cannot write ");
+		buf_str(&m, path);
+		buf_str(&m, ": ");
+		const char *why = strerrordesc_np(rc);
+		buf_str(&m, why ? why : "error");
+		buf_char(&m, '\n');
+	}
+	la_write_stderr(msg);
 }

@@ -11,4 +11,8 @@
  * 0 or an errno value. Never allocates. */
 LA_HIDDEN int prof_dump(const char *path);
 
+/* prof_final: the profile as the process exits, to PREFIX.PID.final.heap
+ * (prof_prefix); a failure is said on stderr. */
+LA_HIDDEN void prof_dump_at_exit(void);
+
 #endif

@@ -145,6 +145,15 @@ static const char *apply(const char *k, size_t kl, const char *v, size_t vl)
 			c->frame_pointers_only = true;
 		else
 			return "bad value (libunwind/frame_pointers)";
+	} else if (key_is(k, kl, "prof_final")) {
+		if (!las_vocab_bool(v, vl, &b))
+			return "bad value (true/false)";
+		c->prof_final = b;
+	} else if (key_is(k, kl, "prof_prefix")) {
+		if (vl == 0 || vl > PROF_PREFIX_MAX || memchr(v, '\0', vl))
+			return "bad value (a path prefix, 1..255 bytes)";
+		memcpy(c->prof_prefix, v, vl);
+		c->prof_prefix[vl] = '\0';
 	} else if (key_is(k, kl, "stats_publish")) {
 		if (key_is(v, vl, "lazy"))
 			c->stats_publish = PUBLISH_LAZY;
@@ -219,6 +228,7 @@ void conf_init(void)
 	c->stats_threads = 256;
 	c->prof_sample = (uint64_t)1 << 20;
 	c->prof_stacks = 4096;
+	strcpy(c->prof_prefix, "liballoc");
 	c->checks.on_error = LAS_ONERR_ABORT;
 	c->checks.backtrace = 1;
 	c->checks.guard_sample = LAS_GUARD_SAMPLE_DEFAULT;
@@ -293,6 +303,10 @@ void conf_render(char *out, size_t len)
 	buf_u64(&b, c->prof_sample);
 	buf_str(&b, ",prof_stacks:");
 	buf_u64(&b, c->prof_stacks);
+	buf_str(&b, ",prof_final:");
+	buf_str(&b, c->prof_final ? "true" : "false");
+	buf_str(&b, ",prof_prefix:");
+	buf_str(&b, c->prof_prefix);
 	buf_str(&b, ",stats_publish:");
 	buf_str(&b, c->stats_publish == PUBLISH_EAGER ? "eager" : "lazy");
 	buf_str(&b, ",unwinder:");

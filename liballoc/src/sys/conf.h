@@ -15,6 +15,9 @@ enum la_publish {
 	PUBLISH_EAGER,    /* at start, and in a forked child at fork */
 };
 
+/* The longest prof_prefix: its file name adds at most 22 bytes. */
+#define PROF_PREFIX_MAX 255
+
 struct la_conf {
 	unsigned narenas;         /* 0 = 4 x CPUs */
 	bool tcache;
@@ -36,6 +39,8 @@ struct la_conf {
 	uint64_t prof_sample;     /* heap profile: mean bytes between samples, 0 = off */
 	unsigned prof_stacks;     /* heap profile: stacks the table holds, 0 = none */
 	bool frame_pointers_only; /* unwinder:frame_pointers: never load libunwind */
+	bool prof_final;          /* write the heap profile when the process exits */
+	char prof_prefix[PROF_PREFIX_MAX + 1]; /* its file: PREFIX.PID.final.heap */
 };
 
 /* The guarded pool's size, fixed at start (guard_sample and guard_lower
