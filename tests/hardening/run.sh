@@ -292,6 +292,21 @@ secure_tests() {
 		chmod 0644 "$conf" && chown 65534 "$conf"
 		check "... nor when root does not own it" \
 			secure_run "^secure=1 stats=0 " "$env_conf" "$prog" "$s/confdir"
+		# prof_final from the root-owned file: written with the program's
+		# privileges, never over a file that exists (one its starter could
+		# plant at the name it will use: exec keeps the pid).
+		mkdir -m 1777 "$s/profdir"
+		printf 'prof_final:true\nprof_prefix:%s/p\n' "$s/profdir" >"$conf"
+		chown root:root "$conf" && chmod 0644 "$conf"
+		as_nobody "$prog" >/dev/null 2>"$tmp/secure.err"
+		check "prof_final in $conf: the setuid program's profile, root's, mode 0600" \
+			bash -c "[ \"\$(stat -c '%u %a' '$s'/profdir/p.*.final.heap)\" = '0 600' ]"
+		rm -f "$s"/profdir/p.*
+		as_nobody bash -c "echo planted >'$s/profdir/p.'\$\$'.final.heap' && exec '$prog'" \
+			>/dev/null 2>"$tmp/secure.err"
+		check "  ... and a file planted at its name is left as it is, with a word on stderr" \
+			bash -c "[ \"\$(cat '$s'/profdir/p.*.final.heap)\" = planted ] &&
+				grep -q 'prof_final: cannot write .*: File exists' '$tmp/secure.err'"
 		rm -f "$conf"
 	fi
 	flock -u 9

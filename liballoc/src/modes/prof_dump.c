@@ -83,11 +83,13 @@ static void copy_maps(struct out *o)
 	close(fd);
 }
 
-int prof_dump(const char *path)
+/* exclusive: fail (EEXIST) rather than replace a file that exists. */
+static int dump_to(const char *path, bool exclusive)
 {
 	if (!path || !la_stacks)
 		return path ? ENOENT : EINVAL;
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (exclusive ? O_EXCL : O_TRUNC);
+	int fd = open(path, flags, 0600);
 	if (fd < 0)
 		return errno;
 	struct out o = {.fd = fd};
@@ -131,6 +133,11 @@ int prof_dump(const char *path)
 	return rc;
 }
 
+int prof_dump(const char *path)
+{
+	return dump_to(path, false);
+}
+
 /* jemalloc's prof_final names its file PREFIX.PID.SEQ.f.heap; one dump per
  * process needs no sequence number. The pid keeps a forked child's file
  * and each program of a pipeline (LIBALLOC_CONF is inherited) apart. */
@@ -142,7 +149,10 @@ void prof_dump_at_exit(void)
 	buf_char(&b, '.');
 	buf_u64(&b, (uint64_t)getpid());
 	buf_str(&b, ".final.heap");
-	int rc = prof_dump(path);
+	/* A secure process writes with privileges its starter lacks, in a
+	 * directory the starter may share: it never replaces a file, which
+	 * could be a hard link planted under the pid it will have. */
+	int rc = dump_to(path, la_conf.secure);
 	if (!rc)
 		return;
 	char msg[PROF_PREFIX_MAX + 160];
