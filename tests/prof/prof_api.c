@@ -224,6 +224,25 @@ static void dump_writes_a_pprof_file(void **state)
 	assert_int_equal(alloc_ctl("prof.nothing", NULL, NULL, NULL, 0), ENOENT);
 }
 
+/* run_prof.sh runs this with prof_final:true and prof_prefix:PROF_API_PREFIX,
+ * and then looks for the file the exit writes. */
+static void exit_profile_options_read_back(void **state)
+{
+	(void)state;
+	const char *want = getenv("PROF_API_PREFIX");
+	if (!want)
+		skip();
+	assert_int_equal(get_u64("opt.prof_final"), 1);
+	const char *prefix = NULL;
+	size_t len = sizeof(prefix);
+	assert_int_equal(alloc_ctl("opt.prof_prefix", &prefix, &len, NULL, 0), 0);
+	assert_non_null(prefix);
+	assert_string_equal(prefix, want);
+	uint64_t on = 0;
+	assert_int_equal(alloc_ctl("opt.prof_final", NULL, NULL, &on, sizeof(on)), EPERM);
+	assert_int_equal(alloc_ctl("opt.prof_prefix", NULL, NULL, &prefix, sizeof(prefix)), EPERM);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -232,6 +251,7 @@ int main(void)
 		cmocka_unit_test(sampled_growth_stays_in_place),
 		cmocka_unit_test(live_samples_return_to_zero),
 		cmocka_unit_test(dump_writes_a_pprof_file),
+		cmocka_unit_test(exit_profile_options_read_back),
 	};
 	return cmocka_run_group_tests_name("prof_api", tests, NULL, NULL);
 }

@@ -379,9 +379,12 @@ if "$bin/prof_reader" >"$work/reader.out" 2>&1; then pass "prof_reader"; else
 fi
 
 echo "== alloc_ctl API (prof_api, linked with liballoc.a)"
-if LIBALLOC_CONF=stats_publish:eager "$bin/prof_api" >"$work/api.out" 2>&1; then pass "prof_api"; else
+if LIBALLOC_CONF=stats_publish:eager,prof_final:true,prof_prefix:$work/api PROF_API_PREFIX=$work/api \
+	"$bin/prof_api" >"$work/api.out" 2>&1; then pass "prof_api"; else
 	fail "prof_api"
 	grep -vE '^\[ RUN|^\[       OK' "$work/api.out" | sed 's/^/    /' | head -20
 fi
+check "prof_final linked in (liballoc.a): the exit wrote the profile" \
+	bash -c "head -1 '$work'/api.*.final.heap | grep -q '^heap profile: '"
 
 print_summary

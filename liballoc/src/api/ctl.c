@@ -279,8 +279,8 @@ static int ctl_opt(const char *key, void *oldp, size_t *oldlenp, const void *new
 		if ((r = take_u64(newp, newlen, &v)) || v == 0 || v > 64)
 			return r ? r : EINVAL;
 		c->reserve_growth = (unsigned)v;
-	} else if (!strcmp(key, "stats_dir")) {
-		const char *s = c->stats_dir;
+	} else if (!strcmp(key, "stats_dir") || !strcmp(key, "prof_prefix")) {
+		const char *s = !strcmp(key, "stats_dir") ? c->stats_dir : c->prof_prefix;
 		return newp ? EPERM : copy_out(oldp, oldlenp, &s, sizeof(s));
 	} else {
 		if (!strcmp(key, "narenas"))
@@ -299,6 +299,8 @@ static int ctl_opt(const char *key, void *oldp, size_t *oldlenp, const void *new
 			v = c->guard_slots;
 		else if (!strcmp(key, "guard_max_size"))
 			v = c->guard_max_size;
+		else if (!strcmp(key, "prof_final"))
+			v = c->prof_final;
 		else
 			return ENOENT;
 		return newp ? EPERM : read_u64(v, oldp, oldlenp);
