@@ -196,6 +196,38 @@ static void switched_off_the_storage_is_given_back(void **state)
 	assert_true(with - get_u64("stats.metadata") >= (uint64_t)40 << 20);
 }
 
+/* A large block from before the quarantine was switched on has no debug
+ * header: it is held as a plain run, claimed, so that a second free is
+ * told at once (not held twice, and released twice when it leaves). */
+static void a_plain_run_held_and_freed_again_is_reported_once_and_released_once(void **state)
+{
+	(void)state;
+	assert_int_equal(set_u64("debug.quarantine", 0), 0);
+	char *p = opaque(malloc(70000));
+	assert_non_null(p);
+	memset(p, 7, 70000);
+	assert_int_equal(set_u64("debug.quarantine", (uint64_t)1 << 30), 0);
+	uint64_t held = get_u64("stats.quarantine_blocks");
+	uint64_t live = get_u64("stats.live_bytes");
+	uint64_t bad = get_u64("stats.violations");
+	char *again = opaque(p);
+	free(p);
+	assert_int_equal(get_u64("stats.quarantine_blocks"), held + 1);
+	assert_int_equal(get_u64("stats.violations"), bad);
+	free(again); /* the double free */
+	assert_int_equal(get_u64("stats.violations"), bad + 1);
+	assert_int_equal(get_u64("stats.quarantine_blocks"), held + 1);
+	/* Switched off, the quarantine hands its blocks back: the run once. */
+	assert_int_equal(set_u64("debug.quarantine", 0), 0);
+	assert_int_equal(get_u64("stats.violations"), bad + 1);
+	assert_true(get_u64("stats.live_bytes") <= live - 70000);
+	char *q = opaque(malloc(70000)); /* the heap still works */
+	assert_non_null(q);
+	memset(q, 8, 70000);
+	free(q);
+	assert_int_equal(get_u64("stats.violations"), bad + 1);
+}
+
 int main(void)
 {
 	/* Exact counts of blocks held: without the samplers. A first sample
@@ -213,6 +245,9 @@ int main(void)
 			checks_off),
 		cmocka_unit_test_setup_teardown(switching_the_limit_while_threads_free_is_safe,
 						checks_on, checks_off),
+		cmocka_unit_test_setup_teardown(
+			a_plain_run_held_and_freed_again_is_reported_once_and_released_once,
+			checks_on, checks_off),
 		cmocka_unit_test_setup_teardown(switched_off_the_storage_is_given_back, checks_on,
 						checks_off),
 	};

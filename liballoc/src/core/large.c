@@ -34,14 +34,25 @@ void *large_alloc(size_t size, size_t align, bool zero)
 	return (void *)e->addr;
 }
 
+bool large_claim(struct extent *e)
+{
+	/* Of two threads freeing the block at the same instant, only one gets
+	 * to hand its pages back. */
+	uint8_t live = EX_LARGE;
+	return __atomic_compare_exchange_n(&e->state, &live, EX_BUSY, false, __ATOMIC_ACQ_REL,
+					   __ATOMIC_RELAXED);
+}
+
 bool large_free(struct extent *e)
 {
-	/* Claim the block first: of two threads freeing it at the same
-	 * instant, only one gets to hand its pages back. */
-	uint8_t live = EX_LARGE;
-	if (!__atomic_compare_exchange_n(&e->state, &live, EX_BUSY, false, __ATOMIC_ACQ_REL,
-					 __ATOMIC_RELAXED))
+	if (!large_claim(e))
 		return false;
+	large_release_claimed(e);
+	return true;
+}
+
+void large_release_claimed(struct extent *e)
+{
 	if (unlikely(e->annotation)) {
 		uintptr_t a = e->annotation;
 		e->annotation = 0;
@@ -55,7 +66,6 @@ bool large_free(struct extent *e)
 	STAT_SUB(&la_arena_stats[e->arena].large_bytes, e->size);
 	stats_handed(-(int64_t)e->size);
 	extent_free(e);
-	return true;
 }
 
 bool large_resize_in_place(struct extent *e, size_t size)

@@ -142,6 +142,13 @@ void block_classify(void *p, uintptr_t pm, struct block_info *bi)
 	bi->kind = BK_DEBUG;
 	bi->hdr = (struct debug_hdr *)bi->base;
 }
+void block_release_claimed_run(struct extent *e)
+{
+	if (la_checks.check_free)
+		freed_large_note(e->addr);
+	large_release_claimed(e);
+}
+
 void block_release(const struct block_info *bi)
 {
 	if (bi->cls >= 0) {

@@ -32,6 +32,8 @@ LA_HIDDEN void block_classify(void *p, uintptr_t pm, struct block_info *bi);
 
 /* Hand a block back for reuse (after checks / quarantine). */
 LA_HIDDEN void block_release(const struct block_info *bi);
+/* Hand back a plain-layout run its freeing thread claimed (large_claim). */
+LA_HIDDEN void block_release_claimed_run(struct extent *e);
 
 /* Large runs laid out with a debug header, listed for alloc_check. */
 LA_HIDDEN void block_list_run(struct extent *e);

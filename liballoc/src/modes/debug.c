@@ -273,6 +273,33 @@ static bool free_debug_slot(void *p, uintptr_t pm)
 	retire_debug_block(&bi);
 	return true;
 }
+/* A run in the plain layout is claimed before anything writes to it: of
+ * two threads freeing it at the same instant, the one that loses finds it
+ * busy and reports, and never fills pages the other has handed back. It
+ * stays claimed in the quarantine (quarantine.c releases it). */
+static void free_plain_run(void *p, const struct block_info *bi, const char *what)
+{
+	struct extent *e = bi->e;
+	if (!large_claim(e)) {
+		debug_violation(LAS_EV_DOUBLE_FREE, p, 0, -1, what, NULL, 0);
+		return;
+	}
+	if (e->addr != (uintptr_t)p || e->special) {
+		/* Freed by another thread since it was classified, and the
+		 * record reused for another live run: that one is not ours. */
+		__atomic_store_n(&e->state, EX_LARGE, __ATOMIC_RELEASE);
+		debug_violation(LAS_EV_DOUBLE_FREE, p, 0, -1, what, NULL, 0);
+		return;
+	}
+	bool quarantine = la_checks.quarantine && la_checks_on;
+	if (quarantine || (la_checks.junk & LAS_JUNK_FREE))
+		memset(p, JUNK_FREE_BYTE, e->size);
+	if (quarantine)
+		quarantine_push(p, e->size, e->size, true);
+	else
+		block_release_claimed_run(e);
+}
+
 /* Free with checks of any block but a small one in the plain layout while
  * the checked cache is in use; `what` names the calling function in
  * reports. */
@@ -308,9 +335,11 @@ void debug_free(void *p, uintptr_t pm, const char *what)
 		retire_debug_block(&bi);
 		return;
 	}
-	case BK_PLAIN_SMALL:
-	case BK_PLAIN_LARGE: {
-		if (bi.kind == BK_PLAIN_SMALL && (la_checks.check_free || la_checks.quarantine)) {
+	case BK_PLAIN_LARGE:
+		free_plain_run(p, &bi, what);
+		return;
+	case BK_PLAIN_SMALL: {
+		if (la_checks.check_free || la_checks.quarantine) {
 			struct extent *s = bi.e;
 			uint32_t idx = class_slot_index((unsigned)bi.cls, bi.base - s->addr);
 			bool slot_free = __atomic_load_n(&s->bitmap[idx / 64], __ATOMIC_RELAXED) &

@@ -196,9 +196,16 @@ static void *entry_user(const struct qentry *q)
 }
 
 /* A held block keeps its slab or run, so it classifies as it did when it
- * came in; should it not, it stays out of use rather than freed. */
-static void release_entry(struct block_info *bi)
+ * came in; should it not, it stays out of use rather than freed. A plain
+ * run is held claimed (debug.c): busy, at the entry's address. */
+static void release_entry(const struct qentry *q, struct block_info *bi)
 {
+	if (bi->kind == BK_FREED_RUN && (q->user & Q_PLAIN) && bi->e &&
+	    __atomic_load_n(&bi->e->state, __ATOMIC_ACQUIRE) == EX_BUSY &&
+	    bi->e->addr == (uintptr_t)entry_user(q)) {
+		block_release_claimed_run(bi->e);
+		return;
+	}
 	if (bi->kind == BK_FOREIGN || bi->kind == BK_FREED_RUN)
 		return;
 	if (bi->kind == BK_DEBUG)
@@ -231,7 +238,7 @@ static void leave(const struct qentry *q)
 		debug_violation(LAS_EV_USE_AFTER_FREE, user, q->len, bi.cls, detail, bad,
 				n < 16 ? n : 16);
 	}
-	release_entry(&bi);
+	release_entry(q, &bi);
 }
 
 /* Take entries off the ring (under the lock) while over the byte limit or
@@ -285,7 +292,7 @@ static void push_batch(const struct qentry *in, unsigned count)
 		for (; i < count; i++) {
 			struct block_info bi;
 			classify_entry(&in[i], &bi);
-			release_entry(&bi);
+			release_entry(&in[i], &bi);
 		}
 		return;
 	}
